@@ -1,0 +1,16 @@
+import { joinEventAsUser } from "../../../../src/events/join-event";
+import { serializeParticipant } from "../../../../src/events/serialize";
+import { route } from "../../../../src/http/route";
+import { eventParamsSchema } from "../../../../src/schemas/event";
+import { joinEventUserBodySchema } from "../../../../src/schemas/join";
+
+// POST /api/events/:eventId/join/user – the signed-in user joins (again: 200 with alreadyJoined)
+export default route({
+  POST: async (ctx) => {
+    const claims = ctx.claims();
+    const { eventId } = ctx.params(eventParamsSchema);
+    const { participant, created } = await joinEventAsUser(eventId, claims, ctx.body(joinEventUserBodySchema));
+    const body = { participant: serializeParticipant(eventId, participant) };
+    return created ? { status: 201, body } : { body: { ...body, alreadyJoined: true } };
+  },
+});

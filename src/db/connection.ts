@@ -1,0 +1,37 @@
+import mongoose from "mongoose";
+import { env } from "../env";
+import { Event } from "../models/event";
+import { Participant } from "../models/participant";
+import { User } from "../models/user";
+
+// Warm invocations of a function share one connection; a failed attempt is forgotten so the
+// next request tries again instead of failing forever.
+const cache = globalThis as typeof globalThis & { shatterDb?: Promise<typeof mongoose> };
+
+mongoose.set("strictQuery", true);
+// Never queue commands while disconnected: a request should fail fast with a 503, not hang.
+mongoose.set("bufferCommands", false);
+
+export function connectDatabase(): Promise<typeof mongoose> {
+  cache.shatterDb ??= mongoose
+    .connect(env.MONGODB_URI, {
+      dbName: env.MONGODB_DB,
+      serverSelectionTimeoutMS: env.DB_TIMEOUT_MS,
+      socketTimeoutMS: env.DB_TIMEOUT_MS * 4,
+      maxPoolSize: 10,
+      autoIndex: false,
+      // Lets tests count round trips per request; the driver only does work when someone listens.
+      monitorCommands: true,
+    })
+    .then(async (connection) => {
+      // Once per cold start: make sure the unique indexes the invariants rely on exist.
+      await Promise.all([User.createIndexes(), Event.createIndexes(), Participant.createIndexes()]);
+      return connection;
+    })
+    .catch(async (error: unknown) => {
+      cache.shatterDb = undefined;
+      await mongoose.disconnect().catch(() => undefined);
+      throw error;
+    });
+  return cache.shatterDb;
+}

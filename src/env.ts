@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+// The one place that reads process.env: everything else imports `env`.
+const optional = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const envSchema = z.object({
+  MONGODB_URI: z.string().trim().min(1, "MONGODB_URI is required"),
+  MONGODB_DB: optional,
+  DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 60 * 60),
+  PUSHER_APP_ID: optional,
+  PUSHER_KEY: optional,
+  PUSHER_SECRET: optional,
+  PUSHER_CLUSTER: optional,
+  PUSHER_HOST: optional,
+  PUSHER_PORT: optional,
+  PUSHER_USE_TLS: optional.transform((value) => (value === undefined ? undefined : value === "true")),
+  PUSHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+function parseEnv(): Env {
+  const result = envSchema.safeParse(process.env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment: ${problems.join("; ")}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv();

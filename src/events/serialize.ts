@@ -1,0 +1,37 @@
+import type { EventDoc, ParticipantEntry } from "../models/event";
+
+export interface SerializedParticipant {
+  _id: string;
+  userId: string;
+  name: string;
+  eventId: string;
+}
+
+export function serializeParticipant(eventId: string, entry: ParticipantEntry): SerializedParticipant {
+  return { _id: entry._id.toHexString(), userId: entry.userId.toHexString(), name: entry.name, eventId };
+}
+
+/** The `event` object of every event response; `participantIds` is the lobby in join order. */
+export function serializeEvent(event: EventDoc) {
+  return {
+    _id: event._id.toHexString(),
+    name: event.name,
+    description: event.description ?? "",
+    joinCode: event.joinCode,
+    startDate: event.startDate ?? null,
+    endDate: event.endDate ?? null,
+    maxParticipant: event.maxParticipant ?? null,
+    participantCount: event.participantCount,
+    currentState: event.currentState,
+    startedAt: event.startedAt ?? null,
+    endedAt: event.endedAt ?? null,
+    createdBy: event.createdBy.toHexString(),
+    createdAt: event.createdAt,
+    updatedAt: event.updatedAt,
+    participantIds: event.participants.map((entry) => ({
+      _id: entry._id.toHexString(),
+      name: entry.name,
+      userId: entry.userId.toHexString(),
+    })),
+  };
+}

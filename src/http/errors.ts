@@ -1,0 +1,109 @@
+import mongoose from "mongoose";
+import { ZodError } from "zod";
+
+// Every error code the API answers with, and its status. Clients branch on `code`.
+export const ERROR_STATUS = {
+  invalid_input: 400,
+  invalid_json: 400,
+  invalid_id: 400,
+  event_full: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  email_taken: 409,
+  invalid_transition: 409,
+  event_ended: 409,
+  event_not_active: 409,
+  square_taken: 409,
+  participant_already_used: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  database_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  success: false;
+  error: string;
+  code: ErrorCode;
+  issues?: ErrorIssue[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorIssue[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export function isDuplicateKeyError(error: unknown): error is { code: 11000; keyPattern?: Record<string, unknown> } {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+const UNREACHABLE_ERRORS = new Set([
+  "MongooseServerSelectionError",
+  "MongoServerSelectionError",
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoNotConnectedError",
+  "MongoTopologyClosedError",
+]);
+
+function isDatabaseUnreachable(error: unknown): boolean {
+  return error instanceof Error && UNREACHABLE_ERRORS.has(error.name);
+}
+
+/** Turns anything thrown while handling a request into the error envelope. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) {
+    const issues = error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    return new ApiError("invalid_input", "The request is not valid.", issues);
+  }
+  if (error instanceof mongoose.Error.CastError) {
+    return new ApiError("invalid_id", `Malformed id for ${error.path}.`);
+  }
+  if (isDuplicateKeyError(error)) {
+    return new ApiError("conflict", "That conflicts with existing data.");
+  }
+  if (isDatabaseUnreachable(error)) {
+    return new ApiError("database_unavailable", "The database is unreachable. Try again shortly.");
+  }
+  console.error(JSON.stringify({ level: "error", msg: "unhandled error", error: describeError(error) }));
+  return new ApiError("internal_error", "Something went wrong on our side.");
+}
+
+export function toErrorBody(error: ApiError): ErrorBody {
+  return {
+    success: false,
+    error: error.message,
+    code: error.code,
+    ...(error.issues ? { issues: error.issues } : {}),
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,85 @@
+import mongoose, { Schema, type Types } from "mongoose";
+
+export const EVENT_STATES = ["pending", "active", "ended"] as const;
+export type EventState = (typeof EVENT_STATES)[number];
+
+// An event without maxParticipant still counts down seats from this, so that one conditional
+// update can both check capacity and take a seat (the shared subset has no `$expr`).
+export const UNLIMITED_SEATS = 1_000_000_000;
+
+const participantEntrySchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: Schema.Types.ObjectId, required: true },
+    name: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const bingoSquareSchema = new Schema(
+  { question: { type: String, required: true }, shortQuestion: { type: String } },
+  { _id: false },
+);
+
+// The event document is the authority on who is in it: `participants` (join order), their
+// lower-cased `nameKeys`, `openSeats` and `participantCount` change together in one atomic
+// update per join, which is what keeps capacity and name uniqueness exact under concurrency.
+const eventSchema = new Schema<EventDoc>(
+  {
+    name: { type: String, required: true },
+    description: { type: String, default: "" },
+    joinCode: { type: String, required: true, unique: true },
+    startDate: { type: Date, default: null },
+    endDate: { type: Date, default: null },
+    maxParticipant: { type: Number, default: null },
+    openSeats: { type: Number, required: true },
+    participantCount: { type: Number, default: 0 },
+    currentState: { type: String, enum: EVENT_STATES, default: "pending" },
+    startedAt: { type: Date, default: null },
+    endedAt: { type: Date, default: null },
+    createdBy: { type: Schema.Types.ObjectId, required: true, index: true },
+    participants: { type: [participantEntrySchema], default: [] },
+    nameKeys: { type: [String], default: [] },
+    bingo: {
+      size: { type: Number, required: true },
+      grid: { type: [bingoSquareSchema], required: true },
+    },
+  },
+  { timestamps: true },
+);
+
+export interface ParticipantEntry {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  name: string;
+}
+
+export interface BingoSquare {
+  question: string;
+  shortQuestion?: string;
+}
+
+/** An event as stored (lean). */
+export interface EventDoc {
+  _id: Types.ObjectId;
+  name: string;
+  description: string;
+  joinCode: string;
+  startDate: Date | null;
+  endDate: Date | null;
+  maxParticipant: number | null;
+  openSeats: number;
+  participantCount: number;
+  currentState: EventState;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  createdBy: Types.ObjectId;
+  participants: ParticipantEntry[];
+  nameKeys: string[];
+  bingo: { size: number; grid: BingoSquare[] };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+// Reused when the module is evaluated again in the same process (tests, dev reloads).
+export const Event = (mongoose.models.Event as mongoose.Model<EventDoc> | undefined) ?? mongoose.model<EventDoc>("Event", eventSchema);

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { displayNameSchema, emailSchema } from "./common";
+
+export const signupUserBodySchema = z.object({
+  name: displayNameSchema,
+  email: emailSchema,
+  password: z.string().min(8, "must be at least 8 characters").max(200),
+});
+
+export const loginUserBodySchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1).max(200),
+});

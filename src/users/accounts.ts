@@ -1,0 +1,61 @@
+import mongoose from "mongoose";
+import { hashPassword, verifyPassword } from "../auth/passwords";
+import { ApiError, isDuplicateKeyError } from "../http/errors";
+import { guestEmailKey, User, type UserDoc } from "../models/user";
+import type { JoinEventGuestInput } from "../schemas/join";
+
+export interface SignupInput {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export async function registerUser(input: SignupInput): Promise<UserDoc> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await User.create({
+      name: input.name,
+      email: input.email,
+      emailKey: input.email.toLowerCase(),
+      passwordHash,
+      authProvider: "local",
+    });
+    return user.toObject();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new ApiError("email_taken", "An account with that email already exists.");
+    throw error;
+  }
+}
+
+/** The user for a correct email and password; one answer for both ways of getting it wrong. */
+export async function authenticateUser(email: string, password: string): Promise<UserDoc> {
+  const user = await User.findOne({ emailKey: email.toLowerCase() }).select("+passwordHash").lean();
+  const valid = await verifyPassword(password, user?.passwordHash ?? undefined);
+  if (!user || !valid) throw new ApiError("invalid_credentials", "Invalid email or password.");
+  return user;
+}
+
+export async function createGuestUser(input: JoinEventGuestInput): Promise<UserDoc> {
+  const _id = new mongoose.Types.ObjectId();
+  const guest = await User.create({
+    _id,
+    name: input.name,
+    email: input.email,
+    emailKey: guestEmailKey(_id),
+    authProvider: "guest",
+    organization: input.organization,
+    title: input.title,
+    socialLinks: input.socialLinks,
+  });
+  return guest.toObject();
+}
+
+export async function deleteGuestUser(userId: mongoose.Types.ObjectId): Promise<void> {
+  await User.deleteOne({ _id: userId, authProvider: "guest" });
+}
+
+export async function getUserOrThrow(userId: string): Promise<UserDoc> {
+  const user = await User.findById(userId).lean();
+  if (!user) throw new ApiError("not_found", "No user with that id.");
+  return user;
+}

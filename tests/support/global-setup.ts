@@ -1,0 +1,16 @@
+import type { TestProject } from "vitest/node";
+import { startDatabase } from "../../dev/database";
+
+// One database server for the whole run; every test file works in a database of its own.
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const database = await startDatabase({ log: (line) => console.log(line) });
+  console.log(`tests use ${database.kind} at ${database.uri}`);
+  project.provide("mongoUri", database.uri);
+  return () => database.stop();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    mongoUri: string;
+  }
+}

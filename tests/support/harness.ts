@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import mongoose from "mongoose";
+import request from "supertest";
+import { expect } from "vitest";
+import { createApiListener } from "../../dev/local-server";
+import type { PublishedEvent, PusherServer } from "../../dev/pusher-server";
+
+// Test harness: the API as Vercel would run it (in-process, through supertest), factories that
+// build real rows through the API, and readers for what reached the local Pusher server.
+
+const listener = createApiListener();
+
+export function api() {
+  return request(listener);
+}
+
+export function pusherServer(): PusherServer {
+  const server = (globalThis as { testPusher?: PusherServer }).testPusher;
+  if (!server) throw new Error("tests/support/setup.ts did not start the Pusher server");
+  return server;
+}
+
+export interface RealtimeMessage {
+  name: string;
+  data: Record<string, unknown>;
+}
+
+/** Every event published to `event-<eventId>`, payloads parsed, in order. */
+export function publishedTo(eventId: string): RealtimeMessage[] {
+  return pusherServer()
+    .published.filter((event: PublishedEvent) => event.channel === `event-${eventId}`)
+    .map((event) => ({ name: event.name, data: JSON.parse(event.data) as Record<string, unknown> }));
+}
+
+export function bearer(token: string): [string, string] {
+  return ["Authorization", `Bearer ${token}`];
+}
+
+export interface TestUser {
+  userId: string;
+  token: string;
+  email: string;
+  name: string;
+}
+
+export async function createUser(overrides: Partial<{ name: string; email: string; password: string }> = {}): Promise<TestUser> {
+  const body = {
+    name: overrides.name ?? "Hana Host",
+    email: overrides.email ?? `user-${randomBytes(5).toString("hex")}@example.com`,
+    password: overrides.password ?? "correct horse battery",
+  };
+  const res = await api().post("/api/auth/signup").send(body).expect(201);
+  return { userId: res.body.userId, token: res.body.token, email: body.email, name: body.name };
+}
+
+export const createHost = createUser;
+
+export interface TestEvent {
+  _id: string;
+  joinCode: string;
+  [key: string]: unknown;
+}
+
+export async function createEvent(host: TestUser, overrides: Record<string, unknown> = {}): Promise<TestEvent> {
+  const res = await api()
+    .post("/api/events/createEvent")
+    .set(...bearer(host.token))
+    .send({ name: "Founders Mixer", ...overrides })
+    .expect(201);
+  return res.body.event;
+}
+
+export async function joinAsGuest(eventId: string, name: string) {
+  return api().post(`/api/events/${eventId}/join/guest`).send({ name });
+}
+
+export async function startEvent(host: TestUser, eventId: string) {
+  return api().post(`/api/events/${eventId}/start`).set(...bearer(host.token)).expect(200);
+}
+
+/** The error envelope, whole. */
+export function expectError(res: { status: number; body: unknown }, status: number, code: string): void {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual({ success: false, code, error: expect.any(String), ...(code === "invalid_input" ? { issues: expect.any(Array) } : {}) });
+}
+
+/** Runs `action` and lists the database commands it sent, through the driver's command monitoring. */
+export async function countCommands<T>(action: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  const client = mongoose.connection.getClient();
+  const commands: string[] = [];
+  const listen = (event: { commandName: string }) => commands.push(event.commandName);
+  client.on("commandStarted", listen);
+  try {
+    return { result: await action(), commands };
+  } finally {
+    client.off("commandStarted", listen);
+  }
+}
+
+export function newObjectId(): string {
+  return new mongoose.Types.ObjectId().toHexString();
+}
