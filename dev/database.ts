@@ -40,12 +40,12 @@ export async function startDatabase(options: DatabaseOptions = {}): Promise<Runn
 
 /** mongodb-memory-server prints a stack trace for a failed download; the one-line reason is enough. */
 async function quietly<T>(action: () => Promise<T>): Promise<T> {
-  const original = console.error;
-  console.error = () => undefined;
+  const { error, warn } = console;
+  console.error = console.warn = () => undefined;
   try {
     return await action();
   } finally {
-    console.error = original;
+    Object.assign(console, { error, warn });
   }
 }
 
@@ -60,7 +60,10 @@ async function startMemoryServer(dataDir: string | undefined): Promise<RunningDa
 /** Builds dev/ferretdb into .cache/ferretdb unless it is there already. */
 export function buildFerretDb(): string {
   if (!existsSync(FERRETDB_BINARY)) {
-    execFileSync("go", ["build", "-o", FERRETDB_BINARY, "."], { cwd: join(REPO_ROOT, "dev", "ferretdb"), stdio: "inherit" });
+    execFileSync("go", ["build", "-o", FERRETDB_BINARY, "."], {
+      cwd: join(REPO_ROOT, "dev", "ferretdb"),
+      stdio: "inherit",
+    });
   }
   return FERRETDB_BINARY;
 }

@@ -71,7 +71,10 @@ export function createApiListener(apiRoot = API_ROOT): RequestListener {
       match.route.paramNames.map((name, i) => [name, decodeURIComponent(match.found?.[i + 1] ?? "")]),
     );
     try {
-      const body = req.headers["content-type"] === undefined || req.method === "GET" || req.method === "HEAD" ? Buffer.alloc(0) : await readBody(req);
+      const body =
+        req.headers["content-type"] === undefined || req.method === "GET" || req.method === "HEAD"
+          ? Buffer.alloc(0)
+          : await readBody(req);
       addVercelHelpers(req, res, url, params, body);
       const handler = await load(match.route.file);
       await handler(req, res);
@@ -89,7 +92,8 @@ export function createApiListener(apiRoot = API_ROOT): RequestListener {
 function unwrapDefault(module: unknown): VercelLikeHandler {
   let value = module as { default?: unknown };
   // A CommonJS-compiled module imported as ESM nests the default export once more.
-  while (typeof value === "object" && value !== null && "default" in value) value = value.default as { default?: unknown };
+  while (typeof value === "object" && value !== null && "default" in value)
+    value = value.default as { default?: unknown };
   if (typeof value !== "function") throw new Error("An api/ module must export a default handler function");
   return value as VercelLikeHandler;
 }
@@ -170,8 +174,10 @@ function addVercelHelpers(
     return res;
   };
   helpers.send = (value: unknown) => {
-    if (typeof value === "object" && value !== null && !Buffer.isBuffer(value)) return (helpers.json as (v: unknown) => unknown)(value);
-    if (!res.hasHeader("Content-Type")) res.setHeader("Content-Type", Buffer.isBuffer(value) ? "application/octet-stream" : "text/html; charset=utf-8");
+    if (typeof value === "object" && value !== null && !Buffer.isBuffer(value))
+      return (helpers.json as (v: unknown) => unknown)(value);
+    if (!res.hasHeader("Content-Type"))
+      res.setHeader("Content-Type", Buffer.isBuffer(value) ? "application/octet-stream" : "text/html; charset=utf-8");
     res.end(value);
     return res;
   };

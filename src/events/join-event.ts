@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
+import type { TokenClaims } from "../auth/tokens";
 import { ApiError } from "../http/errors";
 import { Event, type EventDoc, type ParticipantEntry } from "../models/event";
-import type { TokenClaims } from "../auth/tokens";
 import { publishParticipantJoined } from "../realtime/pusher";
 import { nameKey } from "../schemas/common";
 import type { JoinEventGuestInput } from "../schemas/join";
@@ -22,7 +22,11 @@ export interface JoinResult {
  * the user is not in it yet and that the name is free; only when it matches nothing is the event
  * read, to tell why (and to pick the next free name suffix before trying again).
  */
-export async function joinEvent(eventId: string, userId: mongoose.Types.ObjectId, requestedName: string): Promise<JoinResult> {
+export async function joinEvent(
+  eventId: string,
+  userId: mongoose.Types.ObjectId,
+  requestedName: string,
+): Promise<JoinResult> {
   let name = requestedName;
   for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
     const participant: ParticipantEntry = { _id: new mongoose.Types.ObjectId(), userId, name };
@@ -56,7 +60,10 @@ export function firstFreeName(name: string, takenKeys: ReadonlySet<string>): str
   if (!takenKeys.has(nameKey(name))) return name;
   for (let n = 2; ; n++) {
     const suffix = ` (${n})`;
-    const base = [...name].slice(0, MAX_NAME_LENGTH - suffix.length).join("").trimEnd();
+    const base = [...name]
+      .slice(0, MAX_NAME_LENGTH - suffix.length)
+      .join("")
+      .trimEnd();
     const candidate = `${base}${suffix}`;
     if (!takenKeys.has(nameKey(candidate))) return candidate;
   }
@@ -68,7 +75,11 @@ export interface JoinAsUserInput {
 }
 
 /** POST …/join/user: the token's user joins, named as asked or by their account name. */
-export async function joinEventAsUser(eventId: string, claims: TokenClaims, input: JoinAsUserInput): Promise<JoinResult> {
+export async function joinEventAsUser(
+  eventId: string,
+  claims: TokenClaims,
+  input: JoinAsUserInput,
+): Promise<JoinResult> {
   if (input.userId && input.userId.toLowerCase() !== claims.userId) {
     throw new ApiError("forbidden", "You can only join as yourself.");
   }

@@ -82,4 +82,5 @@ export interface EventDoc {
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).
-export const Event = (mongoose.models.Event as mongoose.Model<EventDoc> | undefined) ?? mongoose.model<EventDoc>("Event", eventSchema);
+export const Event =
+  (mongoose.models.Event as mongoose.Model<EventDoc> | undefined) ?? mongoose.model<EventDoc>("Event", eventSchema);

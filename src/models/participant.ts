@@ -47,4 +47,6 @@ export interface ParticipantDoc {
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).
-export const Participant = (mongoose.models.Participant as mongoose.Model<ParticipantDoc> | undefined) ?? mongoose.model<ParticipantDoc>("Participant", participantSchema);
+export const Participant =
+  (mongoose.models.Participant as mongoose.Model<ParticipantDoc> | undefined) ??
+  mongoose.model<ParticipantDoc>("Participant", participantSchema);

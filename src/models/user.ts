@@ -33,7 +33,8 @@ export interface UserDoc {
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).
-export const User = (mongoose.models.User as mongoose.Model<UserDoc> | undefined) ?? mongoose.model<UserDoc>("User", userSchema);
+export const User =
+  (mongoose.models.User as mongoose.Model<UserDoc> | undefined) ?? mongoose.model<UserDoc>("User", userSchema);
 
 export function guestEmailKey(userId: mongoose.Types.ObjectId): string {
   return `guest:${userId.toHexString()}`;

@@ -77,7 +77,14 @@ async function publish(eventId: string, name: string, payload: object): Promise<
   } catch (error) {
     const status = (error as { status?: number }).status;
     console.error(
-      JSON.stringify({ level: "error", msg: "realtime publish failed", channel, event: name, status, error: describeError(error) }),
+      JSON.stringify({
+        level: "error",
+        msg: "realtime publish failed",
+        channel,
+        event: name,
+        status,
+        error: describeError(error),
+      }),
     );
     return false;
   } finally {

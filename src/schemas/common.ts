@@ -17,14 +17,13 @@ export const displayNameSchema = z
 
 /** The key names are compared by within an event: case and invisible format characters ignored. */
 export function nameKey(name: string): string {
-  return name.normalize("NFKC").replace(/\p{Cf}/gu, "").toLowerCase();
+  return name
+    .normalize("NFKC")
+    .replace(/\p{Cf}/gu, "")
+    .toLowerCase();
 }
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email("must be an email address"));
+export const emailSchema = z.string().trim().max(254).pipe(z.email("must be an email address"));
 
 export const isoDateSchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date" })

@@ -8,9 +8,11 @@ export const joinEventUserBodySchema = z.object({
 
 const socialLinksSchema = z.union([
   z.array(z.string().trim().max(300)).max(10),
-  z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, "must be a simple link name"), z.string().trim().max(300)).refine((links) => Object.keys(links).length <= 10, {
-    message: "must have at most 10 links",
-  }),
+  z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, "must be a simple link name"), z.string().trim().max(300))
+    .refine((links) => Object.keys(links).length <= 10, {
+      message: "must have at most 10 links",
+    }),
 ]);
 
 export const joinEventGuestBodySchema = z.object({

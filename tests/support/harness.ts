@@ -43,7 +43,9 @@ export interface TestUser {
   name: string;
 }
 
-export async function createUser(overrides: Partial<{ name: string; email: string; password: string }> = {}): Promise<TestUser> {
+export async function createUser(
+  overrides: Partial<{ name: string; email: string; password: string }> = {},
+): Promise<TestUser> {
   const body = {
     name: overrides.name ?? "Hana Host",
     email: overrides.email ?? `user-${randomBytes(5).toString("hex")}@example.com`,
@@ -75,13 +77,21 @@ export async function joinAsGuest(eventId: string, name: string) {
 }
 
 export async function startEvent(host: TestUser, eventId: string) {
-  return api().post(`/api/events/${eventId}/start`).set(...bearer(host.token)).expect(200);
+  return api()
+    .post(`/api/events/${eventId}/start`)
+    .set(...bearer(host.token))
+    .expect(200);
 }
 
 /** The error envelope, whole. */
 export function expectError(res: { status: number; body: unknown }, status: number, code: string): void {
   expect(res.status).toBe(status);
-  expect(res.body).toEqual({ success: false, code, error: expect.any(String), ...(code === "invalid_input" ? { issues: expect.any(Array) } : {}) });
+  expect(res.body).toEqual({
+    success: false,
+    code,
+    error: expect.any(String),
+    ...(code === "invalid_input" ? { issues: expect.any(Array) } : {}),
+  });
 }
 
 /** Runs `action` and lists the database commands it sent, through the driver's command monitoring. */
