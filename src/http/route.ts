@@ -21,7 +21,7 @@ export interface RequestContext {
 
 export interface Reply {
   status?: number;
-  body?: Record<string, unknown>;
+  body?: object;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Reply>;
@@ -68,7 +68,8 @@ function createContext(req: VercelRequest, body: unknown): RequestContext {
   return {
     req,
     params: (schema) => schema.parse(req.query),
-    body: (schema) => schema.parse(body ?? {}),
+    // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
+    body: (schema) => schema.parse(body === undefined ? {} : body),
     claims: () => requireClaims(req.headers.authorization),
     optionalClaims: () => readClaims(req.headers.authorization),
   };
@@ -91,8 +92,17 @@ function readJsonBody(req: VercelRequest): unknown {
     throw new ApiError("invalid_json", "The request body is not valid JSON.");
   }
   // A chunked request has no Content-Length; measure what it parsed to instead.
-  if (length === 0 && Buffer.byteLength(JSON.stringify(body ?? null)) > MAX_BODY_BYTES) throw tooLarge();
+  if (length === 0 && chunkedBodyBytes(body) > MAX_BODY_BYTES) throw tooLarge();
   return body;
+}
+
+function chunkedBodyBytes(body: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(body ?? null));
+  } catch {
+    // JSON.stringify recurses: a few thousand levels of nesting overflow the stack.
+    throw new ApiError("invalid_input", "The request is not valid.", [{ path: "", message: "is nested too deeply" }]);
+  }
 }
 
 function tooLarge(): ApiError {

@@ -1,0 +1,133 @@
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { api, bearer, createEvent, createHost, createUser, expectError, joinAsGuest } from "./support/harness";
+
+function base64url(value: unknown): string {
+  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+}
+
+/** A JWT built by hand, so tests control the header, claims and key. */
+function forgeToken(
+  payload: Record<string, unknown>,
+  options: { secret?: string; header?: Record<string, unknown> } = {},
+): string {
+  const header = base64url(options.header ?? { alg: "HS256", typ: "JWT" });
+  const body = base64url(payload);
+  const secret = options.secret ?? process.env.JWT_SECRET ?? "";
+  const signature = createHmac("sha256", secret).update(`${header}.${body}`).digest("base64url");
+  return `${header}.${body}.${signature}`;
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+describe("GET /api/users/me", () => {
+  it("GET /api/users/me – a registered user gets their own profile and nothing about a password", async () => {
+    const user = await createUser({ name: "Grace Hopper" });
+    const res = await api()
+      .get("/api/users/me")
+      .set(...bearer(user.token));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      success: true,
+      user: { _id: user.userId, name: "Grace Hopper", email: user.email, authProvider: "local" },
+    });
+    const keys = Object.keys(res.body.user).concat(Object.keys(res.body));
+    expect(keys.filter((key) => key.toLowerCase().includes("password"))).toEqual([]);
+    expect(JSON.stringify(res.body)).not.toContain("scrypt");
+  });
+
+  it("GET /api/users/me – a guest token answers with authProvider guest", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const join = await joinAsGuest(event._id, "Guest Gus");
+    expect(join.status).toBe(201);
+
+    const res = await api()
+      .get("/api/users/me")
+      .set(...bearer(join.body.token))
+      .expect(200);
+    expect(res.body).toEqual({
+      success: true,
+      user: { _id: join.body.userId, name: "Guest Gus", authProvider: "guest" },
+    });
+  });
+
+  it("GET /api/users/me – a hand-signed token with the test secret is accepted (the forgery helper is sound)", async () => {
+    const user = await createUser();
+    const token = forgeToken({ userId: user.userId, kind: "user", iat: nowSeconds(), exp: nowSeconds() + 60 });
+    const res = await api()
+      .get("/api/users/me")
+      .set(...bearer(token))
+      .expect(200);
+    expect(res.body.user._id).toBe(user.userId);
+  });
+
+  it("GET /api/users/me – no token is a 401 unauthorized", async () => {
+    expectError(await api().get("/api/users/me"), 401, "unauthorized");
+  });
+
+  it("GET /api/users/me – malformed tokens and headers are a 401 unauthorized", async () => {
+    const user = await createUser();
+    for (const authorization of [
+      "Bearer not-a-jwt",
+      "Bearer a.b.c",
+      `Token ${user.token}`,
+      user.token,
+      "Bearer ",
+      `Bearer ${user.token}x`,
+    ]) {
+      expectError(await api().get("/api/users/me").set("Authorization", authorization), 401, "unauthorized");
+    }
+  });
+
+  it("GET /api/users/me – a token signed with another secret is a 401 unauthorized", async () => {
+    const user = await createUser();
+    const token = forgeToken(
+      { userId: user.userId, kind: "user", iat: nowSeconds(), exp: nowSeconds() + 3600 },
+      { secret: "some-other-secret-that-is-long-enough!!" },
+    );
+    expectError(
+      await api()
+        .get("/api/users/me")
+        .set(...bearer(token)),
+      401,
+      "unauthorized",
+    );
+  });
+
+  it("GET /api/users/me – an expired token is a 401 unauthorized", async () => {
+    const user = await createUser();
+    const token = forgeToken({ userId: user.userId, kind: "user", iat: nowSeconds() - 7200, exp: nowSeconds() - 60 });
+    expectError(
+      await api()
+        .get("/api/users/me")
+        .set(...bearer(token)),
+      401,
+      "unauthorized",
+    );
+  });
+
+  it("GET /api/users/me – a token whose header says alg none is a 401 unauthorized", async () => {
+    const user = await createUser();
+    const payload = { userId: user.userId, kind: "user", iat: nowSeconds(), exp: nowSeconds() + 3600 };
+    const unsigned = `${base64url({ alg: "none", typ: "JWT" })}.${base64url(payload)}.`;
+    expectError(
+      await api()
+        .get("/api/users/me")
+        .set(...bearer(unsigned)),
+      401,
+      "unauthorized",
+    );
+    // Also with a valid HMAC over the `alg: none` header: the algorithm alone must refuse it.
+    const signedNone = forgeToken(payload, { header: { alg: "none", typ: "JWT" } });
+    expectError(
+      await api()
+        .get("/api/users/me")
+        .set(...bearer(signedNone)),
+      401,
+      "unauthorized",
+    );
+  });
+});
