@@ -25,6 +25,12 @@ const envSchema = z.object({
   PUSHER_PORT: optional,
   PUSHER_USE_TLS: optional.transform((value) => (value === undefined ? undefined : value === "true")),
   PUSHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  // Requests per minute. Guest joins: a whole venue can share one NAT'd IP, so the ceiling is high.
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
+  // Vercel sends it as a bearer token to cron functions; without it they refuse every caller.
+  CRON_SECRET: optional,
   CORS_ORIGINS: z
     .string()
     .default("")

@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { env } from "../env";
 import { Event } from "../models/event";
 import { Participant } from "../models/participant";
+import { RateLimitWindow } from "../models/rate-limit-window";
 import { User } from "../models/user";
 
 // Warm invocations of a function share one connection; a failed attempt is forgotten so the
@@ -25,7 +26,7 @@ export function connectDatabase(): Promise<typeof mongoose> {
     })
     .then(async (connection) => {
       // Once per cold start: make sure the unique indexes the invariants rely on exist.
-      await Promise.all([User.createIndexes(), Event.createIndexes(), Participant.createIndexes()]);
+      await Promise.all([User, Event, Participant, RateLimitWindow].map((model) => model.createIndexes()));
       return connection;
     })
     .catch(async (error: unknown) => {

@@ -38,13 +38,19 @@ export async function createEvent(hostId: string, input: CreateEventInput): Prom
 }
 
 export async function getEventOrThrow(eventId: string): Promise<EventDoc> {
-  const event = await Event.findById(eventId).lean<EventDoc>();
+  const event = await Event.findById(eventId, { activity: 0 }).lean<EventDoc>();
   if (!event) throw eventNotFound();
   return event;
 }
 
+export async function getEventActivityOrThrow(eventId: string): Promise<EventDoc["activity"]> {
+  const event = await Event.findById(eventId, { activity: 1 }).lean<Pick<EventDoc, "activity">>();
+  if (!event) throw eventNotFound();
+  return event.activity;
+}
+
 export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<EventDoc> {
-  const event = await Event.findOne({ joinCode }).lean<EventDoc>();
+  const event = await Event.findOne({ joinCode }, { activity: 0 }).lean<EventDoc>();
   if (!event) throw new ApiError("not_found", "No event with that join code.");
   return event;
 }

@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
 import { ApiError } from "../http/errors";
 import { Event, type EventDoc, type ParticipantEntry } from "../models/event";
-import { publishParticipantJoined } from "../realtime/pusher";
+import { activityEntry, deliverActivity } from "../realtime/activity";
 import { nameKey } from "../schemas/common";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { createGuestUser, deleteGuestUser, getUserOrThrow } from "../users/accounts";
@@ -11,16 +11,15 @@ import { eventNotFound } from "./event-store";
 const MAX_NAME_LENGTH = 50;
 const JOIN_ATTEMPTS = 8;
 
-export interface JoinResult {
-  participant: ParticipantEntry;
-  /** False when this user had already joined: nothing was written. */
-  created: boolean;
-}
+export type JoinResult =
+  | { participant: ParticipantEntry; created: true; event: EventDoc }
+  | { participant: ParticipantEntry; created: false };
 
 /**
  * Adds a user to an event. One conditional update takes a seat, checks the event is open, that
- * the user is not in it yet and that the name is free; only when it matches nothing is the event
- * read, to tell why (and to pick the next free name suffix before trying again).
+ * the user is not in it yet and that the name is free, and records `participant-joined` in the
+ * activity log; only when it matches nothing is the event read, to tell why (and to pick the
+ * next free name suffix before trying again). Publishing is the caller's job.
  */
 export async function joinEvent(
   eventId: string,
@@ -28,28 +27,42 @@ export async function joinEvent(
   requestedName: string,
 ): Promise<JoinResult> {
   let name = requestedName;
-  for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
+  // A lost race means another join got in first, so only a retry that saw no new participant
+  // uses up an attempt: N people joining at once under one name all get in.
+  let seenCount = -1;
+  for (let stalls = 0; stalls < JOIN_ATTEMPTS; ) {
     const participant: ParticipantEntry = { _id: new mongoose.Types.ObjectId(), userId, name };
     const key = nameKey(name);
-    const { modifiedCount } = await Event.updateOne(
+    const joined = activityEntry({
+      name: "participant-joined",
+      data: { participantId: participant._id.toHexString(), name },
+    });
+    const event = await Event.findOneAndUpdate(
       {
         _id: eventId,
         currentState: { $ne: "ended" },
         openSeats: { $gt: 0 },
-        "participants.userId": { $ne: userId },
+        // Not `{ $ne: userId }`: FerretDB matches that when any one participant differs.
+        $nor: [{ "participants.userId": userId }],
         nameKeys: { $ne: key },
       },
-      { $push: { participants: participant, nameKeys: key }, $inc: { openSeats: -1, participantCount: 1 } },
-    );
-    if (modifiedCount === 1) return { participant, created: true };
+      {
+        $push: { participants: participant, nameKeys: key, activity: joined },
+        $inc: { openSeats: -1, participantCount: 1 },
+      },
+      { new: true },
+    ).lean<EventDoc>();
+    if (event) return { participant, created: true, event };
 
-    const event = await Event.findById(eventId).lean<EventDoc>();
-    if (!event) throw eventNotFound();
-    const existing = event.participants.find((entry) => entry.userId.equals(userId));
+    const current = await Event.findById(eventId, { activity: 0 }).lean<EventDoc>();
+    if (!current) throw eventNotFound();
+    const existing = current.participants.find((entry) => entry.userId.equals(userId));
     if (existing) return { participant: existing, created: false };
-    if (event.currentState === "ended") throw new ApiError("event_ended", "This event has ended.");
-    if (event.openSeats <= 0) throw new ApiError("event_full", "This event is full.");
-    name = firstFreeName(requestedName, new Set(event.nameKeys));
+    if (current.currentState === "ended") throw new ApiError("event_ended", "This event has ended.");
+    if (current.openSeats <= 0) throw new ApiError("event_full", "This event is full.");
+    if (current.participantCount === seenCount) stalls++;
+    seenCount = current.participantCount;
+    name = firstFreeName(requestedName, new Set(current.nameKeys));
   }
   // Only reachable when other joins keep taking the name picked: a busy event, so try again.
   throw new ApiError("conflict", "The event is busy; please try joining again.");
@@ -85,13 +98,11 @@ export async function joinEventAsUser(
   }
   const name = input.name ?? (await getUserOrThrow(claims.userId)).name;
   const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), name);
-  if (result.created) await announceParticipant(eventId, result.participant);
+  if (result.created) await deliverActivity(result.event, 1);
   return result;
 }
 
-export interface GuestJoinResult extends JoinResult {
-  userId: string;
-}
+export type GuestJoinResult = JoinResult & { userId: string };
 
 /**
  * POST …/join/guest: a guest token that is sent is reused (so a guest who already joined gets
@@ -105,7 +116,7 @@ export async function joinEventAsGuest(
 ): Promise<GuestJoinResult> {
   if (claims?.kind === "guest") {
     const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name);
-    if (result.created) await announceParticipant(eventId, result.participant);
+    if (result.created) await deliverActivity(result.event, 1);
     return { ...result, userId: claims.userId };
   }
   const guest = await createGuestUser(input);
@@ -116,10 +127,6 @@ export async function joinEventAsGuest(
     await deleteGuestUser(guest._id).catch(() => undefined);
     throw error;
   }
-  await announceParticipant(eventId, result.participant);
+  if (result.created) await deliverActivity(result.event, 1);
   return { ...result, userId: guest._id.toHexString() };
-}
-
-function announceParticipant(eventId: string, participant: ParticipantEntry): Promise<boolean> {
-  return publishParticipantJoined(eventId, { participantId: participant._id.toHexString(), name: participant.name });
 }

@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
 import { ApiError } from "../http/errors";
 import { Event, type EventDoc } from "../models/event";
-import { publishEventEnded, publishEventStarted } from "../realtime/pusher";
+import { activityEntry, deliverActivity } from "../realtime/activity";
 import { eventNotFound } from "./event-store";
 
 export type TargetState = "active" | "ended";
@@ -12,22 +12,26 @@ const TRANSITIONS = {
 } as const;
 
 /**
- * Moves an event pending → active or active → ended for its host, in one conditional update, so
- * of two concurrent starts exactly one matches. Publishes event-started / event-ended after.
+ * Moves an event pending → active or active → ended for its host, in one conditional update that
+ * also records event-started / event-ended in the activity log, so of two concurrent starts
+ * exactly one matches and one event is announced. Publishes it before returning.
  */
 export async function transitionEvent(eventId: string, hostId: string, to: TargetState): Promise<EventDoc> {
   const { from, stamp } = TRANSITIONS[to];
   const at = new Date();
+  const announcement = activityEntry(
+    to === "active"
+      ? { name: "event-started", data: { eventId, state: "active", startedAt: at.toISOString() } }
+      : { name: "event-ended", data: { eventId, state: "ended", endedAt: at.toISOString() } },
+    at,
+  );
   const event = await Event.findOneAndUpdate(
     { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from },
-    { $set: { currentState: to, [stamp]: at } },
+    { $set: { currentState: to, [stamp]: at }, $push: { activity: announcement } },
     { new: true },
   ).lean<EventDoc>();
   if (!event) throw await explainRefusedTransition(eventId, hostId, to);
-
-  const id = event._id.toHexString();
-  if (to === "active") await publishEventStarted(id, { eventId: id, state: "active", startedAt: at.toISOString() });
-  else await publishEventEnded(id, { eventId: id, state: "ended", endedAt: at.toISOString() });
+  await deliverActivity(event, 1);
   return event;
 }
 

@@ -21,6 +21,16 @@ const bingoSquareSchema = new Schema(
   { _id: false },
 );
 
+const activityEntrySchema = new Schema(
+  {
+    event: { type: String, required: true },
+    data: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
+    sent: { type: Boolean, required: true },
+  },
+  { _id: false },
+);
+
 // The event document is the authority on who is in it: `participants` (join order), their
 // lower-cased `nameKeys`, `openSeats` and `participantCount` change together in one atomic
 // update per join, which is what keeps capacity and name uniqueness exact under concurrency.
@@ -44,9 +54,15 @@ const eventSchema = new Schema<EventDoc>(
       size: { type: Number, required: true },
       grid: { type: [bingoSquareSchema], required: true },
     },
+    // The outbox of realtime events, appended by the same update as the change it announces,
+    // so a change is never committed without its event. Never shortened: seq = index + 1.
+    activity: { type: [activityEntrySchema], default: [] },
   },
   { timestamps: true },
 );
+
+// The cron function looks for events with unpublished activity.
+eventSchema.index({ "activity.sent": 1 });
 
 export interface ParticipantEntry {
   _id: Types.ObjectId;
@@ -57,6 +73,14 @@ export interface ParticipantEntry {
 export interface BingoSquare {
   question: string;
   shortQuestion?: string;
+}
+
+/** A realtime event as recorded in the event's activity log; its `seq` is its position + 1. */
+export interface ActivityEntry {
+  event: string;
+  data: Record<string, unknown>;
+  at: Date;
+  sent: boolean;
 }
 
 /** An event as stored (lean). */
@@ -77,6 +101,7 @@ export interface EventDoc {
   participants: ParticipantEntry[];
   nameKeys: string[];
   bingo: { size: number; grid: BingoSquare[] };
+  activity: ActivityEntry[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,8 +1,12 @@
 import mongoose, { Schema, type Types } from "mongoose";
 
-// A participant's bingo card, keyed by the participant id from the event's `participants` list.
-// Created on the first recorded square. Each rule two requests could race on (a square filled
-// twice, one person used on two squares) is a condition of the single update that records it.
+// A participant's bingo card, kept as an append-only chain of versions: version n is the card
+// after its n-th mark, and documents are inserted, never updated. The unique index on
+// (participantId, version) lets exactly one request append each version, so "a square is filled
+// once", "a person fills one square" and "each achievement is announced once" hold as a unique
+// index. A conditional update would not do here: FerretDB's SQLite backend (the offline test
+// database) applies an update by reading and rewriting the document, so concurrent updates of one
+// document are lost; concurrent inserts that clash on a unique index are refused exactly once.
 const markSchema = new Schema(
   {
     square: { type: Number, required: true },
@@ -13,37 +17,49 @@ const markSchema = new Schema(
   { _id: false },
 );
 
-const participantSchema = new Schema<ParticipantDoc>({
-  eventId: { type: Schema.Types.ObjectId, required: true, index: true },
-  userId: { type: Schema.Types.ObjectId, required: true },
-  name: { type: String, required: true },
-  marks: { type: [markSchema], default: [] },
-  squares: { type: [Number], default: [] },
-  metIds: { type: [Schema.Types.ObjectId], default: [] },
-  lines: { type: [Number], default: [] },
-  completed: { type: Boolean, default: false },
-  lastMarkAt: { type: Date, default: null },
-});
+const participantSchema = new Schema<ParticipantDoc>(
+  {
+    participantId: { type: Schema.Types.ObjectId, required: true },
+    version: { type: Number, required: true },
+    eventId: { type: Schema.Types.ObjectId, required: true, index: true },
+    userId: { type: Schema.Types.ObjectId, required: true },
+    name: { type: String, required: true },
+    marks: { type: [markSchema], default: [] },
+    lines: { type: [Number], default: [] },
+    completed: { type: Boolean, default: false },
+    lastMarkAt: { type: Date, required: true },
+  },
+  // Not "participants": a collection of that name from the earlier Shatter API would hold
+  // documents without these fields and break the unique index below.
+  { collection: "bingocards" },
+);
+participantSchema.index({ participantId: 1, version: 1 }, { unique: true });
 
 export interface BingoMark {
+  /** Flat row-major index into the event's grid. */
   square: number;
+  /** The other participant, met for this square. */
   participantId: Types.ObjectId;
   name: string;
   at: Date;
 }
 
-/** A participant's bingo card as stored (lean). */
+/** One version of a participant's bingo card as stored (lean). */
 export interface ParticipantDoc {
   _id: Types.ObjectId;
+  /** The card's owner: the participant id from the event's `participants` list. */
+  participantId: Types.ObjectId;
+  /** How many marks this version holds, from 1 up to size². */
+  version: number;
   eventId: Types.ObjectId;
   userId: Types.ObjectId;
   name: string;
   marks: BingoMark[];
-  squares: number[];
-  metIds: Types.ObjectId[];
+  /** Completed lines (indexes into bingoLines(size)) as of this version. */
   lines: number[];
   completed: boolean;
-  lastMarkAt: Date | null;
+  /** When the newest mark was recorded: when the card reached this score. */
+  lastMarkAt: Date;
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).

@@ -38,6 +38,21 @@ export const realtimeMode: RealtimeMode =
         ? "pusher"
         : "disabled";
 
+export type RealtimeMessage =
+  | { name: "participant-joined"; data: ParticipantJoinedPayload }
+  | { name: "event-started"; data: EventStartedPayload }
+  | { name: "event-ended"; data: EventEndedPayload }
+  | { name: "bingo-achieved"; data: BingoAchievedPayload };
+
+/** What goes over the wire: the payload plus its position in the event's activity log. */
+export interface SequencedMessage {
+  name: string;
+  data: Record<string, unknown> & { seq: number };
+}
+
+// Pusher accepts at most 10 events per batch request.
+const MAX_BATCH = 10;
+
 let client: Pusher | undefined;
 
 function getClient(): Pusher | undefined {
@@ -59,51 +74,58 @@ export function eventChannel(eventId: string): string {
 }
 
 /**
- * Publishes one event and resolves to whether Pusher accepted it. Never throws: the write it
- * reports on is already committed, so a failure is logged (with channel and event name) and the
- * caller answers as usual. Awaited before responding because a frozen function sends nothing.
+ * Publishes messages to `event-<eventId>` in order and resolves to how many of them, from the
+ * first, Pusher accepted (all of them, or fewer when a request failed). Never throws: the writes
+ * they announce are already committed, so a failure is logged with channel and event names, and
+ * the activity log keeps what was not sent for a retry. Awaited before the function responds,
+ * because a frozen function sends nothing.
  */
-async function publish(eventId: string, name: string, payload: object): Promise<boolean> {
+export async function publishMessages(eventId: string, messages: readonly SequencedMessage[]): Promise<number> {
   const pusher = getClient();
-  if (!pusher) return false;
+  if (!pusher) return 0;
   const channel = eventChannel(eventId);
+  let accepted = 0;
+  for (let start = 0; start < messages.length; start += MAX_BATCH) {
+    const batch = messages.slice(start, start + MAX_BATCH);
+    try {
+      await withTimeout(
+        batch.length === 1 && batch[0]
+          ? pusher.trigger(channel, batch[0].name, batch[0].data)
+          : pusher.triggerBatch(batch.map(({ name, data }) => ({ channel, name, data }))),
+      );
+      accepted += batch.length;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const event = batch.map((message) => message.name).join(",");
+      const failure = { level: "error", msg: "realtime publish failed", channel, event, status };
+      console.error(JSON.stringify({ ...failure, error: describeError(error) }));
+      break;
+    }
+  }
+  return accepted;
+}
+
+// The SDK has its own timeout, but a stalled TLS handshake or DNS lookup can outlast it.
+async function withTimeout<T>(promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${env.PUSHER_TIMEOUT_MS} ms`)), env.PUSHER_TIMEOUT_MS);
+  });
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${env.PUSHER_TIMEOUT_MS} ms`)), env.PUSHER_TIMEOUT_MS);
-    });
-    await Promise.race([pusher.trigger(channel, name, payload), timeout]);
-    return true;
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "realtime publish failed",
-        channel,
-        event: name,
-        status,
-        error: describeError(error),
-      }),
-    );
-    return false;
+    return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-export function publishParticipantJoined(eventId: string, payload: ParticipantJoinedPayload): Promise<boolean> {
-  return publish(eventId, "participant-joined", payload);
+// Transitional: direct publishes without the activity log (being replaced by activity.ts).
+async function publishOne(eventId: string, name: string, data: object): Promise<boolean> {
+  return (await publishMessages(eventId, [{ name, data: data as SequencedMessage["data"] }])) === 1;
 }
-
-export function publishEventStarted(eventId: string, payload: EventStartedPayload): Promise<boolean> {
-  return publish(eventId, "event-started", payload);
-}
-
-export function publishEventEnded(eventId: string, payload: EventEndedPayload): Promise<boolean> {
-  return publish(eventId, "event-ended", payload);
-}
-
-export function publishBingoAchieved(eventId: string, payload: BingoAchievedPayload): Promise<boolean> {
-  return publish(eventId, "bingo-achieved", payload);
-}
+export const publishParticipantJoined = (eventId: string, data: ParticipantJoinedPayload) =>
+  publishOne(eventId, "participant-joined", data);
+export const publishEventStarted = (eventId: string, data: EventStartedPayload) =>
+  publishOne(eventId, "event-started", data);
+export const publishEventEnded = (eventId: string, data: EventEndedPayload) => publishOne(eventId, "event-ended", data);
+export const publishBingoAchieved = (eventId: string, data: BingoAchievedPayload) =>
+  publishOne(eventId, "bingo-achieved", data);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { objectIdSchema } from "./common";
 
 export const bingoSquareSchema = z.object({
   question: z.string().trim().min(1).max(200),
@@ -10,6 +11,26 @@ export const bingoGridSchema = z
   .array(z.array(bingoSquareSchema))
   .min(3, "must have 3 to 5 rows")
   .max(5, "must have 3 to 5 rows")
-  .refine((rows) => rows.every((row) => row.length === rows.length), "must be square: every row as long as the grid is tall");
+  .refine(
+    (rows) => rows.every((row) => row.length === rows.length),
+    "must be square: every row as long as the grid is tall",
+  );
 
 export const bingoInputSchema = z.object({ grid: bingoGridSchema });
+
+/** PUT /api/events/:eventId/bingo – the host's new grid, as rows. */
+export const replaceBingoGridBodySchema = bingoInputSchema;
+
+// Rows and columns are bounded by the largest grid here; the event's own size is checked when
+// the square is recorded.
+const gridIndexSchema = z.number().int().min(0).max(4);
+
+/** POST /api/events/:eventId/bingo – "I met this participant and they fit this square". */
+export const recordBingoSquareBodySchema = z.object({
+  row: gridIndexSchema,
+  col: gridIndexSchema,
+  participantId: objectIdSchema,
+});
+
+export type BingoGridRows = z.infer<typeof bingoGridSchema>;
+export type RecordBingoSquareInput = z.infer<typeof recordBingoSquareBodySchema>;

@@ -25,3 +25,8 @@ export const createEventBodySchema = z
 export const updateEventStatusBodySchema = z.object({ status: z.enum(["active", "ended"]) });
 
 export type CreateEventInput = z.infer<typeof createEventBodySchema>;
+
+export const getEventActivityQuerySchema = eventParamsSchema.extend({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});

@@ -72,7 +72,7 @@ export async function createEvent(host: TestUser, overrides: Record<string, unkn
   return res.body.event;
 }
 
-export async function joinAsGuest(eventId: string, name: string) {
+export function joinAsGuest(eventId: string, name: string) {
   return api().post(`/api/events/${eventId}/join/guest`).send({ name });
 }
 
@@ -109,4 +109,18 @@ export async function countCommands<T>(action: () => Promise<T>): Promise<{ resu
 
 export function newObjectId(): string {
   return new mongoose.Types.ObjectId().toHexString();
+}
+
+/**
+ * The payloads of every `name` event published to `event-<eventId>`, in order, holding exactly the
+ * contract's fields: the numeric `seq` (the one extra field the contract allows) is checked to be
+ * a number when present and left out.
+ */
+export function payloadsOf(eventId: string, name: string): Record<string, unknown>[] {
+  return publishedTo(eventId)
+    .filter((message) => message.name === name)
+    .map(({ data: { seq, ...payload } }) => {
+      if (seq !== undefined) expect(seq).toEqual(expect.any(Number));
+      return payload;
+    });
 }

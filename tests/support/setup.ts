@@ -22,6 +22,7 @@ Object.assign(process.env, {
   PUSHER_TIMEOUT_MS: "1000",
   DB_TIMEOUT_MS: "3000",
   CORS_ORIGINS: "https://dashboard.shatter.test",
+  CRON_SECRET: "test-cron-secret",
 });
 
 afterAll(async () => {
