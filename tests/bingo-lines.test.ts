@@ -117,8 +117,24 @@ describe("bingo lines", () => {
 
 describe("bingo prompt bank", () => {
   const denylist = [
-    "health", "sick", "religio", "church", "age", "old", "young", "married", "kids",
-    "child", "weight", "tall", "beautiful", "drink", "beer", "wine", "politic", "vote",
+    "health",
+    "sick",
+    "religio",
+    "church",
+    "age",
+    "old",
+    "young",
+    "married",
+    "kids",
+    "child",
+    "weight",
+    "tall",
+    "beautiful",
+    "drink",
+    "beer",
+    "wine",
+    "politic",
+    "vote",
   ];
 
   it("prompts – at least 48 distinct prompts", () => {

@@ -69,7 +69,9 @@ const entries: readonly (readonly [question: string, shortQuestion: string])[] =
 ];
 
 export const BINGO_PROMPT_BANK: readonly BingoPrompt[] = Object.freeze(
-  entries.map(([question, shortQuestion]) => Object.freeze({ question: `Find someone who ${question}`, shortQuestion })),
+  entries.map(([question, shortQuestion]) =>
+    Object.freeze({ question: `Find someone who ${question}`, shortQuestion }),
+  ),
 );
 
 /** size² distinct prompts chosen uniformly at random from the bank. */

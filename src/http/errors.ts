@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   invalid_transition: 409,
   event_ended: 409,
   event_not_active: 409,
+  event_not_pending: 409,
   square_taken: 409,
   participant_already_used: 409,
   payload_too_large: 413,

@@ -117,15 +117,3 @@ async function withTimeout<T>(promise: Promise<T>): Promise<T> {
     clearTimeout(timer);
   }
 }
-
-// Transitional: direct publishes without the activity log (being replaced by activity.ts).
-async function publishOne(eventId: string, name: string, data: object): Promise<boolean> {
-  return (await publishMessages(eventId, [{ name, data: data as SequencedMessage["data"] }])) === 1;
-}
-export const publishParticipantJoined = (eventId: string, data: ParticipantJoinedPayload) =>
-  publishOne(eventId, "participant-joined", data);
-export const publishEventStarted = (eventId: string, data: EventStartedPayload) =>
-  publishOne(eventId, "event-started", data);
-export const publishEventEnded = (eventId: string, data: EventEndedPayload) => publishOne(eventId, "event-ended", data);
-export const publishBingoAchieved = (eventId: string, data: BingoAchievedPayload) =>
-  publishOne(eventId, "bingo-achieved", data);

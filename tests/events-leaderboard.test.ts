@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import {
+  api,
+  bearer,
+  createEvent,
+  createHost,
+  expectError,
+  joinAsGuest,
+  newObjectId,
+  startEvent,
+} from "./support/harness";
+
+interface Player {
+  participantId: string;
+  name: string;
+  token: string;
+}
+
+function gridOf(size: number) {
+  return Array.from({ length: size }, (_, row) =>
+    Array.from({ length: size }, (_, col) => ({ question: `Find someone who knows square ${row}-${col}` })),
+  );
+}
+
+async function bingoEvent(count: number) {
+  const host = await createHost();
+  const event = await createEvent(host, { bingo: { grid: gridOf(3) } });
+  const players: Player[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await joinAsGuest(event._id, `Player ${i}`);
+    expect(res.status).toBe(201);
+    players.push({ participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token });
+  }
+  await startEvent(host, event._id);
+  return { eventId: event._id, players };
+}
+
+/** `player` fills each [row, col] with the next participant of `others` who is not them. */
+async function fill(eventId: string, player: Player, squares: [number, number][], everyone: Player[]) {
+  const others = everyone.filter((other) => other.participantId !== player.participantId);
+  for (const [i, [row, col]] of squares.entries()) {
+    const res = await api()
+      .post(`/api/events/${eventId}/bingo`)
+      .set(...bearer(player.token))
+      .send({ row, col, participantId: others[i]?.participantId });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+}
+
+function entry(player: Player, linesCompleted: number, completed: boolean, squaresFilled: number) {
+  return { participantId: player.participantId, name: player.name, linesCompleted, completed, squaresFilled };
+}
+
+const ROW_0: [number, number][] = [
+  [0, 0],
+  [0, 1],
+  [0, 2],
+];
+// Four squares that complete no row, column or diagonal.
+const NO_LINE_4: [number, number][] = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [2, 2],
+];
+const EVERY_SQUARE: [number, number][] = Array.from({ length: 9 }, (_, i) => [Math.floor(i / 3), i % 3]);
+
+describe("GET /api/events/:eventId/leaderboard", () => {
+  it("GET /api/events/:eventId/leaderboard – full card, then lines, then squares, then who got there first, then join order", async () => {
+    const { eventId, players } = await bingoEvent(10);
+    const p = players as [Player, Player, Player, Player, Player, Player, Player, Player, Player, Player];
+    // Joined and marked in an order that differs from the ranking, so only the rules can produce it.
+    await fill(eventId, p[6], [[1, 1]], players); // 1 square
+    await fill(eventId, p[4], ROW_0, players); // 1 line, 3 squares, reached first
+    await fill(eventId, p[5], NO_LINE_4, players); // 4 squares, no line
+    await fill(eventId, p[3], ROW_0, players); // 1 line, 3 squares, reached later
+    await fill(eventId, p[2], [...ROW_0, [2, 2]], players); // 1 line, 4 squares
+    await fill(eventId, p[1], [...ROW_0, [1, 0], [2, 0]], players); // row 0 and column 0
+    await fill(eventId, p[0], EVERY_SQUARE, players); // the full card
+
+    const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    expect(res.body).toEqual({
+      success: true,
+      leaderboard: [
+        entry(p[0], 8, true, 9),
+        entry(p[1], 2, false, 5),
+        entry(p[2], 1, false, 4),
+        entry(p[4], 1, false, 3),
+        entry(p[3], 1, false, 3),
+        entry(p[5], 0, false, 4),
+        entry(p[6], 0, false, 1),
+        entry(p[7], 0, false, 0),
+        entry(p[8], 0, false, 0),
+        entry(p[9], 0, false, 0),
+      ],
+    });
+  });
+
+  it("GET /api/events/:eventId/leaderboard – public, before anyone marks: every participant with zeros in join order", async () => {
+    const { eventId, players } = await bingoEvent(3);
+    const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    expect(res.body).toEqual({ success: true, leaderboard: players.map((player) => entry(player, 0, false, 0)) });
+  });
+
+  it("GET /api/events/:eventId/leaderboard – an event nobody joined has an empty leaderboard", async () => {
+    const event = await createEvent(await createHost());
+    const res = await api().get(`/api/events/${event._id}/leaderboard`).expect(200);
+    expect(res.body).toEqual({ success: true, leaderboard: [] });
+  });
+
+  it("GET /api/events/:eventId/leaderboard – a repeated mark does not count twice", async () => {
+    const { eventId, players } = await bingoEvent(2);
+    const [me, other] = players as [Player, Player];
+    await fill(eventId, me, [[1, 1]], players);
+    await fill(eventId, me, [[1, 1]], players);
+    const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    expect(res.body.leaderboard).toEqual([entry(me, 0, false, 1), entry(other, 0, false, 0)]);
+  });
+
+  it("GET /api/events/:eventId/leaderboard – an unknown event is a 404 not_found, a malformed id a 400 invalid_input", async () => {
+    expectError(await api().get(`/api/events/${newObjectId()}/leaderboard`), 404, "not_found");
+    expectError(await api().get("/api/events/zzz/leaderboard"), 400, "invalid_input");
+  });
+
+  it("POST /api/events/:eventId/leaderboard – is a 405 with an Allow header", async () => {
+    const res = await api().post(`/api/events/${newObjectId()}/leaderboard`);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("GET, OPTIONS");
+    expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+  });
+});
