@@ -42,15 +42,15 @@ export async function joinEvent(
         _id: eventId,
         currentState: { $ne: "ended" },
         openSeats: { $gt: 0 },
-        // Not `{ $ne: userId }`: FerretDB matches that when any one participant differs.
-        $nor: [{ "participants.userId": userId }],
-        nameKeys: { $ne: key },
+        // `$nor` rather than `$ne`: FerretDB reads `{ "participants.userId": { $ne: … } }` as "some
+        // participant differs"; `$nor` means "none matches" on both databases.
+        $nor: [{ "participants.userId": userId }, { nameKeys: key }],
       },
       {
         $push: { participants: participant, nameKeys: key, activity: joined },
         $inc: { openSeats: -1, participantCount: 1 },
       },
-      { new: true },
+      { returnDocument: "after" },
     ).lean<EventDoc>();
     if (event) return { participant, created: true, event };
 
@@ -124,7 +124,8 @@ export async function joinEventAsGuest(
   try {
     result = await joinEvent(eventId, guest._id, input.name);
   } catch (error) {
-    await deleteGuestUser(guest._id).catch(() => undefined);
+    // Only a refused join is undone: after a lost connection the join may be stored all the same.
+    if (error instanceof ApiError) await deleteGuestUser(guest._id).catch(() => undefined);
     throw error;
   }
   if (result.created) await deliverActivity(result.event, 1);

@@ -28,7 +28,7 @@ export async function transitionEvent(eventId: string, hostId: string, to: Targe
   const event = await Event.findOneAndUpdate(
     { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from },
     { $set: { currentState: to, [stamp]: at }, $push: { activity: announcement } },
-    { new: true },
+    { returnDocument: "after" },
   ).lean<EventDoc>();
   if (!event) throw await explainRefusedTransition(eventId, hostId, to);
   await deliverActivity(event, 1);

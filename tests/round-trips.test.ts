@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, bearer, countCommands, createEvent, createHost, createUser, joinAsGuest } from "./support/harness";
+
+// Database round trips per request, counted with the driver's command monitoring. Server
+// heartbeats (hello) are SDAM events (serverHeartbeatStarted), not commandStarted, so they never
+// reach countCommands; the handshake and the createIndexes of a cold start happen once per
+// connection, so every test here runs after the connection is warm.
+
+const HANDSHAKE_COMMANDS = [
+  "hello",
+  "ismaster",
+  "isMaster",
+  "ping",
+  "saslStart",
+  "saslContinue",
+  "createIndexes",
+  "endSessions",
+];
+
+async function measure(
+  label: string,
+  request: () => Promise<{ status: number }>,
+  expectedStatus: number,
+): Promise<string[]> {
+  const { result, commands } = await countCommands(request);
+  expect(result.status).toBe(expectedStatus);
+  console.log(`round trips – ${label}: ${commands.length} [${commands.join(", ")}]`);
+  expect(commands.filter((name) => HANDSHAKE_COMMANDS.includes(name))).toEqual([]);
+  return commands;
+}
+
+describe("database round trips per request", () => {
+  beforeAll(async () => {
+    await api().get("/api/health").expect(200);
+  });
+
+  it("POST /api/events/:eventId/join/user – with a name: at most 3 database commands", async () => {
+    const event = await createEvent(await createHost());
+    const user = await createUser();
+    const commands = await measure(
+      "join/user with name",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/join/user`)
+          .set(...bearer(user.token))
+          .send({ name: "Counted Carla" }),
+      201,
+    );
+    expect(commands.length).toBeLessThanOrEqual(3);
+  });
+
+  it("POST /api/events/:eventId/join/user – without a name: at most 3 database commands", async () => {
+    const event = await createEvent(await createHost());
+    const user = await createUser({ name: "Default Dana" });
+    const commands = await measure(
+      "join/user without name",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/join/user`)
+          .set(...bearer(user.token))
+          .send({}),
+      201,
+    );
+    expect(commands.length).toBeLessThanOrEqual(3);
+  });
+
+  // The per-IP rate-limit window (one findAndModify) comes on top of the guest insert, the join
+  // and the outbox's mark-sent.
+  it("POST /api/events/:eventId/join/guest – rate limit, guest, join, mark-sent: 4 database commands", async () => {
+    const event = await createEvent(await createHost());
+    const commands = await measure("join/guest", () => joinAsGuest(event._id, "Counted Guest"), 201);
+    expect(commands).toEqual(["findAndModify", "insert", "findAndModify", "update"]);
+  });
+
+  // A transition is one findAndModify (the state change and its activity entry); the realtime
+  // outbox then marks the published entry sent, which is the second command.
+  it("POST /api/events/:eventId/start – the transition and the outbox's mark-sent: 2 database commands", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const commands = await measure(
+      "start",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/start`)
+          .set(...bearer(host.token)),
+      200,
+    );
+    expect(commands).toEqual(["findAndModify", "update"]);
+  });
+
+  it("POST /api/events/:eventId/end – the transition and the outbox's mark-sent: 2 database commands", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    await api()
+      .post(`/api/events/${event._id}/start`)
+      .set(...bearer(host.token))
+      .expect(200);
+    const commands = await measure(
+      "end",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/end`)
+          .set(...bearer(host.token)),
+      200,
+    );
+    expect(commands).toEqual(["findAndModify", "update"]);
+  });
+
+  it("GET /api/events/:eventId – exactly 1 database command", async () => {
+    const event = await createEvent(await createHost());
+    const commands = await measure("GET event", () => api().get(`/api/events/${event._id}`), 200);
+    expect(commands).toEqual(["find"]);
+  });
+});
