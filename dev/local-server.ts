@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { join, relative, sep } from "node:path";
-import { parse as parseQueryString } from "node:querystring";
+import { parse as parseQueryString, unescape as unescapeQueryValue } from "node:querystring";
 import { pathToFileURL } from "node:url";
 
 // Serves the functions under api/ the way Vercel does, for tests (through supertest) and
@@ -67,8 +67,10 @@ export function createApiListener(apiRoot = API_ROOT): RequestListener {
       res.end("The page could not be found.\n\nNOT_FOUND\n");
       return;
     }
+    // Vercel passes a route param through its query string, which @vercel/node decodes leniently:
+    // malformed percent-escapes reach the function as they are instead of failing the request.
     const params = Object.fromEntries(
-      match.route.paramNames.map((name, i) => [name, decodeURIComponent(match.found?.[i + 1] ?? "")]),
+      match.route.paramNames.map((name, i) => [name, unescapeQueryValue(match.found?.[i + 1] ?? "")]),
     );
     try {
       const body =
