@@ -1,0 +1,306 @@
+import { randomBytes } from "node:crypto";
+import Pusher from "pusher";
+import PusherJS from "pusher-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  api,
+  bearer,
+  createEvent,
+  createHost,
+  createUser,
+  joinAsGuest,
+  pusherServer,
+  startEvent,
+  type TestUser,
+} from "./support/harness";
+
+// The realtime contract end to end: API call → real `pusher` SDK → local Pusher-protocol server →
+// real pusher-js clients over WebSocket, as the mobile app and the dashboard receive it.
+
+const TEST_APP = { appId: "shatter-test", key: "shatter-test-key", secret: "shatter-test-secret" }; // tests/support/setup.ts
+const clients: PusherJS[] = [];
+let sdk: Pusher;
+let host: TestUser;
+
+interface Received {
+  channel: string;
+  name: string;
+  data: unknown;
+}
+
+/** A payload as published: the contract's fields plus `seq`, the message's place in the event's activity log. */
+const sequenced = (payload: Record<string, unknown>) => ({ ...payload, seq: expect.any(Number) });
+
+beforeAll(async () => {
+  const server = pusherServer();
+  sdk = new Pusher({ ...TEST_APP, host: server.host, port: String(server.port), useTLS: false, timeout: 2000 });
+  host = await createHost();
+});
+
+afterAll(() => {
+  for (const client of clients) client.disconnect();
+});
+
+/**
+ * A pusher-js client subscribed to `channel`; `received` is every non-protocol message its
+ * socket gets, whatever the channel, so a stray event on the wrong channel is seen too.
+ */
+async function subscriber(channel: string) {
+  const client = new PusherJS(TEST_APP.key, {
+    cluster: "local",
+    wsHost: "127.0.0.1",
+    wsPort: pusherServer().port,
+    forceTLS: false,
+    enabledTransports: ["ws"],
+    disableStats: true,
+  });
+  clients.push(client);
+  const received: Received[] = [];
+  client.connection.bind("message", (message: { event: string; channel?: string; data: unknown }) => {
+    if (!message.event.startsWith("pusher"))
+      received.push({ channel: message.channel ?? "", name: message.event, data: message.data });
+  });
+  await new Promise<void>((resolve) =>
+    client.subscribe(channel).bind("pusher:subscription_succeeded", () => resolve()),
+  );
+
+  /**
+   * What arrived up to now, without fixed sleeps: publish a marker to our channel and wait for it.
+   * The server sends a socket's messages in publish order, so everything published before the
+   * marker has arrived once the marker has.
+   */
+  async function settled(): Promise<Received[]> {
+    const marker = randomBytes(6).toString("hex");
+    const arrived = new Promise<void>((resolve) => {
+      const check = (message: { event: string; data: unknown }) => {
+        if (message.event !== "test-marker" || (message.data as { marker?: string }).marker !== marker) return;
+        client.connection.unbind("message", check);
+        resolve();
+      };
+      client.connection.bind("message", check);
+    });
+    await sdk.trigger(channel, "test-marker", { marker });
+    await arrived;
+    return received.filter((message) => message.name !== "test-marker");
+  }
+  return { settled };
+}
+
+async function startedEvent() {
+  const event = await createEvent(host);
+  await startEvent(host, event._id);
+  return event;
+}
+
+interface Player {
+  participantId: string;
+  name: string;
+  token: string;
+}
+
+/** A started event with a 3×3 bingo grid and `count` guests. */
+async function bingoEvent(count: number) {
+  const grid = [0, 1, 2].map((row) => [0, 1, 2].map((col) => ({ question: `Find someone for square ${row}-${col}` })));
+  const event = await createEvent(host, { bingo: { grid } });
+  const players: Player[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await joinAsGuest(event._id, `Player ${i}`);
+    expect(res.status).toBe(201);
+    players.push({ participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token });
+  }
+  await startEvent(host, event._id);
+  return { eventId: event._id, players };
+}
+
+function markSquare(eventId: string, player: Player, row: number, col: number, other: Player) {
+  return api()
+    .post(`/api/events/${eventId}/bingo`)
+    .set(...bearer(player.token))
+    .send({ row, col, participantId: other.participantId })
+    .expect(200);
+}
+
+describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
+  it("POST /api/events/:eventId/join/user – a subscriber receives exactly one participant-joined { participantId, name }", async () => {
+    const event = await createEvent(host);
+    const channel = `event-${event._id}`;
+    const watcher = await subscriber(channel);
+    const member = await createUser({ name: "Grace Hopper" });
+
+    const res = await api()
+      .post(`/api/events/${event._id}/join/user`)
+      .set(...bearer(member.token))
+      .send({})
+      .expect(201);
+
+    expect(await watcher.settled()).toEqual([
+      {
+        channel,
+        name: "participant-joined",
+        data: sequenced({ participantId: res.body.participant._id, name: "Grace Hopper" }),
+      },
+    ]);
+  });
+
+  it("POST /api/events/:eventId/join/user – joining again publishes nothing", async () => {
+    const event = await createEvent(host);
+    const member = await createUser({ name: "Grace Hopper" });
+    await api()
+      .post(`/api/events/${event._id}/join/user`)
+      .set(...bearer(member.token))
+      .send({})
+      .expect(201);
+    const watcher = await subscriber(`event-${event._id}`);
+
+    await api()
+      .post(`/api/events/${event._id}/join/user`)
+      .set(...bearer(member.token))
+      .send({})
+      .expect(200);
+
+    expect(await watcher.settled()).toEqual([]);
+  });
+
+  it("POST /api/events/:eventId/join/guest – a subscriber receives exactly one participant-joined with the final name", async () => {
+    const event = await createEvent(host);
+    const channel = `event-${event._id}`;
+    await joinAsGuest(event._id, "Ada Lovelace");
+    const watcher = await subscriber(channel);
+
+    const res = await joinAsGuest(event._id, "  ada lovelace ");
+    expect(res.status).toBe(201);
+
+    expect(await watcher.settled()).toEqual([
+      {
+        channel,
+        name: "participant-joined",
+        data: sequenced({ participantId: res.body.participant._id, name: "ada lovelace (2)" }),
+      },
+    ]);
+  });
+
+  it("POST /api/events/:eventId/start – a subscriber receives exactly one event-started { eventId, state, startedAt }", async () => {
+    const event = await createEvent(host);
+    const channel = `event-${event._id}`;
+    const watcher = await subscriber(channel);
+
+    const res = await startEvent(host, event._id);
+
+    expect(await watcher.settled()).toEqual([
+      {
+        channel,
+        name: "event-started",
+        data: sequenced({ eventId: event._id, state: "active", startedAt: res.body.event.startedAt }),
+      },
+    ]);
+  });
+
+  it("POST /api/events/:eventId/end – a subscriber receives exactly one event-ended { eventId, state, endedAt }", async () => {
+    const event = await startedEvent();
+    const channel = `event-${event._id}`;
+    const watcher = await subscriber(channel);
+
+    const res = await api()
+      .post(`/api/events/${event._id}/end`)
+      .set(...bearer(host.token))
+      .expect(200);
+
+    expect(await watcher.settled()).toEqual([
+      {
+        channel,
+        name: "event-ended",
+        data: sequenced({ eventId: event._id, state: "ended", endedAt: res.body.event.endedAt }),
+      },
+    ]);
+  });
+
+  it("a whole event's lifecycle reaches its own channel in order and never another event's channel", async () => {
+    const event = await createEvent(host);
+    const other = await createEvent(host);
+    const channel = `event-${event._id}`;
+    const watcher = await subscriber(channel);
+    const bystander = await subscriber(`event-${other._id}`);
+    const member = await createUser({ name: "Grace Hopper" });
+
+    const userJoin = await api()
+      .post(`/api/events/${event._id}/join/user`)
+      .set(...bearer(member.token))
+      .send({})
+      .expect(201);
+    const guestJoin = await joinAsGuest(event._id, "Ada Lovelace");
+    const started = await startEvent(host, event._id);
+    const ended = await api()
+      .post(`/api/events/${event._id}/end`)
+      .set(...bearer(host.token))
+      .expect(200);
+
+    const received = await watcher.settled();
+    expect(received).toEqual([
+      {
+        channel,
+        name: "participant-joined",
+        data: sequenced({ participantId: userJoin.body.participant._id, name: "Grace Hopper" }),
+      },
+      {
+        channel,
+        name: "participant-joined",
+        data: sequenced({ participantId: guestJoin.body.participant._id, name: "Ada Lovelace" }),
+      },
+      {
+        channel,
+        name: "event-started",
+        data: sequenced({ eventId: event._id, state: "active", startedAt: started.body.event.startedAt }),
+      },
+      {
+        channel,
+        name: "event-ended",
+        data: sequenced({ eventId: event._id, state: "ended", endedAt: ended.body.event.endedAt }),
+      },
+    ]);
+    const seqs = received.map((message) => (message.data as { seq: number }).seq);
+    expect(seqs).toEqual([1, 2, 3, 4].map((n) => (seqs[0] as number) + n - 1));
+    expect(await bystander.settled()).toEqual([]);
+  });
+
+  it("POST /api/events/:eventId/bingo – a subscriber receives exactly one bingo-achieved line for a completed row", async () => {
+    const { eventId, players } = await bingoEvent(4);
+    const [me, a, b, c] = players as [Player, Player, Player, Player];
+    const channel = `event-${eventId}`;
+    const watcher = await subscriber(channel);
+
+    await markSquare(eventId, me, 0, 0, a);
+    await markSquare(eventId, me, 0, 1, b);
+    const res = await markSquare(eventId, me, 0, 2, c);
+
+    const line = { participantId: me.participantId, participantName: me.name, achievementType: "line" };
+    expect(res.body.achievements).toEqual([line]);
+    expect(await watcher.settled()).toEqual([{ channel, name: "bingo-achieved", data: sequenced(line) }]);
+  });
+
+  it("POST /api/events/:eventId/bingo – the square that fills the card publishes its new lines, then card", async () => {
+    const { eventId, players } = await bingoEvent(10);
+    const [me, ...others] = players as [Player, ...Player[]];
+    const squares = [0, 1, 2].flatMap((row) => [0, 1, 2].map((col) => [row, col] as const));
+    for (const [i, [row, col]] of squares.slice(0, -1).entries())
+      await markSquare(eventId, me, row, col, others[i] as Player);
+    const channel = `event-${eventId}`;
+    const watcher = await subscriber(channel);
+
+    const res = await markSquare(eventId, me, 2, 2, others[8] as Player);
+
+    const achieved = (achievementType: string) => ({
+      participantId: me.participantId,
+      participantName: me.name,
+      achievementType,
+    });
+    // (2,2) closes row 2, column 2 and the main diagonal; the rest were complete already.
+    expect(res.body.achievements).toEqual([achieved("line"), achieved("line"), achieved("line"), achieved("card")]);
+    expect(await watcher.settled()).toEqual(
+      res.body.achievements.map((data: Record<string, unknown>) => ({
+        channel,
+        name: "bingo-achieved",
+        data: sequenced(data),
+      })),
+    );
+  });
+});

@@ -1,0 +1,152 @@
+import { createServer, type Server, Socket } from "node:net";
+
+// A TCP proxy in front of the test database that can fail the way a network does: refuse new
+// connections (the port is closed), cut every open one, or cut one command exactly before it
+// reaches the database or exactly after the database ran it (its reply is never delivered).
+
+export type CutPoint = "before" | "after";
+
+export interface CommandTrap {
+  /** The command's name, e.g. `findAndModify`, and its collection, e.g. `events`. */
+  command: string;
+  collection?: string;
+  at: CutPoint;
+}
+
+export interface DbProxy {
+  readonly port: number;
+  readonly uri: string;
+  /** `command collection` of every command forwarded, in order (handshakes and pings included). */
+  readonly commands: string[];
+  /** Listens again on the same port. */
+  open(): Promise<void>;
+  /** Stops listening (new connections are refused) and cuts every open connection. */
+  close(): Promise<void>;
+  /** Cuts every open connection; new ones are still accepted. */
+  cutAll(): void;
+  /** Arms a one-shot trap: the next matching command cuts its connection; resolves when it fired. */
+  cutOn(trap: CommandTrap): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const OP_MSG = 2013;
+const HEADER_BYTES = 16;
+
+/** Name and collection of a command message (OP_MSG, body section first, as the Node driver writes it). */
+export function describeCommand(message: Buffer): { command: string; collection?: string } {
+  if (message.readInt32LE(12) !== OP_MSG || message[20] !== 0) return { command: "legacy" };
+  // Body document at 21: int32 size, then the first element: type byte, key cstring, value.
+  const type = message[25];
+  const keyEnd = message.indexOf(0, 26);
+  const command = message.toString("utf8", 26, keyEnd);
+  if (type !== 0x02) return { command };
+  const length = message.readInt32LE(keyEnd + 1);
+  return { command, collection: message.toString("utf8", keyEnd + 5, keyEnd + 4 + length) };
+}
+
+export async function startDbProxy(upstreamUri: string, options: { listening?: boolean } = {}): Promise<DbProxy> {
+  const upstream = new URL(upstreamUri);
+  const upstreamHost = upstream.hostname;
+  const upstreamPort = Number(upstream.port || 27017);
+  const sockets = new Set<Socket>();
+  const commands: string[] = [];
+  const traps: { trap: CommandTrap; fired: () => void }[] = [];
+  let server: Server | undefined;
+
+  const onConnection = (client: Socket) => {
+    const database = new Socket();
+    let pending = Buffer.alloc(0);
+    let cutOnReply: (() => void) | undefined;
+    const cut = () => {
+      client.destroy();
+      database.destroy();
+    };
+    for (const socket of [client, database]) {
+      sockets.add(socket);
+      socket.on("close", () => {
+        sockets.delete(socket);
+        cut();
+      });
+      socket.on("error", cut);
+    }
+    database.connect(upstreamPort, upstreamHost);
+    client.on("data", (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= HEADER_BYTES && pending.length >= pending.readInt32LE(0)) {
+        const message = pending.subarray(0, pending.readInt32LE(0));
+        pending = pending.subarray(message.length);
+        const { command, collection } = describeCommand(message);
+        commands.push(collection ? `${command} ${collection}` : command);
+        const index = traps.findIndex(
+          ({ trap }) => trap.command === command && (trap.collection === undefined || trap.collection === collection),
+        );
+        const armed = index >= 0 ? traps.splice(index, 1)[0] : undefined;
+        if (armed?.trap.at === "before") {
+          cut();
+          armed.fired();
+          return;
+        }
+        database.write(message);
+        if (armed) {
+          cutOnReply = () => {
+            cut();
+            armed.fired();
+          };
+        }
+      }
+    });
+    database.on("data", (chunk: Buffer) => {
+      // The database answered, so it ran the command: drop the answer and the connection.
+      if (cutOnReply) return cutOnReply();
+      client.write(chunk);
+    });
+  };
+
+  let port = options.listening === false ? await reservePort() : 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const next = createServer(onConnection);
+      next.once("error", reject);
+      next.listen(port, "127.0.0.1", () => {
+        port = (next.address() as { port: number }).port;
+        server = next;
+        resolve();
+      });
+    });
+  const close = async () => {
+    const closing = server;
+    server = undefined;
+    for (const socket of sockets) socket.destroy();
+    if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
+  };
+  if (options.listening !== false) await listen();
+
+  return {
+    get port() {
+      return port;
+    },
+    get uri() {
+      return `mongodb://127.0.0.1:${port}/`;
+    },
+    commands,
+    open: () => (server ? Promise.resolve() : listen()),
+    close,
+    cutAll: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    cutOn: (trap) => new Promise<void>((fired) => traps.push({ trap, fired })),
+    stop: close,
+  };
+}
+
+/** A port that nothing listens on: bound once to learn a free number, then closed. */
+function reservePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
