@@ -32,8 +32,10 @@ export function signToken(claims: TokenClaims, now = Date.now()): string {
 export function verifyToken(token: string, now = Date.now()): TokenClaims | null {
   const [header, payload, signature, ...rest] = token.split(".");
   if (header !== HEADER || !payload || !signature || rest.length > 0) return null;
-  const expected = sign(`${header}.${payload}`);
-  const given = Buffer.from(signature, "base64url");
+  // Compared as text: base64url decoding skips stray characters, so decoding `signature` first
+  // would accept many spellings of one signature.
+  const expected = Buffer.from(sign(`${header}.${payload}`).toString("base64url"));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
 
   let claims: unknown;

@@ -21,11 +21,11 @@ export async function enforceRateLimit(limit: RateLimit, subject: string, now = 
   const update = { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowEnd) } };
   let window: { count: number } | null;
   try {
-    window = await RateLimitWindow.findOneAndUpdate(filter, update, { upsert: true, new: true }).lean();
+    window = await RateLimitWindow.findOneAndUpdate(filter, update, { upsert: true, returnDocument: "after" }).lean();
   } catch (error) {
     // Two first requests of a window can both try to insert it; the loser just counts again.
     if (!isDuplicateKeyError(error)) throw error;
-    window = await RateLimitWindow.findOneAndUpdate(filter, update, { new: true }).lean();
+    window = await RateLimitWindow.findOneAndUpdate(filter, update, { returnDocument: "after" }).lean();
   }
   if ((window?.count ?? 0) > limit.max) {
     const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));

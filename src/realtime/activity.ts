@@ -1,4 +1,5 @@
 import { env } from "../env";
+import { describeError } from "../http/errors";
 import { type ActivityEntry, Event, type EventDoc } from "../models/event";
 import { publishMessages, type RealtimeMessage, type SequencedMessage } from "./pusher";
 
@@ -37,7 +38,11 @@ export async function deliverActivity(
   const accepted = await publishMessages(eventId, messages);
   if (accepted === 0) return 0;
   const sent = Object.fromEntries(due.slice(0, accepted).map((index) => [`activity.${index}.sent`, true]));
-  await Event.updateOne({ _id: event._id }, { $set: sent });
+  // The write is committed and published: failing to mark it sent only means a later retry
+  // publishes it again (clients drop a seq they have seen), never that the request failed.
+  await Event.updateOne({ _id: event._id }, { $set: sent }).catch((error: unknown) => {
+    console.error(JSON.stringify({ level: "error", msg: "marking activity sent failed", error: describeError(error) }));
+  });
   return accepted;
 }
 

@@ -1,0 +1,260 @@
+import mongoose from "mongoose";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { connectDatabase } from "../src/db/connection";
+import { ApiError } from "../src/http/errors";
+import { deleteExpiredRateLimitWindows, enforceRateLimit, type RateLimit } from "../src/http/rate-limit";
+import { RateLimitWindow } from "../src/models/rate-limit-window";
+import { api, createEvent, createHost, createUser, expectError } from "./support/harness";
+
+// Low limits for this file only: src/env.ts parses process.env once, when first imported.
+vi.hoisted(() => {
+  process.env.RATE_LIMIT_LOGIN_PER_IP = "5";
+  process.env.RATE_LIMIT_LOGIN_PER_EMAIL = "3";
+  process.env.RATE_LIMIT_GUEST_JOIN_PER_IP = "5";
+});
+
+const PER_IP = 5;
+const PER_EMAIL = 3;
+const GUEST_JOINS_PER_IP = 5;
+const MINUTE = 60_000;
+const PASSWORD = "correct horse battery";
+
+// The clock is frozen 15 s into a window, so no test straddles a window edge and Retry-After is exact.
+const WINDOW_START = Math.floor(Date.now() / MINUTE) * MINUTE;
+const FROZEN_AT = WINDOW_START + 15_000;
+const RETRY_AFTER = "45";
+
+let ipCounter = 0;
+/** An address no other test in this file has used (TEST-NET-3). */
+function freshIp(): string {
+  ipCounter++;
+  return `203.0.113.${ipCounter}`;
+}
+
+function unknownEmail(): string {
+  return `nobody-${new mongoose.Types.ObjectId().toHexString()}@example.com`;
+}
+
+function login(ip: string, email: string, password: string) {
+  return api().post("/api/auth/login").set("X-Real-IP", ip).send({ email, password });
+}
+
+function expectRateLimited(res: { status: number; body: unknown; headers: Record<string, string> }): void {
+  expectError(res, 429, "rate_limited");
+  expect(res.headers["retry-after"]).toMatch(/^\d+$/);
+  const seconds = Number(res.headers["retry-after"]);
+  expect(seconds).toBeGreaterThan(0);
+  expect(seconds).toBeLessThanOrEqual(60);
+}
+
+function collection(name: string) {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("no database connection");
+  return db.collection(name);
+}
+
+beforeAll(async () => {
+  await connectDatabase();
+});
+
+describe("POST /api/auth/login", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(FROZEN_AT);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it(`POST /api/auth/login – attempt ${PER_IP + 1} from one IP within a minute is a 429 rate_limited with Retry-After to the window's end`, async () => {
+    const ip = freshIp();
+    for (let i = 0; i < PER_IP; i++) {
+      expectError(await login(ip, unknownEmail(), PASSWORD), 401, "invalid_credentials");
+    }
+    const limited = await login(ip, unknownEmail(), PASSWORD);
+    expectRateLimited(limited);
+    expect(limited.headers["retry-after"]).toBe(RETRY_AFTER);
+    expect(limited.headers["x-content-type-options"]).toBe("nosniff");
+    expect(limited.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("POST /api/auth/login – a limited IP does not affect another IP", async () => {
+    const limitedIp = freshIp();
+    for (let i = 0; i <= PER_IP; i++) await login(limitedIp, unknownEmail(), PASSWORD);
+    expectRateLimited(await login(limitedIp, unknownEmail(), PASSWORD));
+
+    expectError(await login(freshIp(), unknownEmail(), PASSWORD), 401, "invalid_credentials");
+  });
+
+  it(`POST /api/auth/login – attempt ${PER_EMAIL + 1} for one email is a 429 even from a new IP each time, whatever the email's case and spacing`, async () => {
+    const user = await createUser({ password: PASSWORD });
+    const spellings = [user.email, user.email.toUpperCase(), `  ${user.email}  `];
+    for (const email of spellings.slice(0, PER_EMAIL)) {
+      expectError(await login(freshIp(), email, "not the password"), 401, "invalid_credentials");
+    }
+    expectRateLimited(await login(freshIp(), user.email, "not the password"));
+    // Another account is unaffected.
+    const other = await createUser({ password: PASSWORD });
+    expect((await login(freshIp(), other.email, PASSWORD)).status).toBe(200);
+  });
+
+  it("POST /api/auth/login – while limited, the right password is refused with the same answer as a wrong one", async () => {
+    const user = await createUser({ password: PASSWORD });
+
+    // Limited by email (a new IP each time).
+    for (let i = 0; i < PER_EMAIL; i++) await login(freshIp(), user.email, "not the password");
+    const wrongByEmail = await login(freshIp(), user.email, "not the password");
+    const rightByEmail = await login(freshIp(), user.email, PASSWORD);
+    expectRateLimited(wrongByEmail);
+    expectRateLimited(rightByEmail);
+    expect(rightByEmail.body).toEqual(wrongByEmail.body);
+    expect(rightByEmail.headers["retry-after"]).toBe(wrongByEmail.headers["retry-after"]);
+
+    // Limited by IP (other emails used up the IP's attempts).
+    const other = await createUser({ password: PASSWORD });
+    const ip = freshIp();
+    for (let i = 0; i < PER_IP; i++) await login(ip, unknownEmail(), PASSWORD);
+    const rightByIp = await login(ip, other.email, PASSWORD);
+    expectRateLimited(rightByIp);
+    expect(rightByIp.body).toEqual(wrongByEmail.body);
+    expect((await login(freshIp(), other.email, PASSWORD)).status).toBe(200);
+  });
+
+  it(`POST /api/auth/login – 20 concurrent attempts from one IP: exactly ${PER_IP} are let through, every attempt is counted`, async () => {
+    const ip = freshIp();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => login(ip, unknownEmail(), PASSWORD)));
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(PER_IP);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20 - PER_IP);
+    for (const res of answers.filter((answer) => answer.status === 429)) expectRateLimited(res);
+
+    const window = await RateLimitWindow.findById(`login-ip:${ip}:${WINDOW_START}`).lean();
+    expect(window?.count).toBe(20);
+  });
+
+  it("POST /api/auth/login – X-Forwarded-For's first address is the client when X-Real-IP is absent", async () => {
+    const ip = freshIp();
+    const viaProxy = () =>
+      api()
+        .post("/api/auth/login")
+        .set("X-Forwarded-For", `${ip}, 10.0.0.1`)
+        .send({ email: unknownEmail(), password: PASSWORD });
+    for (let i = 0; i < PER_IP; i++) expectError(await viaProxy(), 401, "invalid_credentials");
+    expectRateLimited(await viaProxy());
+    expectRateLimited(await login(ip, unknownEmail(), PASSWORD));
+  });
+
+  it("POST /api/auth/login – an invalid body is a 400 and does not use up an attempt", async () => {
+    const ip = freshIp();
+    for (let i = 0; i < PER_IP + 2; i++) {
+      expectError(await login(ip, "not-an-email", PASSWORD), 400, "invalid_input");
+    }
+    expectError(await login(ip, unknownEmail(), PASSWORD), 401, "invalid_credentials");
+  });
+});
+
+describe("POST /api/events/:eventId/join/guest", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(FROZEN_AT);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it(`POST /api/events/:eventId/join/guest – join ${GUEST_JOINS_PER_IP + 1} from one IP is a 429 and stores no guest or participant; other IPs still join`, async () => {
+    const host = await createHost();
+    const event = await createEvent(host, { maxParticipant: 50 });
+    const ip = freshIp();
+    const join = (name: string, from: string) =>
+      api().post(`/api/events/${event._id}/join/guest`).set("X-Real-IP", from).send({ name });
+
+    for (let i = 0; i < GUEST_JOINS_PER_IP; i++) {
+      expect((await join(`Venue Guest ${i}`, ip)).status).toBe(201);
+    }
+    const guestsBefore = await collection("users").countDocuments({ authProvider: "guest" });
+    const limited = await join("One Too Many", ip);
+    expectRateLimited(limited);
+    expect(limited.headers["retry-after"]).toBe(RETRY_AFTER);
+
+    expect(await collection("users").countDocuments({ authProvider: "guest" })).toBe(guestsBefore);
+    expect(await collection("users").countDocuments({ name: "One Too Many" })).toBe(0);
+    const lobby = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(lobby.body.event.participantCount).toBe(GUEST_JOINS_PER_IP);
+    expect(JSON.stringify(lobby.body)).not.toContain("One Too Many");
+
+    expect((await join("From Elsewhere", freshIp())).status).toBe(201);
+    const after = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(after.body.event.participantCount).toBe(GUEST_JOINS_PER_IP + 1);
+  });
+});
+
+describe("enforceRateLimit and deleteExpiredRateLimitWindows", () => {
+  // Far-past windows, so nothing the route tests above stored can match.
+  const T0 = Date.UTC(2001, 0, 1);
+  const limit = (name: string): RateLimit => ({ name, max: 2, windowMs: MINUTE });
+
+  async function refusal(run: () => Promise<void>): Promise<ApiError | undefined> {
+    try {
+      await run();
+      return undefined;
+    } catch (error) {
+      if (error instanceof ApiError) return error;
+      throw error;
+    }
+  }
+
+  it("enforceRateLimit – max requests pass, the next is refused with Retry-After counting down to the window's end, a new window starts over", async () => {
+    const unit = limit("unit-countdown");
+    expect(await refusal(() => enforceRateLimit(unit, "s", T0))).toBeUndefined();
+    expect(await refusal(() => enforceRateLimit(unit, "s", T0 + 1))).toBeUndefined();
+
+    const retryAfter: Record<number, string | undefined> = {};
+    for (const offset of [0, 1, 999, 1_000, 1_001, 30_000, 58_999, 59_000, 59_999]) {
+      const error = await refusal(() => enforceRateLimit(unit, "s", T0 + offset));
+      expect(error?.code, `at +${offset} ms`).toBe("rate_limited");
+      expect(error?.status).toBe(429);
+      retryAfter[offset] = error?.headers["Retry-After"];
+    }
+    expect(retryAfter).toEqual({
+      0: "60",
+      1: "60",
+      999: "60",
+      1000: "59",
+      1001: "59",
+      30000: "30",
+      58999: "2",
+      59000: "1",
+      59999: "1",
+    });
+    // Another subject in the same window has its own count.
+    expect(await refusal(() => enforceRateLimit(unit, "other", T0 + 30_000))).toBeUndefined();
+
+    // The next window starts from zero: two pass again, the third is refused.
+    expect(await refusal(() => enforceRateLimit(unit, "s", T0 + MINUTE))).toBeUndefined();
+    expect(await refusal(() => enforceRateLimit(unit, "s", T0 + MINUTE + 10_000))).toBeUndefined();
+    const third = await refusal(() => enforceRateLimit(unit, "s", T0 + MINUTE + 10_000));
+    expect(third?.headers).toEqual({ "Retry-After": "50" });
+  });
+
+  it("deleteExpiredRateLimitWindows – removes the windows that have ended and keeps the current one", async () => {
+    const unit = limit("unit-expiry");
+    const E0 = Date.UTC(1990, 0, 1);
+    await enforceRateLimit(unit, "s", E0);
+    await enforceRateLimit(unit, "s", E0 + MINUTE);
+    await enforceRateLimit(unit, "s", E0 + 2 * MINUTE + 5_000);
+    const ids = [0, 1, 2].map((n) => `unit-expiry:s:${E0 + n * MINUTE}`);
+    const stored = async () =>
+      (await RateLimitWindow.find({ _id: { $in: ids } }).lean()).map((window) => window._id).sort();
+    expect(await stored()).toEqual(ids);
+
+    // At the instant the second window ends, the first two have ended; the third has not.
+    expect(await deleteExpiredRateLimitWindows(new Date(E0 + 2 * MINUTE))).toBe(2);
+    expect(await stored()).toEqual([ids[2]]);
+    expect(await deleteExpiredRateLimitWindows(new Date(E0 + 2 * MINUTE + 59_999))).toBe(0);
+    expect(await deleteExpiredRateLimitWindows(new Date(E0 + 3 * MINUTE))).toBe(1);
+    expect(await stored()).toEqual([]);
+    // Windows of today (from the route tests above) are untouched.
+    expect(await RateLimitWindow.countDocuments({ expiresAt: { $gt: new Date(E0 + 3 * MINUTE) } })).toBeGreaterThan(0);
+  });
+});

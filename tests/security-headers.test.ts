@@ -1,0 +1,459 @@
+import type { Response } from "supertest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { API_ROOT, discoverRoutes } from "../dev/local-server";
+import {
+  api,
+  bearer,
+  createEvent,
+  createHost,
+  createUser,
+  expectError,
+  joinAsGuest,
+  newObjectId,
+  startEvent,
+  type TestEvent,
+  type TestUser,
+} from "./support/harness";
+
+// Every route's responses, success and error, carry the security headers, and CORS follows the
+// allow-list on every route. tests/http-wrapper.test.ts checks the wrapper's behaviour on a few
+// routes; this extends the same promises to all of them.
+
+const ALLOWED_ORIGIN = "https://dashboard.shatter.test";
+const FOREIGN_ORIGIN = "https://evil.example";
+const CRON_SECRET = process.env.CRON_SECRET ?? "";
+
+let host: TestUser;
+let member: TestUser;
+let stranger: TestUser;
+let lobby: TestEvent;
+let live: TestEvent;
+let toStart: TestEvent;
+let toEnd: TestEvent;
+let toUpdate: TestEvent;
+let guestParticipantId: string;
+
+beforeAll(async () => {
+  [host, member, stranger] = await Promise.all([createHost(), createUser(), createUser()]);
+  [lobby, live, toStart, toEnd, toUpdate] = await Promise.all([
+    createEvent(host, { maxParticipant: 20 }),
+    createEvent(host),
+    createEvent(host),
+    createEvent(host),
+    createEvent(host),
+  ]);
+  await api()
+    .post(`/api/events/${live._id}/join/user`)
+    .set(...bearer(member.token))
+    .send({})
+    .expect(201);
+  const guest = await joinAsGuest(live._id, "Gina Guest").expect(201);
+  guestParticipantId = guest.body.participant._id;
+  await startEvent(host, live._id);
+  await startEvent(host, toEnd._id);
+}, 60_000);
+
+type Send = (origin?: string) => Promise<Response>;
+
+interface RouteCase {
+  /** The function under api/, as dev/local-server names its file. */
+  fn: string;
+  methods: string;
+  path: () => string;
+  success: { send: Send; status: number };
+  error: { send: Send; status: number; code: string };
+}
+
+const withOrigin = (origin: string | undefined) => (origin ? { Origin: origin } : {});
+const grid3 = Array.from({ length: 3 }, (_, r) => Array.from({ length: 3 }, (_, c) => ({ question: `Q ${r}-${c}` })));
+
+const ROUTES: RouteCase[] = [
+  {
+    fn: "health",
+    methods: "GET",
+    path: () => "/api/health",
+    success: { send: (o) => api().get("/api/health").set(withOrigin(o)), status: 200 },
+    error: { send: (o) => api().put("/api/health").set(withOrigin(o)), status: 405, code: "method_not_allowed" },
+  },
+  {
+    fn: "auth/signup",
+    methods: "POST",
+    path: () => "/api/auth/signup",
+    success: {
+      send: (o) =>
+        api()
+          .post("/api/auth/signup")
+          .set(withOrigin(o))
+          .send({ name: "Sec Headers", email: `sec-${newObjectId()}@example.com`, password: "long enough pw" }),
+      status: 201,
+    },
+    error: {
+      send: (o) => api().post("/api/auth/signup").set(withOrigin(o)).send({ name: "No Email" }),
+      status: 400,
+      code: "invalid_input",
+    },
+  },
+  {
+    fn: "auth/login",
+    methods: "POST",
+    path: () => "/api/auth/login",
+    success: {
+      send: (o) =>
+        api()
+          .post("/api/auth/login")
+          .set(withOrigin(o))
+          .send({ email: member.email, password: "correct horse battery" }),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api().post("/api/auth/login").set(withOrigin(o)).send({ email: member.email, password: "not the password" }),
+      status: 401,
+      code: "invalid_credentials",
+    },
+  },
+  {
+    fn: "users/me",
+    methods: "GET",
+    path: () => "/api/users/me",
+    success: {
+      send: (o) =>
+        api()
+          .get("/api/users/me")
+          .set(withOrigin(o))
+          .set(...bearer(member.token)),
+      status: 200,
+    },
+    error: { send: (o) => api().get("/api/users/me").set(withOrigin(o)), status: 401, code: "unauthorized" },
+  },
+  {
+    fn: "users/[userId]",
+    methods: "GET",
+    path: () => `/api/users/${host.userId}`,
+    success: {
+      send: (o) =>
+        api()
+          .get(`/api/users/${host.userId}`)
+          .set(withOrigin(o))
+          .set(...bearer(member.token)),
+      status: 200,
+    },
+    error: {
+      send: (o) => api().get(`/api/users/${host.userId}`).set(withOrigin(o)),
+      status: 401,
+      code: "unauthorized",
+    },
+  },
+  {
+    fn: "events/createEvent",
+    methods: "POST",
+    path: () => "/api/events/createEvent",
+    success: {
+      send: (o) =>
+        api()
+          .post("/api/events/createEvent")
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ name: "Header Party" }),
+      status: 201,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post("/api/events/createEvent")
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({}),
+      status: 400,
+      code: "invalid_input",
+    },
+  },
+  {
+    fn: "events/[eventId]/index",
+    methods: "GET",
+    path: () => `/api/events/${lobby._id}`,
+    success: { send: (o) => api().get(`/api/events/${lobby._id}`).set(withOrigin(o)), status: 200 },
+    error: {
+      send: (o) => api().get(`/api/events/${newObjectId()}`).set(withOrigin(o)),
+      status: 404,
+      code: "not_found",
+    },
+  },
+  {
+    fn: "events/event/[joinCode]",
+    methods: "GET",
+    path: () => `/api/events/event/${lobby.joinCode}`,
+    success: { send: (o) => api().get(`/api/events/event/${lobby.joinCode}`).set(withOrigin(o)), status: 200 },
+    error: {
+      send: (o) => api().get("/api/events/event/not-a-code").set(withOrigin(o)),
+      status: 400,
+      code: "invalid_input",
+    },
+  },
+  {
+    fn: "events/[eventId]/join/user",
+    methods: "POST",
+    path: () => `/api/events/${lobby._id}/join/user`,
+    success: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${lobby._id}/join/user`)
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token))
+          .send({}),
+      status: 201,
+    },
+    error: {
+      send: (o) => api().post(`/api/events/${lobby._id}/join/user`).set(withOrigin(o)).send({}),
+      status: 401,
+      code: "unauthorized",
+    },
+  },
+  {
+    fn: "events/[eventId]/join/guest",
+    methods: "POST",
+    path: () => `/api/events/${lobby._id}/join/guest`,
+    success: {
+      send: (o) => api().post(`/api/events/${lobby._id}/join/guest`).set(withOrigin(o)).send({ name: "Header Guest" }),
+      status: 201,
+    },
+    error: {
+      send: (o) =>
+        api().post(`/api/events/${newObjectId()}/join/guest`).set(withOrigin(o)).send({ name: "Lost Guest" }),
+      status: 404,
+      code: "not_found",
+    },
+  },
+  {
+    fn: "events/[eventId]/start",
+    methods: "POST",
+    path: () => `/api/events/${toStart._id}/start`,
+    success: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${toStart._id}/start`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token)),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${lobby._id}/start`)
+          .set(withOrigin(o))
+          .set(...bearer(member.token)),
+      status: 403,
+      code: "forbidden",
+    },
+  },
+  {
+    fn: "events/[eventId]/end",
+    methods: "POST",
+    path: () => `/api/events/${toEnd._id}/end`,
+    success: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${toEnd._id}/end`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token)),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${lobby._id}/end`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token)),
+      status: 409,
+      code: "invalid_transition",
+    },
+  },
+  {
+    fn: "events/[eventId]/status",
+    methods: "PUT",
+    path: () => `/api/events/${toUpdate._id}/status`,
+    success: {
+      send: (o) =>
+        api()
+          .put(`/api/events/${toUpdate._id}/status`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ status: "active" }),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .put(`/api/events/${lobby._id}/status`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ status: "paused" }),
+      status: 400,
+      code: "invalid_input",
+    },
+  },
+  {
+    fn: "events/[eventId]/bingo",
+    methods: "GET, PUT, POST",
+    path: () => `/api/events/${lobby._id}/bingo`,
+    success: {
+      send: (o) =>
+        api()
+          .put(`/api/events/${lobby._id}/bingo`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ grid: grid3 }),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${lobby._id}/bingo`)
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token))
+          .send({ row: 0, col: 0, participantId: newObjectId() }),
+      status: 409,
+      code: "event_not_active",
+    },
+  },
+  {
+    fn: "events/[eventId]/leaderboard",
+    methods: "GET",
+    path: () => `/api/events/${live._id}/leaderboard`,
+    success: { send: (o) => api().get(`/api/events/${live._id}/leaderboard`).set(withOrigin(o)), status: 200 },
+    error: {
+      send: (o) => api().get(`/api/events/${newObjectId()}/leaderboard`).set(withOrigin(o)),
+      status: 404,
+      code: "not_found",
+    },
+  },
+  {
+    fn: "events/[eventId]/activity",
+    methods: "GET",
+    path: () => `/api/events/${live._id}/activity`,
+    success: { send: (o) => api().get(`/api/events/${live._id}/activity?after=0`).set(withOrigin(o)), status: 200 },
+    error: {
+      send: (o) => api().get(`/api/events/${live._id}/activity?after=-1`).set(withOrigin(o)),
+      status: 400,
+      code: "invalid_input",
+    },
+  },
+  {
+    fn: "cron/publish-pending",
+    methods: "GET",
+    path: () => "/api/cron/publish-pending",
+    success: {
+      send: (o) =>
+        api()
+          .get("/api/cron/publish-pending")
+          .set(withOrigin(o))
+          .set(...bearer(CRON_SECRET)),
+      status: 200,
+    },
+    error: {
+      send: (o) => api().get("/api/cron/publish-pending").set(withOrigin(o)),
+      status: 401,
+      code: "unauthorized",
+    },
+  },
+];
+
+// POST /api/events/:eventId/bingo needs an active event with two participants; it is the one
+// success that is not the route case's own.
+const markSquare: Send = (o) =>
+  api()
+    .post(`/api/events/${live._id}/bingo`)
+    .set(withOrigin(o))
+    .set(...bearer(member.token))
+    .send({ row: 0, col: 0, participantId: guestParticipantId });
+
+function expectSecurityHeaders(res: Response, what: string): void {
+  expect(res.headers["x-content-type-options"], what).toBe("nosniff");
+  expect(res.headers["cache-control"], what).toBe("no-store");
+}
+
+function expectAllowedCors(res: Response, what: string): void {
+  expect(res.headers["access-control-allow-origin"], what).toBe(ALLOWED_ORIGIN);
+  expect(res.headers.vary, what).toMatch(/\bOrigin\b/);
+}
+
+function expectNoCors(res: Response, what: string): void {
+  expect(res.headers["access-control-allow-origin"], what).toBeUndefined();
+  expect(res.headers["access-control-allow-methods"], what).toBeUndefined();
+  expect(res.headers["access-control-allow-headers"], what).toBeUndefined();
+  // Still varies: a cache must not hand this answer to an allowed origin, or the reverse.
+  expect(res.headers.vary, what).toMatch(/\bOrigin\b/);
+}
+
+describe("the route table", () => {
+  it("covers every function under api/", () => {
+    const functions = discoverRoutes(API_ROOT)
+      .map((route) => route.file.slice(API_ROOT.length + 1, -".ts".length))
+      .sort();
+    expect(ROUTES.map((route) => route.fn).sort()).toEqual(functions);
+  });
+});
+
+describe("security headers and CORS on every route", () => {
+  for (const route of ROUTES) {
+    const name = `api/${route.fn}`;
+
+    it(`${name} – success from an allowed origin: nosniff, no-store, the origin echoed with Vary: Origin`, async () => {
+      const res = await route.success.send(ALLOWED_ORIGIN);
+      expect(res.status, res.text).toBe(route.success.status);
+      expect(res.body.success).toBe(true);
+      expectSecurityHeaders(res, name);
+      expectAllowedCors(res, name);
+    });
+
+    it(`${name} – an error for a foreign origin: the envelope, nosniff, no-store and no CORS grant`, async () => {
+      const res = await route.error.send(FOREIGN_ORIGIN);
+      expectError(res, route.error.status, route.error.code);
+      expectSecurityHeaders(res, name);
+      expectNoCors(res, name);
+    });
+
+    it(`${name} – an error for an allowed origin is readable by it; without an Origin there are no CORS headers`, async () => {
+      const allowed = await route.error.send(ALLOWED_ORIGIN);
+      expectError(allowed, route.error.status, route.error.code);
+      expectAllowedCors(allowed, name);
+
+      const bare = await route.error.send();
+      expectSecurityHeaders(bare, name);
+      expect(bare.headers["access-control-allow-origin"], name).toBeUndefined();
+    });
+
+    it(`${name} – OPTIONS preflight is a 204 granting ${route.methods}, OPTIONS to an allowed origin and nothing to a foreign one`, async () => {
+      const preflight = (origin: string) =>
+        api()
+          .options(route.path())
+          .set("Origin", origin)
+          .set("Access-Control-Request-Method", route.methods.split(", ")[0] ?? "GET")
+          .set("Access-Control-Request-Headers", "authorization, content-type");
+
+      const allowed = await preflight(ALLOWED_ORIGIN);
+      expect(allowed.status).toBe(204);
+      expect(allowed.text).toBe("");
+      expectSecurityHeaders(allowed, name);
+      expectAllowedCors(allowed, name);
+      expect(allowed.headers["access-control-allow-methods"]).toBe(`${route.methods}, OPTIONS`);
+      expect(allowed.headers["access-control-allow-headers"]?.toLowerCase().split(/,\s*/)).toEqual(
+        expect.arrayContaining(["authorization", "content-type"]),
+      );
+
+      const foreign = await preflight(FOREIGN_ORIGIN);
+      expect(foreign.status).toBe(204);
+      expectSecurityHeaders(foreign, name);
+      expectNoCors(foreign, name);
+    });
+  }
+
+  it("api/events/[eventId]/bingo – a recorded square (POST) and the card (GET) also carry the headers", async () => {
+    for (const send of [markSquare, (o?: string) => api().get(`/api/events/${live._id}/bingo`).set(withOrigin(o))]) {
+      const res = await send(ALLOWED_ORIGIN);
+      expect(res.status, res.text).toBe(200);
+      expectSecurityHeaders(res, "bingo");
+      expectAllowedCors(res, "bingo");
+    }
+  });
+});
