@@ -6,21 +6,42 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 
-export interface PusherApp { appId: string; key: string; secret: string }
-export interface PublishedEvent { time: string; appId: string; channel: string; name: string; data: string; socketId?: string }
+export interface PusherApp {
+  appId: string;
+  key: string;
+  secret: string;
+}
+export interface PublishedEvent {
+  time: string;
+  appId: string;
+  channel: string;
+  name: string;
+  data: string;
+  socketId?: string;
+}
 export type PusherFault = { kind: "status"; status: number } | { kind: "delay"; ms: number } | { kind: "reset" } | null;
 export interface PusherServerOptions {
-  host?: string; port?: number; apps: PusherApp[]; activityTimeoutSeconds?: number; log?: (line: string) => void;
+  host?: string;
+  port?: number;
+  apps: PusherApp[];
+  activityTimeoutSeconds?: number;
+  log?: (line: string) => void;
 }
 export interface PusherServer {
-  readonly host: string; readonly port: number;
+  readonly host: string;
+  readonly port: number;
   readonly published: PublishedEvent[];
   onPublish(listener: (e: PublishedEvent) => void): () => void;
   setFault(fault: PusherFault): void;
   channels(appId: string): Map<string, number>;
   close(): Promise<void>;
 }
-export interface RestRequest { method: string; path: string; query: URLSearchParams; body: string }
+export interface RestRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
 const MAX_DATA_BYTES = 10_240;
@@ -59,7 +80,10 @@ export function verifyRestSignature(app: PusherApp, req: RestRequest, nowSeconds
     .join("&");
   const expected = hmacHex(app.secret, `${req.method.toUpperCase()}\n${req.path}\n${params}`);
   if (!safeEqual(q.get("auth_signature") ?? "", expected)) {
-    return { ok: false, reason: "Invalid signature: you should have sent the HmacSHA256 hex digest of the string to sign" };
+    return {
+      ok: false,
+      reason: "Invalid signature: you should have sent the HmacSHA256 hex digest of the string to sign",
+    };
   }
   return { ok: true };
 }
@@ -71,11 +95,25 @@ export function signChannelAuth(app: PusherApp, socketId: string, channel: strin
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-interface Conn { ws: WebSocket; app: PusherApp; socketId: string; channels: Set<string>; presence: Map<string, Member> }
-interface Member { user_id: string; user_info?: unknown }
+interface Conn {
+  ws: WebSocket;
+  app: PusherApp;
+  socketId: string;
+  channels: Set<string>;
+  presence: Map<string, Member>;
+}
+interface Member {
+  user_id: string;
+  user_info?: unknown;
+}
 type Frame = { event?: unknown; channel?: unknown; data?: unknown };
 type Publish = Omit<PublishedEvent, "time" | "appId">;
 
@@ -87,7 +125,8 @@ function parsePublish(body: Record<string, unknown>, batchItem: boolean): Publis
   if (typeof name !== "string" || name.length === 0) throw new HttpError(400, "Event name is required.");
   if (name.length > 200) throw new HttpError(400, "Event name is too long (maximum 200 characters).");
   if (typeof data !== "string") throw new HttpError(400, "Event data must be a string.");
-  if (Buffer.byteLength(data) > MAX_DATA_BYTES) throw new HttpError(413, "Event data is too large (maximum 10240 bytes).");
+  if (Buffer.byteLength(data) > MAX_DATA_BYTES)
+    throw new HttpError(413, "Event data is too large (maximum 10240 bytes).");
   if (socketId !== undefined && (typeof socketId !== "string" || !SOCKET_ID.test(socketId))) {
     throw new HttpError(400, "Invalid socket_id.");
   }
@@ -108,7 +147,11 @@ function readBody(req: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk); // keep draining so the 413 reaches the client
     });
-    req.on("end", () => (size > MAX_BODY_BYTES ? reject(new HttpError(413, "Request body is too large.")) : resolve(Buffer.concat(chunks).toString("utf8"))));
+    req.on("end", () =>
+      size > MAX_BODY_BYTES
+        ? reject(new HttpError(413, "Request body is too large."))
+        : resolve(Buffer.concat(chunks).toString("utf8")),
+    );
     req.on("error", reject);
   });
 }
@@ -145,7 +188,11 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
 
   function parseJson(body: string): Record<string, unknown> {
     let value: unknown;
-    try { value = JSON.parse(body); } catch { throw new HttpError(400, "Request body is not valid JSON."); }
+    try {
+      value = JSON.parse(body);
+    } catch {
+      throw new HttpError(400, "Request body is not valid JSON.");
+    }
     if (!isRecord(value)) throw new HttpError(400, "Request body must be a JSON object.");
     return value;
   }
@@ -164,10 +211,22 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
     if (isPublish && fault) {
       const f = fault;
       if (f.kind === "status") throw new HttpError(f.status, "Injected fault.");
-      if (f.kind === "reset") { req.socket.destroy(); return; }
-      await new Promise<void>((resolve) => { const t = setTimeout(() => { timers.delete(t); resolve(); }, f.ms); timers.add(t); });
+      if (f.kind === "reset") {
+        req.socket.destroy();
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          resolve();
+        }, f.ms);
+        timers.add(t);
+      });
       // A caller that gave up meanwhile gets nothing delivered, so a timed-out publish is never half-visible in tests.
-      if (res.destroyed || req.socket.destroyed) { log(`${req.url} dropped: caller hung up during injected delay`); return; }
+      if (res.destroyed || req.socket.destroyed) {
+        log(`${req.url} dropped: caller hung up during injected delay`);
+        return;
+      }
     }
     const verdict = verifyRestSignature(app, { method: req.method, path: url.pathname, query: url.searchParams, body });
     if (!verdict.ok) throw new HttpError(401, verdict.reason);
@@ -191,7 +250,9 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
     } else {
       const count = channelsOf(app.appId).get(decodeURIComponent(channelName))?.size ?? 0;
       const info = url.searchParams.get("info")?.split(",") ?? [];
-      answer = info.includes("subscription_count") ? { occupied: count > 0, subscription_count: count } : { occupied: count > 0 };
+      answer = info.includes("subscription_count")
+        ? { occupied: count > 0, subscription_count: count }
+        : { occupied: count > 0 };
     }
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
   }
@@ -201,7 +262,8 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof Error ? err.message : String(err);
       log(`${req.method} ${req.url} -> ${status} ${message}`);
-      if (!res.headersSent && !res.destroyed) res.writeHead(status, { "content-type": "text/plain" }).end(`${message}\n`);
+      if (!res.headersSent && !res.destroyed)
+        res.writeHead(status, { "content-type": "text/plain" }).end(`${message}\n`);
     });
   });
 
@@ -209,7 +271,10 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const m = /^\/app\/([^/]+)$/.exec(url.pathname);
-    if (!m) { socket.end("HTTP/1.1 404 Not Found\r\n\r\n"); return; }
+    if (!m) {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const refuse = (code: number, message: string) => {
         ws.send(JSON.stringify({ event: "pusher:error", data: { message, code } }));
@@ -218,10 +283,21 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
       const app = options.apps.find((a) => a.key === m[1]);
       if (!app) return refuse(4001, `App key ${m[1]} does not exist`);
       if (url.searchParams.get("protocol") !== "7") return refuse(4007, "Unsupported protocol version");
-      const conn: Conn = { ws, app, socketId: `${++socketCounter}.${randomInt(1, 1e9)}`, channels: new Set(), presence: new Map() };
+      const conn: Conn = {
+        ws,
+        app,
+        socketId: `${++socketCounter}.${randomInt(1, 1e9)}`,
+        channels: new Set(),
+        presence: new Map(),
+      };
       ws.on("message", (raw) => onFrame(conn, raw.toString()));
-      ws.on("close", () => { for (const c of [...conn.channels]) unsubscribe(conn, c); });
-      send(conn, { event: "pusher:connection_established", data: JSON.stringify({ socket_id: conn.socketId, activity_timeout: activityTimeout }) });
+      ws.on("close", () => {
+        for (const c of [...conn.channels]) unsubscribe(conn, c);
+      });
+      send(conn, {
+        event: "pusher:connection_established",
+        data: JSON.stringify({ socket_id: conn.socketId, activity_timeout: activityTimeout }),
+      });
     });
   });
 
@@ -236,8 +312,9 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
       const signed = typeof channelData === "string" ? channelData : undefined;
       const parsed = signed === undefined ? undefined : safeParse(signed);
       const userId = isRecord(parsed) ? parsed.user_id : undefined;
-      const valid = typeof auth === "string" && safeEqual(auth, signChannelAuth(conn.app, conn.socketId, channel, signed));
-      if (!valid || (isPresence && (typeof userId !== "string" && typeof userId !== "number"))) {
+      const valid =
+        typeof auth === "string" && safeEqual(auth, signChannelAuth(conn.app, conn.socketId, channel, signed));
+      if (!valid || (isPresence && typeof userId !== "string" && typeof userId !== "number")) {
         const error = JSON.stringify({ type: "AuthError", error: "Invalid signature or channel_data", status: 401 });
         return send(conn, { event: "pusher:subscription_error", channel, data: error });
       }
@@ -252,9 +329,18 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
       const alreadyThere = [...sockets].some((c) => c !== conn && c.presence.get(channel)?.user_id === userId);
       conn.presence.set(channel, member);
       const hash = new Map<string, unknown>();
-      for (const c of sockets) { const p = c.presence.get(channel); if (p) hash.set(p.user_id, p.user_info); }
+      for (const c of sockets) {
+        const p = c.presence.get(channel);
+        if (p) hash.set(p.user_id, p.user_info);
+      }
       reply = JSON.stringify({ presence: { ids: [...hash.keys()], hash: Object.fromEntries(hash), count: hash.size } });
-      if (!alreadyThere) broadcast(conn.app.appId, channel, { event: "pusher_internal:member_added", channel, data: JSON.stringify(member) }, conn.socketId);
+      if (!alreadyThere)
+        broadcast(
+          conn.app.appId,
+          channel,
+          { event: "pusher_internal:member_added", channel, data: JSON.stringify(member) },
+          conn.socketId,
+        );
     }
     send(conn, { event: "pusher_internal:subscription_succeeded", channel, data: reply });
   }
@@ -268,19 +354,31 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
     conn.presence.delete(channel);
     // Only announce the departure once the user's last socket has left.
     if (userId !== undefined && ![...sockets].some((c) => c.presence.get(channel)?.user_id === userId)) {
-      broadcast(conn.app.appId, channel, { event: "pusher_internal:member_removed", channel, data: JSON.stringify({ user_id: userId }) });
+      broadcast(conn.app.appId, channel, {
+        event: "pusher_internal:member_removed",
+        channel,
+        data: JSON.stringify({ user_id: userId }),
+      });
     }
   }
 
   function onFrame(conn: Conn, raw: string) {
     let frame: Frame;
-    try { frame = JSON.parse(raw) as Frame; } catch { return send(conn, { event: "pusher:error", data: { message: "Invalid JSON", code: null } }); }
+    try {
+      frame = JSON.parse(raw) as Frame;
+    } catch {
+      return send(conn, { event: "pusher:error", data: { message: "Invalid JSON", code: null } });
+    }
     const data = typeof frame.data === "string" ? safeParse(frame.data) : frame.data;
     if (frame.event === "pusher:ping") send(conn, { event: "pusher:pong", data: {} });
     else if (frame.event === "pusher:subscribe") subscribe(conn, data);
-    else if (frame.event === "pusher:unsubscribe" && isRecord(data) && typeof data.channel === "string") unsubscribe(conn, data.channel);
+    else if (frame.event === "pusher:unsubscribe" && isRecord(data) && typeof data.channel === "string")
+      unsubscribe(conn, data.channel);
     else if (typeof frame.event === "string" && frame.event.startsWith("client-")) {
-      send(conn, { event: "pusher:error", data: { message: "Client events are not enabled on this dev server", code: 4301 } });
+      send(conn, {
+        event: "pusher:error",
+        data: { message: "Client events are not enabled on this dev server", code: 4301 },
+      });
     }
   }
 
@@ -295,9 +393,18 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
     host: address.address,
     port: address.port,
     published,
-    onPublish(listener) { listeners.add(listener); return () => { listeners.delete(listener); }; },
-    setFault(next) { fault = next; },
-    channels(appId) { return new Map([...channelsOf(appId)].map(([c, s]) => [c, s.size])); },
+    onPublish(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setFault(next) {
+      fault = next;
+    },
+    channels(appId) {
+      return new Map([...channelsOf(appId)].map(([c, s]) => [c, s.size]));
+    },
     close() {
       for (const t of timers) clearTimeout(t);
       for (const ws of wss.clients) ws.terminate();
@@ -309,5 +416,9 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
 }
 
 function safeParse(text: string): unknown {
-  try { return JSON.parse(text) as unknown; } catch { return undefined; }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

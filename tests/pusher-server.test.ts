@@ -27,12 +27,26 @@ afterAll(async () => {
 });
 
 function sdkFor(a: PusherApp, timeout = 2000): Pusher {
-  return new Pusher({ appId: a.appId, key: a.key, secret: a.secret, host: "127.0.0.1", port: String(server.port), useTLS: false, timeout });
+  return new Pusher({
+    appId: a.appId,
+    key: a.key,
+    secret: a.secret,
+    host: "127.0.0.1",
+    port: String(server.port),
+    useTLS: false,
+    timeout,
+  });
 }
 
 function client(key = app.key, extra: Partial<ConstructorParameters<typeof PusherJS>[1]> = {}): PusherJS {
   const c = new PusherJS(key, {
-    cluster: "local", wsHost: "127.0.0.1", wsPort: server.port, forceTLS: false, enabledTransports: ["ws"], disableStats: true, ...extra,
+    cluster: "local",
+    wsHost: "127.0.0.1",
+    wsPort: server.port,
+    forceTLS: false,
+    enabledTransports: ["ws"],
+    disableStats: true,
+    ...extra,
   });
   clients.push(c);
   return c;
@@ -65,26 +79,44 @@ async function listen(c: PusherJS, channelName: string, event: string) {
 const statusOf = (err: unknown) => (err as { status?: number }).status;
 
 /** A hand-signed REST call, for what the SDK refuses to send (bad names, stale timestamps). */
-async function rawRequest(method: string, path: string, body?: string, opts: { timestamp?: number; a?: PusherApp } = {}) {
+async function rawRequest(
+  method: string,
+  path: string,
+  body?: string,
+  opts: { timestamp?: number; a?: PusherApp } = {},
+) {
   const a = opts.a ?? app;
   const params: Record<string, string> = {
-    auth_key: a.key, auth_timestamp: String(opts.timestamp ?? Math.floor(Date.now() / 1000)), auth_version: "1.0",
+    auth_key: a.key,
+    auth_timestamp: String(opts.timestamp ?? Math.floor(Date.now() / 1000)),
+    auth_version: "1.0",
   };
   if (body) params.body_md5 = createHash("md5").update(body).digest("hex");
-  const toSign = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("&");
+  const toSign = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join("&");
   const signature = createHmac("sha256", a.secret).update(`${method}\n${path}\n${toSign}`).digest("hex");
   const query = new URLSearchParams({ ...params, auth_signature: signature });
-  const res = await fetch(`http://127.0.0.1:${server.port}${path}?${query}`, { method, body, headers: { "content-type": "application/json" } });
+  const res = await fetch(`http://127.0.0.1:${server.port}${path}?${query}`, {
+    method,
+    body,
+    headers: { "content-type": "application/json" },
+  });
   return { status: res.status, text: await res.text() };
 }
 
 describe("signatures", () => {
   const vectorApp: PusherApp = { appId: "3", key: "278d425bdf160c739803", secret: "7ad3773142a6692b25b8" };
   const body = `{"name":"foo","channels":["project-3"],"data":"{\\"some\\":\\"data\\"}"}`;
-  const query = (signature: string) => new URLSearchParams({
-    auth_key: vectorApp.key, auth_timestamp: "1353088179", auth_version: "1.0",
-    body_md5: "ec365a775a4cd0599faeb73354201b6f", auth_signature: signature,
-  });
+  const query = (signature: string) =>
+    new URLSearchParams({
+      auth_key: vectorApp.key,
+      auth_timestamp: "1353088179",
+      auth_version: "1.0",
+      body_md5: "ec365a775a4cd0599faeb73354201b6f",
+      auth_signature: signature,
+    });
   const good = "da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c";
 
   it("verifyRestSignature – accepts Pusher's documented REST test vector", () => {
@@ -95,15 +127,35 @@ describe("signatures", () => {
 
   it("verifyRestSignature – rejects a wrong signature, a tampered body and a stale timestamp", () => {
     const bad = `${good.slice(0, -1)}d`;
-    expect(verifyRestSignature(vectorApp, { method: "POST", path: "/apps/3/events", query: query(bad), body }, 1353088179).ok).toBe(false);
-    expect(verifyRestSignature(vectorApp, { method: "POST", path: "/apps/3/events", query: query(good), body: `${body} ` }, 1353088179).ok).toBe(false);
-    expect(verifyRestSignature(vectorApp, { method: "POST", path: "/apps/3/events", query: query(good), body }, 1353088179 + 601).ok).toBe(false);
+    expect(
+      verifyRestSignature(vectorApp, { method: "POST", path: "/apps/3/events", query: query(bad), body }, 1353088179)
+        .ok,
+    ).toBe(false);
+    expect(
+      verifyRestSignature(
+        vectorApp,
+        { method: "POST", path: "/apps/3/events", query: query(good), body: `${body} ` },
+        1353088179,
+      ).ok,
+    ).toBe(false);
+    expect(
+      verifyRestSignature(
+        vectorApp,
+        { method: "POST", path: "/apps/3/events", query: query(good), body },
+        1353088179 + 601,
+      ).ok,
+    ).toBe(false);
   });
 
   it("signChannelAuth – matches the private-channel test vector and the SDK", () => {
     const auth = signChannelAuth(vectorApp, "1234.1234", "private-foobar");
     expect(auth).toBe("278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
-    const vectorSdk = new Pusher({ appId: vectorApp.appId, key: vectorApp.key, secret: vectorApp.secret, host: "127.0.0.1" });
+    const vectorSdk = new Pusher({
+      appId: vectorApp.appId,
+      key: vectorApp.key,
+      secret: vectorApp.secret,
+      host: "127.0.0.1",
+    });
     expect(vectorSdk.authorizeChannel("1234.1234", "private-foobar").auth).toBe(auth);
   });
 });
@@ -141,7 +193,9 @@ describe("REST API with the pusher SDK", () => {
 
   it("POST /apps/:appId/events – wrong secret is a 401", async () => {
     const before = server.published.length;
-    await expect(sdkFor({ ...app, secret: "wrong" }).trigger("event-x", "e", {})).rejects.toMatchObject({ status: 401 });
+    await expect(sdkFor({ ...app, secret: "wrong" }).trigger("event-x", "e", {})).rejects.toMatchObject({
+      status: 401,
+    });
     expect(server.published.length).toBe(before);
   });
 
@@ -176,9 +230,13 @@ describe("REST API with the pusher SDK", () => {
   it("GET /apps/:appId/channels – reflects a subscribed pusher-js client", async () => {
     const c = client();
     await subscribed(c, "event-listed");
-    const list = (await (await sdk.get({ path: "/channels", params: { filter_by_prefix: "event-" } })).json()) as unknown;
+    const list = (await (
+      await sdk.get({ path: "/channels", params: { filter_by_prefix: "event-" } })
+    ).json()) as unknown;
     expect(list).toMatchObject({ channels: { "event-listed": {} } });
-    const info = await (await sdk.get({ path: "/channels/event-listed", params: { info: "subscription_count" } })).json();
+    const info = await (
+      await sdk.get({ path: "/channels/event-listed", params: { info: "subscription_count" } })
+    ).json();
     expect(info).toEqual({ occupied: true, subscription_count: 1 });
     expect(server.channels(app.appId).get("event-listed")).toBe(1);
     c.disconnect();
@@ -242,7 +300,10 @@ describe("WebSocket protocol 7 with pusher-js", () => {
     ws.on("message", (raw) => frames.push(JSON.parse(raw.toString()) as { event: string; data: unknown }));
     const hello = await waitFor(() => frames[0]);
     expect(hello.event).toBe("pusher:connection_established");
-    expect(JSON.parse(hello.data as string)).toMatchObject({ socket_id: expect.stringMatching(/^\d+\.\d+$/), activity_timeout: 120 });
+    expect(JSON.parse(hello.data as string)).toMatchObject({
+      socket_id: expect.stringMatching(/^\d+\.\d+$/),
+      activity_timeout: 120,
+    });
     ws.send(JSON.stringify({ event: "pusher:ping", data: {} }));
     expect((await waitFor(() => frames[1])).event).toBe("pusher:pong");
     ws.close();
@@ -272,7 +333,9 @@ describe("fault injection", () => {
     server.setFault({ kind: "status", status: 500 });
     try {
       await expect(sdk.trigger("event-abc", "e", {})).rejects.toMatchObject({ status: 500 });
-      await expect(sdk.triggerBatch([{ channel: "event-abc", name: "e", data: {} }])).rejects.toMatchObject({ status: 500 });
+      await expect(sdk.triggerBatch([{ channel: "event-abc", name: "e", data: {} }])).rejects.toMatchObject({
+        status: 500,
+      });
     } finally {
       server.setFault(null);
     }
@@ -282,7 +345,12 @@ describe("fault injection", () => {
   it("setFault delay – past the SDK timeout the trigger rejects without a status", async () => {
     server.setFault({ kind: "delay", ms: 1000 });
     try {
-      const err = await sdkFor(app, 200).trigger("event-abc", "e", {}).then(() => undefined, (e: unknown) => e);
+      const err = await sdkFor(app, 200)
+        .trigger("event-abc", "e", {})
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(Pusher.RequestError);
       expect(statusOf(err)).toBeUndefined();
     } finally {
@@ -293,7 +361,10 @@ describe("fault injection", () => {
   it("setFault reset – a destroyed socket rejects without a status", async () => {
     server.setFault({ kind: "reset" });
     try {
-      const err = await sdk.trigger("event-abc", "e", {}).then(() => undefined, (e: unknown) => e);
+      const err = await sdk.trigger("event-abc", "e", {}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(Pusher.RequestError);
       expect(statusOf(err)).toBeUndefined();
     } finally {
