@@ -23,6 +23,8 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
   { path: `/api/events/${ID}/status`, fn: "api/events/[eventId]/status", query: { eventId: ID } },
   { path: `/api/events/${ID}/bingo`, fn: "api/events/[eventId]/bingo", query: { eventId: ID } },
   { path: `/api/events/${ID}/leaderboard`, fn: "api/events/[eventId]/leaderboard", query: { eventId: ID } },
+  { path: `/api/events/${ID}/activity`, fn: "api/events/[eventId]/activity", query: { eventId: ID } },
+  { path: "/api/cron/publish-pending", fn: "api/cron/publish-pending" },
 ];
 
 let functions: string[] = [];
@@ -47,6 +49,12 @@ describe("vercel build", () => {
   it("vercel routing – source files copied into the static output are never served", () => {
     expect(resolveVercelPath(VERCEL_OUTPUT, "/src/env.ts")).toEqual({ status: 404 });
     expect(resolveVercelPath(VERCEL_OUTPUT, "/package.json")).toEqual({ status: 404 });
+  });
+
+  it("vercel build – declares the cron function that publishes what writes could not", () => {
+    const config = JSON.parse(readFileSync(join(VERCEL_OUTPUT, "config.json"), "utf8"));
+    expect(config.crons).toEqual([{ path: "/api/cron/publish-pending", schedule: expect.any(String) }]);
+    expect(functions).toContain("api/cron/publish-pending");
   });
 
   it("vercel routing – an unknown API path is a 404", () => {
