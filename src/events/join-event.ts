@@ -18,8 +18,8 @@ export type JoinResult =
 /**
  * Adds a user to an event. One conditional update takes a seat, checks the event is open, that
  * the user is not in it yet and that the name is free, and records `participant-joined` in the
- * activity log; only when it matches nothing is the event read, to tell why (and to pick the
- * next free name suffix before trying again). Publishing is the caller's job.
+ * activity log; only when it matches nothing is the event read, to tell why (and, on a name
+ * clash, to take the next suffix before trying again). Publishing is the caller's job.
  */
 export async function joinEvent(
   eventId: string,
@@ -62,24 +62,40 @@ export async function joinEvent(
     if (current.openSeats <= 0) throw new ApiError("event_full", "This event is full.");
     if (current.participantCount === seenCount) stalls++;
     seenCount = current.participantCount;
-    name = firstFreeName(requestedName, new Set(current.nameKeys));
+    if (current.nameKeys.includes(nameKey(name))) name = await nextSuffixedName(eventId, requestedName);
   }
   // Only reachable when other joins keep taking the name picked: a busy event, so try again.
   throw new ApiError("conflict", "The event is busy; please try joining again.");
 }
 
-/** `name`, or `name (2)`, `name (3)`… the first one no one in the event has (ignoring case). */
-export function firstFreeName(name: string, takenKeys: ReadonlySet<string>): string {
-  if (!takenKeys.has(nameKey(name))) return name;
-  for (let n = 2; ; n++) {
-    const suffix = ` (${n})`;
-    const base = [...name]
-      .slice(0, MAX_NAME_LENGTH - suffix.length)
-      .join("")
-      .trimEnd();
-    const candidate = `${base}${suffix}`;
-    if (!takenKeys.has(nameKey(candidate))) return candidate;
+/**
+ * The name to try after `requested` clashed: `requested (n)`, with n drawn from a per-name counter
+ * on the event, so that people joining at once under one name each get their own suffix (2, 3, …
+ * in order) instead of all racing for the same one. Suffixes someone typed themselves are skipped.
+ */
+async function nextSuffixedName(eventId: string, requested: string): Promise<string> {
+  // Field names cannot hold "." or "$", which a display name can: key the counter by hex.
+  const counter = Buffer.from(nameKey(requested)).toString("hex");
+  for (;;) {
+    const event = await Event.findOneAndUpdate(
+      { _id: eventId },
+      { $inc: { [`nameSuffixes.${counter}`]: 1 } },
+      { returnDocument: "after" },
+    ).lean<EventDoc>();
+    if (!event) throw eventNotFound();
+    const candidate = withSuffix(requested, (event.nameSuffixes?.[counter] ?? 1) + 1);
+    if (!event.nameKeys.includes(nameKey(candidate))) return candidate;
   }
+}
+
+/** `name (n)`, shortening `name` so the whole stays within the 50-character limit. */
+export function withSuffix(name: string, n: number): string {
+  const suffix = ` (${n})`;
+  const base = [...name]
+    .slice(0, MAX_NAME_LENGTH - suffix.length)
+    .join("")
+    .trimEnd();
+  return `${base}${suffix}`;
 }
 
 export interface JoinAsUserInput {

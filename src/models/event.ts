@@ -50,6 +50,8 @@ const eventSchema = new Schema<EventDoc>(
     createdBy: { type: Schema.Types.ObjectId, required: true, index: true },
     participants: { type: [participantEntrySchema], default: [] },
     nameKeys: { type: [String], default: [] },
+    // Per clashing name (hex of its key), the last suffix handed out: "Sam (2)", "Sam (3)"…
+    nameSuffixes: { type: Schema.Types.Mixed, default: {} },
     bingo: {
       size: { type: Number, required: true },
       grid: { type: [bingoSquareSchema], required: true },
@@ -100,6 +102,7 @@ export interface EventDoc {
   createdBy: Types.ObjectId;
   participants: ParticipantEntry[];
   nameKeys: string[];
+  nameSuffixes?: Record<string, number>;
   bingo: { size: number; grid: BingoSquare[] };
   activity: ActivityEntry[];
   createdAt: Date;

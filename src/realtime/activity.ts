@@ -14,8 +14,9 @@ export function activityEntry(message: RealtimeMessage, at = new Date()): Activi
   return { event: message.name, data: { ...message.data }, at, sent: false };
 }
 
-// An unsent entry younger than this may still be in flight from the request that wrote it.
-export const RETRY_AFTER_MS = Math.max(10_000, 3 * env.PUSHER_TIMEOUT_MS);
+// An unsent entry younger than this may still be in flight from the request that wrote it. A
+// function runs for at most maxDuration (10 s in vercel.json), so 30 s means it was abandoned.
+export const RETRY_AFTER_MS = Math.max(30_000, 3 * env.PUSHER_TIMEOUT_MS);
 
 /**
  * Publishes the last `added` entries of `event.activity` (what this write appended) and any older

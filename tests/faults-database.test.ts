@@ -1,0 +1,222 @@
+import mongoose from "mongoose";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { UNLIMITED_SEATS } from "../src/models/event";
+import type { CommandTrap } from "./support/db-proxy";
+import { api, createEvent, createHost, expectError, joinAsGuest, newObjectId, publishedTo } from "./support/harness";
+
+// The database failing under the API: unreachable at cold start, lost between requests, and cut
+// between or inside the commands of one guest join. The API talks to the real test database
+// through a proxy that plays the network; the checks read the real database directly.
+
+const proxy = await vi.hoisted(async () => {
+  const { startDbProxy } = await import("./support/db-proxy");
+  // Closed to begin with: the first requests find nothing listening on MONGODB_URI's port.
+  const started = await startDbProxy(process.env.MONGODB_URI ?? "", { listening: false });
+  Object.assign(process.env, { MONGODB_URI: started.uri, DB_TIMEOUT_MS: "1000" });
+  return started;
+});
+
+const TIME_LIMIT_MS = 3_000;
+// The driver itself, not a Mongoose connection: a failed cold start disconnects all of those.
+const realClient = await new mongoose.mongo.MongoClient(inject("mongoUri")).connect();
+const realDb = realClient.db(process.env.MONGODB_DB);
+
+afterAll(async () => {
+  await proxy.open();
+  await realClient.close();
+  if (mongoose.connection.readyState === 1) await mongoose.connection.db?.dropDatabase();
+  await mongoose.disconnect();
+  await proxy.stop();
+});
+
+/** One of each kind of request: a guest join, a signup, a public read and the health check. */
+function requests(eventId: string) {
+  const email = `cold-${newObjectId()}@example.com`;
+  return {
+    "POST /api/events/:eventId/join/guest": () => joinAsGuest(eventId, "Cold Start Cass"),
+    "POST /api/auth/signup": () =>
+      api().post("/api/auth/signup").send({ name: "Sam Signup", email, password: "correct horse battery" }),
+    "GET /api/events/:eventId": () => api().get(`/api/events/${eventId}`),
+    "GET /api/health": () => api().get("/api/health"),
+  };
+}
+
+/** Runs every request at once and expects each to be a 503 database_unavailable in time. */
+async function expectAllUnavailable(eventId: string): Promise<void> {
+  const answers = await Promise.all(
+    Object.entries(requests(eventId)).map(async ([label, send]) => {
+      const started = performance.now();
+      const res = await send();
+      return { label, res, elapsed: performance.now() - started };
+    }),
+  );
+  for (const { label, res, elapsed } of answers) {
+    expectError(res, 503, "database_unavailable");
+    expect(elapsed, label).toBeLessThan(TIME_LIMIT_MS);
+  }
+}
+
+async function storedEvent(eventId: string) {
+  return realDb.collection("events").findOne({ _id: new mongoose.Types.ObjectId(eventId) });
+}
+
+/** Every participant of every event has a user: the invariant a cut must never break. */
+async function participantsWithoutUser(): Promise<string[]> {
+  const events = await realDb.collection("events").find({}).toArray();
+  const userIds = events.flatMap((event) => (event.participants as { userId: mongoose.Types.ObjectId }[]) ?? []);
+  const users = await realDb
+    .collection("users")
+    .find({ _id: { $in: userIds.map((p) => p.userId) } })
+    .toArray();
+  const found = new Set(users.map((user) => String(user._id)));
+  return userIds.map((p) => String(p.userId)).filter((id) => !found.has(id));
+}
+
+describe("database unreachable at cold start", () => {
+  it("join, signup, GET event and health – 503 database_unavailable within the timeout, twice (nothing cached)", async () => {
+    const eventId = newObjectId();
+    await expectAllUnavailable(eventId);
+    // A cached failed connection would answer at once; a forgotten one is tried again, and fails again.
+    await expectAllUnavailable(eventId);
+  });
+
+  it("GET /api/health – once the database is reachable the next request connects", async () => {
+    await proxy.open();
+    const res = await api().get("/api/health").expect(200);
+    expect(res.body).toMatchObject({ success: true, db: "up" });
+  });
+});
+
+describe("database lost between requests", () => {
+  it("during an outage every request is a 503 within the timeout; afterwards the connection recovers", async () => {
+    await proxy.open();
+    const host = await createHost();
+    const event = await createEvent(host);
+    const before = await joinAsGuest(event._id, "Before Outage").expect(201);
+
+    await proxy.close();
+    await expectAllUnavailable(event._id);
+
+    await proxy.open();
+    const after = await joinAsGuest(event._id, "After Outage").expect(201);
+    const res = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(res.body.event.participantIds.map((p: { _id: string }) => p._id)).toEqual([
+      before.body.participant._id,
+      after.body.participant._id,
+    ]);
+    expect(res.body.event.participantCount).toBe(2);
+  });
+});
+
+interface CutCase {
+  label: string;
+  trap: CommandTrap;
+  /** What the guest sees. */
+  status: number;
+  /** What the database keeps: a participant (with its user) and/or only a guest user. */
+  participant: boolean;
+  guestUser: boolean;
+  /** How often its participant-joined has reached Pusher once the cron has run. */
+  announced: number;
+}
+
+// A guest join runs: rate-limit window (findAndModify ratelimitwindows), guest user (insert
+// users), the seat (findAndModify events), then the publish and marking it sent (update events).
+const cuts: CutCase[] = [
+  {
+    label: "before the guest user is written",
+    trap: { command: "insert", collection: "users", at: "before" },
+    status: 503,
+    participant: false,
+    guestUser: false,
+    announced: 0,
+  },
+  {
+    // The outcome is unknown to the API, so nothing it could undo is undone: an unused guest user.
+    label: "after the guest user is written, before its reply",
+    trap: { command: "insert", collection: "users", at: "after" },
+    status: 503,
+    participant: false,
+    guestUser: true,
+    announced: 0,
+  },
+  {
+    // Again the API cannot tell whether the seat was taken, so it keeps the guest user.
+    label: "before the seat is taken",
+    trap: { command: "findAndModify", collection: "events", at: "before" },
+    status: 503,
+    participant: false,
+    guestUser: true,
+    announced: 0,
+  },
+  {
+    // The join is stored but the guest hears 503 (a replica set's retryable writes would hide
+    // this); the participant keeps its user, and its participant-joined goes out with the cron.
+    label: "after the seat is taken, before its reply",
+    trap: { command: "findAndModify", collection: "events", at: "after" },
+    status: 503,
+    participant: true,
+    guestUser: true,
+    announced: 1,
+  },
+  {
+    // Published already; only marking it sent is lost, so it may be published once more later.
+    label: "after the publish, while marking it sent",
+    trap: { command: "update", collection: "events", at: "before" },
+    status: 201,
+    participant: true,
+    guestUser: true,
+    announced: 2,
+  },
+];
+
+describe("database cut in the middle of a guest join", () => {
+  beforeAll(() => proxy.open());
+
+  it.each(cuts)("POST /api/events/:eventId/join/guest – cut $label", async (cut) => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const host = await createHost();
+    const event = await createEvent(host);
+    const name = `Cut ${newObjectId()}`;
+
+    const fired = proxy.cutOn(cut.trap);
+    const started = performance.now();
+    const res = await joinAsGuest(event._id, name);
+    const elapsed = performance.now() - started;
+    await fired;
+
+    if (cut.status === 503) expectError(res, 503, "database_unavailable");
+    else expect(res.status).toBe(cut.status);
+    expect(elapsed).toBeLessThan(TIME_LIMIT_MS);
+    if (cut.status === 201) {
+      const logged = errors.mock.calls.map((args) => args.map(String).join(" "));
+      expect(logged.some((line) => line.includes("marking activity sent failed"))).toBe(true);
+    }
+    errors.mockRestore();
+
+    const stored = await storedEvent(event._id);
+    const participants = (stored?.participants ?? []) as { name: string }[];
+    expect(participants.map((p) => p.name)).toEqual(cut.participant ? [name] : []);
+    expect(stored?.participantCount).toBe(cut.participant ? 1 : 0);
+    expect(stored?.openSeats).toBe(UNLIMITED_SEATS - (cut.participant ? 1 : 0));
+    expect(await realDb.collection("users").countDocuments({ name, authProvider: "guest" })).toBe(
+      cut.guestUser ? 1 : 0,
+    );
+    expect(await participantsWithoutUser()).toEqual([]);
+
+    // Once aged, the cron announces a stored join with the seq it was stored with; one that went
+    // out before the cut goes out again under the same seq (clients drop a seq they have seen).
+    await ageEachEntry(event._id);
+    await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+    const announced = publishedTo(event._id).filter((message) => message.data.name === name);
+    expect(announced.length).toBe(cut.announced);
+    for (const message of announced) expect(message.data.seq).toBe(1);
+  });
+});
+
+async function ageEachEntry(eventId: string): Promise<void> {
+  const stored = await storedEvent(eventId);
+  const entries = (stored?.activity ?? []) as unknown[];
+  const set = Object.fromEntries(entries.map((_, i) => [`activity.${i}.at`, new Date(0)]));
+  if (entries.length > 0) await realDb.collection("events").updateOne({ _id: stored?._id }, { $set: set });
+}

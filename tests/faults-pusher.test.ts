@@ -1,0 +1,234 @@
+import mongoose from "mongoose";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { PusherFault } from "../dev/pusher-server";
+import { Event } from "../src/models/event";
+import { activityEntry, RETRY_AFTER_MS } from "../src/realtime/activity";
+import {
+  api,
+  bearer,
+  createEvent,
+  createHost,
+  joinAsGuest,
+  publishedTo,
+  pusherServer,
+  startEvent,
+  type TestUser,
+} from "./support/harness";
+
+// Pusher failing under the API: the write is kept and answered as a success in time, and the
+// realtime event goes out later with the seq it was stored with, exactly once.
+
+afterEach(() => {
+  pusherServer().setFault(null);
+  vi.restoreAllMocks();
+});
+
+const ANSWER_WITHIN_MS = 2_000;
+const DELAY_MS = 3_000;
+
+const faults: [string, PusherFault][] = [
+  ["answering 500", { kind: "status", status: 500 }],
+  ["answering 413", { kind: "status", status: 413 }],
+  [`timing out (${DELAY_MS} ms stall)`, { kind: "delay", ms: DELAY_MS }],
+];
+
+/** Makes every unsent entry of an event look older than the retry delay. */
+async function ageActivity(eventId: string): Promise<void> {
+  const event = await Event.findById(eventId).lean();
+  const old = new Date(Date.now() - RETRY_AFTER_MS - 1_000);
+  const set = Object.fromEntries((event?.activity ?? []).map((_, i) => [`activity.${i}.at`, old]));
+  await Event.updateOne({ _id: eventId }, { $set: set });
+}
+
+function runCron() {
+  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+}
+
+// When the last request that met a fault was sent.
+let lastFaulted = 0;
+
+async function timed<T>(action: () => PromiseLike<T>): Promise<T> {
+  const started = performance.now();
+  lastFaulted = started;
+  const result = await action();
+  expect(performance.now() - started).toBeLessThan(ANSWER_WITHIN_MS);
+  return result;
+}
+
+function transition(host: TestUser, eventId: string, to: "start" | "end") {
+  return api()
+    .post(`/api/events/${eventId}/${to}`)
+    .set(...bearer(host.token));
+}
+
+/** `[event name, seq]` of everything published to the event, in order. */
+function publishedSeqs(eventId: string): [string, unknown][] {
+  return publishedTo(eventId).map((message) => [message.name, message.data.seq]);
+}
+
+/** Each seq reached Pusher exactly once, and the seqs are 1..n. */
+function expectEachSeqOnce(eventId: string, count: number): void {
+  const seqs = publishedTo(eventId).map((message) => Number(message.data.seq));
+  expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+}
+
+async function storedActivity(eventId: string) {
+  return (await Event.findById(eventId).lean())?.activity ?? [];
+}
+
+/** A stalled publish answers after the stall; a late success there would be a second delivery. */
+async function outlastStall(fault: PusherFault): Promise<void> {
+  if (fault?.kind !== "delay") return;
+  const left = lastFaulted + fault.ms + 200 - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+}
+
+describe("Pusher failing during join, start and end", () => {
+  it.each(faults)(
+    "Pusher %s: each write is kept and answered in time; the next write to the event delivers it",
+    async (_label, fault) => {
+      vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const host = await createHost();
+      const event = await createEvent(host);
+
+      pusherServer().setFault(fault);
+      const joined = await timed(() => joinAsGuest(event._id, "Offline Olga"));
+      expect(joined.status).toBe(201);
+      pusherServer().setFault(null);
+      await ageActivity(event._id);
+      await joinAsGuest(event._id, "Next Nia").expect(201);
+      expect(publishedSeqs(event._id)).toEqual([
+        ["participant-joined", 1],
+        ["participant-joined", 2],
+      ]);
+
+      pusherServer().setFault(fault);
+      const started = await timed(() => transition(host, event._id, "start"));
+      expect(started.status).toBe(200);
+      expect(started.body.event.currentState).toBe("active");
+      pusherServer().setFault(null);
+      await ageActivity(event._id);
+      const ended = await transition(host, event._id, "end").expect(200);
+      expect(ended.body.event.currentState).toBe("ended");
+
+      await outlastStall(fault);
+      expect(publishedSeqs(event._id)).toEqual([
+        ["participant-joined", 1],
+        ["participant-joined", 2],
+        ["event-started", 3],
+        ["event-ended", 4],
+      ]);
+      expect(publishedTo(event._id)[0]?.data).toEqual({
+        participantId: joined.body.participant._id,
+        name: "Offline Olga",
+        seq: 1,
+      });
+      expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual([true, true, true, true]);
+    },
+  );
+
+  it.each(faults)(
+    "Pusher %s: join, start and end all kept; the cron delivers them once aged, once",
+    async (_label, fault) => {
+      vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const host = await createHost();
+      const event = await createEvent(host);
+
+      pusherServer().setFault(fault);
+      const joined = await timed(() => joinAsGuest(event._id, "Stalled Stan"));
+      const started = await timed(() => transition(host, event._id, "start"));
+      const ended = await timed(() => transition(host, event._id, "end"));
+      expect([joined.status, started.status, ended.status]).toEqual([201, 200, 200]);
+      pusherServer().setFault(null);
+
+      const stored = await api().get(`/api/events/${event._id}`).expect(200);
+      expect(stored.body.event).toMatchObject({ currentState: "ended", participantCount: 1 });
+      expect(publishedTo(event._id)).toEqual([]);
+
+      // Too young: they may still be in flight from the requests that wrote them.
+      expect((await runCron()).body).toMatchObject({ published: 0 });
+      await ageActivity(event._id);
+      expect((await runCron()).body).toMatchObject({ published: 3 });
+      expect((await runCron()).body).toMatchObject({ published: 0 });
+
+      await outlastStall(fault);
+      expect(publishedSeqs(event._id)).toEqual([
+        ["participant-joined", 1],
+        ["event-started", 2],
+        ["event-ended", 3],
+      ]);
+      expectEachSeqOnce(event._id, 3);
+      expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual([true, true, true]);
+    },
+  );
+});
+
+describe("process dying between write and publish", () => {
+  it("GET /api/cron/publish-pending – publishes a start and an end whose functions died after their write", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    await startEvent(host, event._id);
+    expect(publishedSeqs(event._id)).toEqual([["event-started", 1]]);
+
+    // The end as transitionEvent writes it, then nothing: the function died before publishing.
+    const endedAt = new Date();
+    const ended = await Event.findOneAndUpdate(
+      { _id: event._id, createdBy: new mongoose.Types.ObjectId(host.userId), currentState: "active" },
+      {
+        $set: { currentState: "ended", endedAt },
+        $push: {
+          activity: activityEntry(
+            { name: "event-ended", data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString() } },
+            endedAt,
+          ),
+        },
+      },
+      { new: true },
+    ).lean();
+    expect(ended?.currentState).toBe("ended");
+
+    await ageActivity(event._id);
+    expect((await runCron()).body).toMatchObject({ published: 1 });
+    expect(publishedTo(event._id)).toEqual([
+      expect.objectContaining({ name: "event-started" }),
+      {
+        name: "event-ended",
+        data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString(), seq: 2 },
+      },
+    ]);
+    expect((await runCron()).body).toMatchObject({ published: 0 });
+    expectEachSeqOnce(event._id, 2);
+  });
+
+  it("GET /api/cron/publish-pending – publishes a start that died unpublished before the next join delivers both", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const startedAt = new Date();
+    await Event.updateOne(
+      { _id: event._id, currentState: "pending" },
+      {
+        $set: { currentState: "active", startedAt },
+        $push: {
+          activity: activityEntry(
+            {
+              name: "event-started",
+              data: { eventId: event._id, state: "active", startedAt: startedAt.toISOString() },
+            },
+            startedAt,
+          ),
+        },
+      },
+    );
+
+    // Young: the next join publishes only itself and leaves the start to the cron.
+    await joinAsGuest(event._id, "Late Lou").expect(201);
+    expect(publishedSeqs(event._id)).toEqual([["participant-joined", 2]]);
+    await ageActivity(event._id);
+    expect((await runCron()).body).toMatchObject({ published: 1 });
+    expect(publishedSeqs(event._id)).toEqual([
+      ["participant-joined", 2],
+      ["event-started", 1],
+    ]);
+    expectEachSeqOnce(event._id, 2);
+  });
+});
