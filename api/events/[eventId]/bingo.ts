@@ -8,7 +8,7 @@ export default route({
   // GET /api/events/:eventId/bingo – the grid, public; plus the caller's card when they are a participant
   GET: async (ctx) => {
     const { eventId } = ctx.params(eventParamsSchema);
-    return { body: { ...(await getBingo(eventId, ctx.optionalClaims())) } };
+    return { body: await getBingo(eventId, ctx.optionalClaims()) };
   },
   // PUT /api/events/:eventId/bingo – the host replaces the grid while the event is pending
   PUT: async (ctx) => {
@@ -22,6 +22,6 @@ export default route({
     const claims = ctx.claims();
     const { eventId } = ctx.params(eventParamsSchema);
     const input = ctx.body(recordBingoSquareBodySchema);
-    return { body: { ...(await recordBingoSquare(eventId, claims, input)) } };
+    return { body: await recordBingoSquare(eventId, claims, input) };
   },
 });
