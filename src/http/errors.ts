@@ -62,14 +62,16 @@ export function isDuplicateKeyError(error: unknown): error is { code: 11000; key
 const UNREACHABLE_ERRORS = new Set([
   "MongooseServerSelectionError",
   "MongoServerSelectionError",
-  "MongoNetworkError",
-  "MongoNetworkTimeoutError",
+  "MongoOperationTimeoutError",
   "MongoNotConnectedError",
   "MongoTopologyClosedError",
 ]);
 
 function isDatabaseUnreachable(error: unknown): boolean {
-  return error instanceof Error && UNREACHABLE_ERRORS.has(error.name);
+  // MongoNetworkError covers its subclasses: timeouts, resets, pools cleared by a failed monitor.
+  return (
+    error instanceof mongoose.mongo.MongoNetworkError || (error instanceof Error && UNREACHABLE_ERRORS.has(error.name))
+  );
 }
 
 /** Turns anything thrown while handling a request into the error envelope. */
