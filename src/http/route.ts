@@ -78,11 +78,14 @@ function createContext(req: VercelRequest, body: unknown): RequestContext {
 function readJsonBody(req: VercelRequest): unknown {
   const length = Number(req.headers["content-length"] ?? 0);
   if (length > MAX_BODY_BYTES) throw tooLarge();
-  const hasBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
-  if (!hasBody) return undefined;
+  const contentType = req.headers["content-type"];
+  // HTTP/2 requests may carry no Content-Length: a declared content type also means a body.
+  const declaresBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
+  if (contentType === undefined && !declaresBody) return undefined;
 
-  const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
   if (mediaType !== "application/json") {
+    if (req.headers["content-length"] === "0") return undefined;
     throw new ApiError("unsupported_media_type", "Send the request body as application/json.");
   }
   let body: unknown;
@@ -91,7 +94,7 @@ function readJsonBody(req: VercelRequest): unknown {
   } catch {
     throw new ApiError("invalid_json", "The request body is not valid JSON.");
   }
-  // A chunked request has no Content-Length; measure what it parsed to instead.
+  // Without a Content-Length (chunked, HTTP/2), measure what the body parsed to instead.
   if (length === 0 && chunkedBodyBytes(body) > MAX_BODY_BYTES) throw tooLarge();
   return body;
 }
