@@ -8,25 +8,19 @@ import { ApiError } from "../src/http/errors";
 import { RATE_LIMITS } from "../src/http/rate-limit";
 import { authenticateUser } from "../src/users/accounts";
 import { api, bearer, createUser, expectError, newObjectId } from "./support/harness";
+import { base64url as b64, forgeToken, HS256 } from "./support/tokens";
 
 // The token and password primitives, unit by unit. Route-level forgeries (alg none, wrong secret,
 // expired, tampered, HS512, bad claims, guest tokens on createEvent) are in hostile-auth.test.ts
 // and users-me.test.ts; only what they do not cover is sent through routes here.
 
 const SECRET = process.env.JWT_SECRET ?? "";
-const HS256 = { alg: "HS256", typ: "JWT" };
 const NOW = Date.UTC(2030, 5, 1, 12);
 const NOW_S = NOW / 1000;
 const USER_ID = "665a1b2c3d4e5f6a7b8c9d0e";
 
-function b64(value: unknown): string {
-  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
-}
-
-function forge(header: unknown, claims: unknown, secret = SECRET, hash = "sha256"): string {
-  const data = `${b64(header)}.${b64(claims)}`;
-  return `${data}.${createHmac(hash, secret).update(data).digest("base64url")}`;
-}
+const forge = (header: unknown, claims: unknown, secret = SECRET, hash: "sha256" | "sha512" = "sha256") =>
+  forgeToken(header, claims, secret, hash);
 
 const claims = (extra: Record<string, unknown> = {}) => ({
   userId: USER_ID,

@@ -10,7 +10,9 @@ function vercelCall(headers: Record<string, string>, body: unknown) {
   const req = { method: "POST", headers, query: {}, body } as unknown as VercelRequest;
   const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
   const res = {
-    setHeader: (name: string, value: string) => void (sent.headers[name.toLowerCase()] = value),
+    setHeader(name: string, value: string) {
+      sent.headers[name.toLowerCase()] = value;
+    },
     status(code: number) {
       sent.status = code;
       return this;

@@ -1,21 +1,13 @@
-import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { api, bearer, createEvent, createHost, createUser, expectError, joinAsGuest } from "./support/harness";
+import { base64url, forgeToken as forge, HS256 } from "./support/tokens";
 
-function base64url(value: unknown): string {
-  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
-}
-
-/** A JWT built by hand, so tests control the header, claims and key. */
+/** A JWT built by hand, signed with the test secret unless told otherwise. */
 function forgeToken(
   payload: Record<string, unknown>,
   options: { secret?: string; header?: Record<string, unknown> } = {},
 ): string {
-  const header = base64url(options.header ?? { alg: "HS256", typ: "JWT" });
-  const body = base64url(payload);
-  const secret = options.secret ?? process.env.JWT_SECRET ?? "";
-  const signature = createHmac("sha256", secret).update(`${header}.${body}`).digest("base64url");
-  return `${header}.${body}.${signature}`;
+  return forge(options.header ?? HS256, payload, options.secret ?? process.env.JWT_SECRET ?? "");
 }
 
 function nowSeconds(): number {

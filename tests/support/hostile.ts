@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
@@ -12,6 +11,7 @@ import { Participant } from "../../src/models/participant";
 import { User } from "../../src/models/user";
 import { nameKey } from "../../src/schemas/common";
 import { api } from "./harness";
+import { base64url, forgeToken, HS256, validClaims } from "./tokens";
 
 // Shared by the hostile-input tests: sending a generated request, the properties every answer
 // must have, forged tokens, and the stored-shape rules the database must still satisfy afterwards.
@@ -381,28 +381,7 @@ export const queryArb = fc.constantFrom(
 
 // ── tokens ──────────────────────────────────────────────────────────────────────────────────────
 
-function base64url(part: unknown): string {
-  return Buffer.from(typeof part === "string" ? part : JSON.stringify(part)).toString("base64url");
-}
-
-/** A JWT from any header and payload (objects or raw text), HMAC-signed with `secret`, or unsigned. */
-export function forgeToken(
-  header: unknown,
-  payload: unknown,
-  secret: string | null,
-  hash: "sha256" | "sha512" = "sha256",
-): string {
-  const data = `${base64url(header)}.${base64url(payload)}`;
-  const signature = secret === null ? "" : createHmac(hash, secret).update(data).digest("base64url");
-  return `${data}.${signature}`;
-}
-
-export const HS256 = { alg: "HS256", typ: "JWT" };
-
-export function validClaims(userId: string, kind: "user" | "guest" = "user") {
-  const iat = Math.floor(Date.now() / 1000);
-  return { userId, kind, iat, exp: iat + 3600 };
-}
+export { forgeToken, HS256, validClaims } from "./tokens";
 
 /** Tokens that must never authenticate: unsigned, wrongly signed, expired, tampered or with bad claims. */
 export function forgedTokenArb(secret: string, victimId: string, realToken: string): fc.Arbitrary<string> {
