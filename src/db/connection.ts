@@ -17,8 +17,12 @@ export function connectDatabase(): Promise<typeof mongoose> {
   cache.shatterDb ??= mongoose
     .connect(env.MONGODB_URI, {
       dbName: env.MONGODB_DB,
+      // Every wait is bounded: finding a server, opening a connection, and a reply on an open one
+      // (a database that stops answering rather than refusing). A write to a hung database waits
+      // for several of these plus the driver's one retry: a 503 within about 5 × DB_TIMEOUT_MS.
       serverSelectionTimeoutMS: env.DB_TIMEOUT_MS,
-      socketTimeoutMS: env.DB_TIMEOUT_MS * 4,
+      connectTimeoutMS: env.DB_TIMEOUT_MS,
+      socketTimeoutMS: env.DB_TIMEOUT_MS,
       maxPoolSize: 10,
       autoIndex: false,
       // Lets tests count round trips per request; the driver only does work when someone listens.

@@ -24,6 +24,8 @@ export interface DbProxy {
   close(): Promise<void>;
   /** Cuts every open connection; new ones are still accepted. */
   cutAll(): void;
+  /** A black hole: connections stay open but nothing passes either way until `stall(false)`. */
+  stall(on?: boolean): void;
   /** Arms a one-shot trap: the next matching command cuts its connection; resolves when it fired. */
   cutOn(trap: CommandTrap): Promise<void>;
   stop(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
   const commands: string[] = [];
   const traps: { trap: CommandTrap; fired: () => void }[] = [];
   let server: Server | undefined;
+  let stalled = false;
 
   const onConnection = (client: Socket) => {
     const database = new Socket();
@@ -71,6 +74,7 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
     }
     database.connect(upstreamPort, upstreamHost);
     client.on("data", (chunk: Buffer) => {
+      if (stalled) return;
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= HEADER_BYTES && pending.length >= pending.readInt32LE(0)) {
         const message = pending.subarray(0, pending.readInt32LE(0));
@@ -96,6 +100,7 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
       }
     });
     database.on("data", (chunk: Buffer) => {
+      if (stalled) return;
       // The database answered, so it ran the command: drop the answer and the connection.
       if (cutOnReply) return cutOnReply();
       client.write(chunk);
@@ -135,6 +140,9 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
       for (const socket of sockets) socket.destroy();
     },
     cutOn: (trap) => new Promise<void>((fired) => traps.push({ trap, fired })),
+    stall: (on = true) => {
+      stalled = on;
+    },
     stop: close,
   };
 }
