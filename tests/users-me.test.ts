@@ -74,50 +74,32 @@ describe("GET /api/users/me", () => {
     }
   });
 
-  it("GET /api/users/me – a token signed with another secret is a 401 unauthorized", async () => {
+  const claimsFor = (userId: string, iat = nowSeconds(), exp = iat + 3600) => ({ userId, kind: "user", iat, exp });
+  const NONE = { alg: "none", typ: "JWT" };
+  it.each([
+    {
+      what: "a token signed with another secret",
+      token: (userId: string) => forgeToken(claimsFor(userId), { secret: "some-other-secret-that-is-long-enough!!" }),
+    },
+    {
+      what: "an expired token",
+      token: (userId: string) => forgeToken(claimsFor(userId, nowSeconds() - 7200, nowSeconds() - 60)),
+    },
+    {
+      what: "a token whose header says alg none",
+      token: (userId: string) => `${base64url(NONE)}.${base64url(claimsFor(userId))}.`,
+    },
+    {
+      // A valid HMAC over the `alg: none` header: the algorithm alone must refuse it.
+      what: "an alg none token that carries a valid signature",
+      token: (userId: string) => forgeToken(claimsFor(userId), { header: NONE }),
+    },
+  ])("GET /api/users/me – $what is a 401 unauthorized", async ({ token }) => {
     const user = await createUser();
-    const token = forgeToken(
-      { userId: user.userId, kind: "user", iat: nowSeconds(), exp: nowSeconds() + 3600 },
-      { secret: "some-other-secret-that-is-long-enough!!" },
-    );
     expectError(
       await api()
         .get("/api/users/me")
-        .set(...bearer(token)),
-      401,
-      "unauthorized",
-    );
-  });
-
-  it("GET /api/users/me – an expired token is a 401 unauthorized", async () => {
-    const user = await createUser();
-    const token = forgeToken({ userId: user.userId, kind: "user", iat: nowSeconds() - 7200, exp: nowSeconds() - 60 });
-    expectError(
-      await api()
-        .get("/api/users/me")
-        .set(...bearer(token)),
-      401,
-      "unauthorized",
-    );
-  });
-
-  it("GET /api/users/me – a token whose header says alg none is a 401 unauthorized", async () => {
-    const user = await createUser();
-    const payload = { userId: user.userId, kind: "user", iat: nowSeconds(), exp: nowSeconds() + 3600 };
-    const unsigned = `${base64url({ alg: "none", typ: "JWT" })}.${base64url(payload)}.`;
-    expectError(
-      await api()
-        .get("/api/users/me")
-        .set(...bearer(unsigned)),
-      401,
-      "unauthorized",
-    );
-    // Also with a valid HMAC over the `alg: none` header: the algorithm alone must refuse it.
-    const signedNone = forgeToken(payload, { header: { alg: "none", typ: "JWT" } });
-    expectError(
-      await api()
-        .get("/api/users/me")
-        .set(...bearer(signedNone)),
+        .set(...bearer(token(user.userId))),
       401,
       "unauthorized",
     );
