@@ -1,11 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildForVercel, VERCEL_OUTPUT } from "../dev/vercel-build";
+import { readFunctionConfig, serveVercelOutput, type VercelOutputServer } from "../dev/vercel-output-server";
 import { resolveVercelPath } from "../dev/vercel-routes";
+import packageJson from "../package.json";
+import { bearer, expectError, payloadsOf } from "./support/harness";
 
-// Runs Vercel's real `vercel build` and checks the output against the contract: one function per
-// route, and Vercel's generated routing sends each documented path to it.
+// Runs Vercel's real `vercel build`, checks the output against the contract (one function per
+// route, Vercel's generated routing sends each documented path to it), then runs what it built:
+// every function in a Node process of its own, from its own .func folder only, on the real
+// database and the local Pusher server.
 const ID = "665a1b2c3d4e5f6a7b8c9d0e";
 const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] = [
   { path: "/api/health", fn: "api/health" },
@@ -28,10 +34,16 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
 ];
 
 let functions: string[] = [];
+let built: VercelOutputServer;
 
-beforeAll(() => {
+beforeAll(async () => {
   functions = buildForVercel();
+  built = await serveVercelOutput(process.env);
 }, 300_000);
+
+afterAll(async () => {
+  await built?.close();
+});
 
 describe("vercel build", () => {
   it("vercel build – emits one Node function per route of the contract", () => {
@@ -40,6 +52,18 @@ describe("vercel build", () => {
       readFileSync(join(VERCEL_OUTPUT, "functions", "api/health.func", ".vc-config.json"), "utf8"),
     );
     expect(config).toMatchObject({ launcherType: "Nodejs", shouldAddHelpers: true, handler: "api/health.js" });
+  });
+
+  it("vercel build – every function runs on the Node major that package.json's engines and .nvmrc pin", () => {
+    const major = readFileSync(join(__dirname, "..", ".nvmrc"), "utf8").trim();
+    expect(packageJson.engines.node).toBe(`${major}.x`);
+    for (const fn of functions) expect(readFunctionConfig(fn).runtime).toBe(`nodejs${major}.x`);
+  });
+
+  // .ci/run provides that Node; a laptop on another version still runs everything else.
+  it.skipIf(!process.env.CI)("CI – the tests run on the Node major the functions run on", () => {
+    const major = readFileSync(join(__dirname, "..", ".nvmrc"), "utf8").trim();
+    expect(process.versions.node.split(".")[0]).toBe(major);
   });
 
   it.each(CONTRACT)("vercel routing – $path reaches $fn", ({ path, fn, query }) => {
@@ -61,3 +85,171 @@ describe("vercel build", () => {
     expect(resolveVercelPath(VERCEL_OUTPUT, "/api/nope")).toEqual({ status: 404 });
   });
 });
+
+// The whole event through what ships. Any function that fails to load, crashes or answers a 500
+// is recorded by the server and fails the last test.
+describe("built functions", () => {
+  const http = () => request(built.url);
+  const grid = [0, 1, 2].map((row) => [0, 1, 2].map((col) => ({ question: `Question ${row}-${col}` })));
+
+  it("every built function loads from its own .func folder and answers a preflight", async () => {
+    const paths = functions.map((fn) =>
+      `/${fn}`
+        .replace(/\/index$/, "")
+        .replace(/\[(\w+)\]/g, (_, name: string) => (name === "joinCode" ? "12345678" : ID)),
+    );
+    const answers = await Promise.all(paths.map(async (path) => ({ path, res: await http().options(path) })));
+    for (const { path, res } of answers) {
+      expect(res.status, `${path}: ${built.logs.get(resolveFunction(path)) ?? ""}`).toBe(204);
+    }
+  }, 120_000);
+
+  it("a whole event runs on the built functions: sign up, create, join, start, bingo, leaderboard, end, cron", async () => {
+    const host = await http()
+      .post("/api/auth/signup")
+      .send({ name: "Hana Host", email: "hana@built.test", password: "correct horse battery" })
+      .expect(201);
+    const login = await http()
+      .post("/api/auth/login")
+      .send({ email: "hana@built.test", password: "correct horse battery" })
+      .expect(200);
+    expect(login.body.userId).toBe(host.body.userId);
+    const created = await http()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.body.token))
+      .send({ name: "Built Mixer", maxParticipant: 10, bingo: { grid } })
+      .expect(201);
+    const eventId: string = created.body.event._id;
+    await http().get(`/api/events/event/${created.body.event.joinCode}`).expect(200);
+
+    const ada = await http()
+      .post("/api/auth/signup")
+      .send({ name: "Ada", email: "ada@built.test", password: "correct horse battery" })
+      .expect(201);
+    await http()
+      .get("/api/users/me")
+      .set(...bearer(ada.body.token))
+      .expect(200);
+    await http()
+      .get(`/api/users/${host.body.userId}`)
+      .set(...bearer(ada.body.token))
+      .expect(200);
+    const adaJoin = await http()
+      .post(`/api/events/${eventId}/join/user`)
+      .set(...bearer(ada.body.token))
+      .send({})
+      .expect(201);
+    const guests = [];
+    for (const name of ["Grace", "Alan", "Edsger"]) {
+      const res = await http().post(`/api/events/${eventId}/join/guest`).send({ name }).expect(201);
+      guests.push(res.body);
+    }
+    await http()
+      .post(`/api/events/${eventId}/start`)
+      .set(...bearer(host.body.token))
+      .expect(200);
+
+    const bingo = await http()
+      .get(`/api/events/${eventId}/bingo`)
+      .set(...bearer(ada.body.token))
+      .expect(200);
+    expect(bingo.body.bingo.size).toBe(3);
+    for (const [col, guest] of guests.entries()) {
+      await http()
+        .post(`/api/events/${eventId}/bingo`)
+        .set(...bearer(ada.body.token))
+        .send({ row: 0, col, participantId: guest.participant._id })
+        .expect(200);
+    }
+    const leaderboard = await http().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    expect(leaderboard.body.leaderboard[0]).toMatchObject({
+      participantId: adaJoin.body.participant._id,
+      linesCompleted: 1,
+      squaresFilled: 3,
+    });
+
+    await http()
+      .put(`/api/events/${eventId}/status`)
+      .set(...bearer(host.body.token))
+      .send({ status: "ended" })
+      .expect(200);
+    const activity = await http().get(`/api/events/${eventId}/activity?after=0`).expect(200);
+    expect(activity.body.activity.map((entry: { event: string }) => entry.event)).toEqual([
+      "participant-joined",
+      "participant-joined",
+      "participant-joined",
+      "participant-joined",
+      "event-started",
+      "bingo-achieved",
+      "event-ended",
+    ]);
+    expect(payloadsOf(eventId, "participant-joined").map((payload) => payload.name)).toEqual([
+      "Ada",
+      "Grace",
+      "Alan",
+      "Edsger",
+    ]);
+    expect(payloadsOf(eventId, "bingo-achieved")).toEqual([
+      { participantId: adaJoin.body.participant._id, participantName: "Ada", achievementType: "line" },
+    ]);
+    expect(payloadsOf(eventId, "event-ended")).toHaveLength(1);
+
+    await http()
+      .get("/api/cron/publish-pending")
+      .set(...bearer("test-cron-secret"))
+      .expect(200);
+    await http().get(`/api/events/${eventId}`).expect(200);
+    await http().get("/api/health").expect(200, { success: true, db: "up", realtime: "custom-host" });
+  }, 120_000);
+
+  it("each error class comes from the built functions in the envelope: 400, 401, 403, 404, 405, 409, 413, 415", async () => {
+    const guest = await http().post(`/api/events/${ID}/join/guest`).send({ name: "Nobody" });
+    expectError(guest, 404, "not_found");
+    expectError(await http().get("/api/events/not-an-id"), 400, "invalid_input");
+    expectError(await http().post("/api/events/createEvent").send({ name: "x" }), 401, "unauthorized");
+    const host = await http()
+      .post("/api/auth/signup")
+      .send({ name: "Errol", email: "errol@built.test", password: "correct horse battery" })
+      .expect(201);
+    const event = await http()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.body.token))
+      .send({ name: "Errors" })
+      .expect(201);
+    const eventId: string = event.body.event._id;
+    const joined = await http().post(`/api/events/${eventId}/join/guest`).send({ name: "Gus" }).expect(201);
+    expectError(
+      await http()
+        .post("/api/events/createEvent")
+        .set(...bearer(joined.body.token))
+        .send({ name: "x" }),
+      403,
+      "forbidden",
+    );
+    expectError(await http().delete("/api/health"), 405, "method_not_allowed");
+    expectError(
+      await http()
+        .post(`/api/events/${eventId}/end`)
+        .set(...bearer(host.body.token)),
+      409,
+      "invalid_transition",
+    );
+    const huge = await http()
+      .post("/api/auth/signup")
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify({ name: "x".repeat(20_000) }));
+    expectError(huge, 413, "payload_too_large");
+    const text = await http().post("/api/auth/signup").set("Content-Type", "text/plain").send("hello");
+    expectError(text, 415, "unsupported_media_type");
+    expectError(await http().post("/api/auth/signup").send({ name: "x" }), 400, "invalid_input");
+  }, 120_000);
+
+  it("no built function failed to load, crashed or answered a 500 in any test above", () => {
+    expect(built.failures).toEqual([]);
+  });
+});
+
+function resolveFunction(path: string): string {
+  const resolved = resolveVercelPath(VERCEL_OUTPUT, path);
+  return "function" in resolved ? resolved.function : "";
+}
