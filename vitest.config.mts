@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
+// At the repository root, where vitest and editors find it; .mts because the package is CommonJS.
 export default defineConfig({
   test: {
-    root: resolve(__dirname, ".."),
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/setup.ts"],
