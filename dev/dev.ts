@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type DevStack, loadDotEnv, startDevStack } from "./stack";
+import { type DevStack, devPortsFromEnv, loadDotEnv, startDevStack } from "./stack";
 
 // `npm run dev`: the whole backend in one command (see dev/stack.ts). Ctrl-C stops all of it.
 
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", shutdown);
 
   stack = await startDevStack({
-    port: Number(process.env.PORT || 3000),
+    ...devPortsFromEnv(process.env),
     log: (line) => console.log(`  ${new Date().toISOString().slice(11, 23)}  ${line}`),
   });
   if (signalled) {

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
+import { parseEnv as parseDotEnv } from "node:util";
+import { parseEnv } from "../src/env-schema";
 import { type RunningDatabase, startDatabase } from "./database";
 import { type PublishedEvent, type PusherApp, type PusherServer, startPusherServer } from "./pusher-server";
 
@@ -20,6 +22,7 @@ export const LOCAL_PUSHER_APP: PusherApp = {
   secret: "shatter-local-secret",
 };
 export const LOCAL_PUSHER_PORT = 6001;
+export const DEFAULT_API_PORT = 3000;
 const LOCAL_HOST = "127.0.0.1";
 const DEV_JWT_SECRET = "shatter-dev-only-secret-never-use-it-in-production";
 const REPLAY_LIMIT = 200;
@@ -30,10 +33,10 @@ export type EnvVars = Record<string, string | undefined>;
 export interface DevStackOptions {
   /** Configuration to start from (default process.env). What the stack decides is written to process.env, which src/env.ts reads. */
   env?: EnvVars;
-  /** Port of the API and the console (default 3000; 0 picks a free one). */
+  /** Port of the API and the console (default 3000, `PORT`; 0 picks a free one). */
   port?: number;
   host?: string;
-  /** Port of the local Pusher-protocol server (default 6001; 0 picks a free one). */
+  /** Port of the local Pusher-protocol server (default 6001, `PUSHER_LOCAL_PORT`; 0 picks a free one). */
   pusherPort?: number;
   /** Where the local database keeps its data (default .data/db). */
   dataDir?: string;
@@ -58,44 +61,79 @@ export interface DevStack {
   stop(): Promise<void>;
 }
 
-/** A .env file's assignments. Enough of the format for our file: comments, `export`, quotes. */
-export function parseDotEnv(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m?.[1]) continue;
-    const raw = (m[2] ?? "").trim();
-    const quoted = /^(["'])(.*)\1$/.exec(raw);
-    if (quoted) vars[m[1]] = quoted[1] === '"' ? (quoted[2] ?? "").replace(/\\n/g, "\n") : (quoted[2] ?? "");
-    else vars[m[1]] = raw.replace(/\s+#.*$/, "");
-  }
-  return vars;
-}
-
-/** Copies a .env file's values into `target` where the real environment has none. */
+/** Copies a .env file's values (read by Node's own parser) into `target` where the real environment has none. */
 export function loadDotEnv(path: string, target: EnvVars = process.env): string[] {
   if (!existsSync(path)) return [];
   const loaded: string[] = [];
   for (const [key, value] of Object.entries(parseDotEnv(readFileSync(path, "utf8")))) {
-    if (target[key] !== undefined) continue;
+    if (target[key] !== undefined || value === undefined) continue;
     target[key] = value;
     loaded.push(key);
   }
   return loaded;
 }
 
+/** `npm run dev`'s own settings, which the functions never see: the two ports it listens on. */
+export function devPortsFromEnv(env: EnvVars): { port: number; pusherPort: number } {
+  return {
+    port: readPort(env, "PORT", DEFAULT_API_PORT),
+    pusherPort: readPort(env, "PUSHER_LOCAL_PORT", LOCAL_PUSHER_PORT),
+  };
+}
+
+function readPort(env: EnvVars, variable: string, fallback: number): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
+    throw new Error(`${variable}=${raw} is not a port number: use 1–65535`);
+  }
+  return port;
+}
+
 const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== "";
 
 /**
  * The local server runs when no Pusher app is configured, or when the configuration is the local
- * app's own (.env.example points at it), so copying .env.example works as is.
+ * app's own on this machine (.env.example points at it), so copying .env.example works as is. It
+ * listens on PUSHER_LOCAL_PORT and the functions are pointed there, whatever PUSHER_PORT says.
  */
-export function wantsLocalPusher(env: EnvVars, localPort = LOCAL_PUSHER_PORT): boolean {
-  const { PUSHER_APP_ID: appId, PUSHER_KEY: key, PUSHER_SECRET: secret, PUSHER_HOST: host, PUSHER_PORT: port } = env;
+export function wantsLocalPusher(env: EnvVars): boolean {
+  const { PUSHER_APP_ID: appId, PUSHER_KEY: key, PUSHER_SECRET: secret, PUSHER_HOST: host } = env;
   if (!isSet(appId) || !isSet(key) || !isSet(secret)) return true;
   const isLocalApp =
     appId === LOCAL_PUSHER_APP.appId && key === LOCAL_PUSHER_APP.key && secret === LOCAL_PUSHER_APP.secret;
-  return isLocalApp && ["127.0.0.1", "localhost"].includes(host ?? "") && Number(port) === localPort;
+  return isLocalApp && ["127.0.0.1", "localhost"].includes(host ?? "");
+}
+
+function localPusherEnv(host: string, port: number): EnvVars {
+  return {
+    PUSHER_APP_ID: LOCAL_PUSHER_APP.appId,
+    PUSHER_KEY: LOCAL_PUSHER_APP.key,
+    PUSHER_SECRET: LOCAL_PUSHER_APP.secret,
+    PUSHER_CLUSTER: "local",
+    PUSHER_HOST: host,
+    PUSHER_PORT: String(port),
+    PUSHER_USE_TLS: "false",
+  };
+}
+
+/** A port someone else holds is one line naming the variable that moves it, not a stack trace. */
+function describeListenError(error: unknown, host: string, port: number, variable: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") return new Error(`${host}:${port} is already in use: set ${variable} to a free port`);
+  if (code === "EACCES") return new Error(`${host}:${port} is not allowed: set ${variable} to a port above 1023`);
+  return error;
+}
+
+/** Fails before anything starts when a fixed port is taken (0 means any free port: nothing to check). */
+async function checkPortFree(host: string, port: number, variable: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", (error) => reject(describeListenError(error, host, port, variable)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** pusher-js options for whatever the backend publishes to. */
@@ -128,16 +166,31 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
 
   try {
+    // Everything is checked before anything starts: the configuration the functions will parse
+    // (with the database's and the local Pusher server's values still to come), then the ports.
+    const apiPort = options.port ?? DEFAULT_API_PORT;
+    const pusherPort = options.pusherPort ?? LOCAL_PUSHER_PORT;
+    const localPusher = wantsLocalPusher(input);
     const config: EnvVars = {};
+    if (!isSet(input.JWT_SECRET)) config.JWT_SECRET = DEV_JWT_SECRET;
+    if (localPusher) Object.assign(config, localPusherEnv(LOCAL_HOST, pusherPort || LOCAL_PUSHER_PORT));
+    const externalUri = isSet(input.MONGODB_URI) ? input.MONGODB_URI : undefined;
+    if (!externalUri) {
+      config.MONGODB_URI = "mongodb://127.0.0.1:27017"; // stands in for the database started below
+      config.MONGODB_DB = isSet(input.MONGODB_DB) ? input.MONGODB_DB : "shatter";
+    }
+    parseEnv({ ...input, ...config });
+    await checkPortFree(host, apiPort, "PORT");
+    if (localPusher) await checkPortFree(LOCAL_HOST, pusherPort, "PUSHER_LOCAL_PORT");
+
     let database: RunningDatabase;
-    if (isSet(input.MONGODB_URI)) {
-      database = { uri: input.MONGODB_URI, kind: "external", stop: async () => undefined };
+    if (externalUri) {
+      database = { uri: externalUri, kind: "external", stop: async () => undefined };
     } else {
       const dataDir = resolve(options.dataDir ?? join(REPO_ROOT, ".data", "db"));
       mkdirSync(dataDir, { recursive: true });
       database = await startDatabase({ dataDir, log });
       config.MONGODB_URI = database.uri;
-      config.MONGODB_DB = isSet(input.MONGODB_DB) ? input.MONGODB_DB : "shatter";
       cleanups.push(async () => {
         // An open Mongoose connection to a stopped database would retry forever and keep the process alive.
         const { default: mongoose } = await import("mongoose");
@@ -147,22 +200,19 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     }
 
     let pusher: PusherServer | undefined;
-    const pusherPort = options.pusherPort ?? LOCAL_PUSHER_PORT;
-    if (wantsLocalPusher(input, pusherPort)) {
-      const started = await startPusherServer({ host: LOCAL_HOST, port: pusherPort, apps: [LOCAL_PUSHER_APP], log });
+    if (localPusher) {
+      const started = await startPusherServer({
+        host: LOCAL_HOST,
+        port: pusherPort,
+        apps: [LOCAL_PUSHER_APP],
+        log,
+      }).catch((error: unknown) => {
+        throw describeListenError(error, LOCAL_HOST, pusherPort, "PUSHER_LOCAL_PORT");
+      });
       pusher = started;
       cleanups.push(() => started.close());
-      Object.assign(config, {
-        PUSHER_APP_ID: LOCAL_PUSHER_APP.appId,
-        PUSHER_KEY: LOCAL_PUSHER_APP.key,
-        PUSHER_SECRET: LOCAL_PUSHER_APP.secret,
-        PUSHER_CLUSTER: "local",
-        PUSHER_HOST: started.host,
-        PUSHER_PORT: String(started.port),
-        PUSHER_USE_TLS: "false",
-      });
+      Object.assign(config, localPusherEnv(started.host, started.port));
     }
-    if (!isSet(input.JWT_SECRET)) config.JWT_SECRET = DEV_JWT_SECRET;
 
     const resolved: EnvVars = { ...input, ...config };
     for (const [key, value] of Object.entries(resolved)) if (value !== undefined) process.env[key] = value;
@@ -178,8 +228,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       void api(req, res);
     });
     await new Promise<void>((ready, fail) => {
-      server.once("error", fail);
-      server.listen(options.port ?? 3000, host, () => ready());
+      server.once("error", (error) => fail(describeListenError(error, host, apiPort, "PORT")));
+      server.listen(apiPort, host, () => ready());
     });
     cleanups.push(async () => {
       consoleHandler.closeStreams();

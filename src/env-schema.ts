@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+// The environment's schema and its one parser. src/env.ts applies it to process.env; `npm run dev`
+// applies it to the environment it is about to start, so a bad value stops it before anything runs.
+const optional = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const envSchema = z.object({
+  MONGODB_URI: z.string().trim().min(1, "MONGODB_URI is required"),
+  MONGODB_DB: optional,
+  DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 60 * 60),
+  PUSHER_APP_ID: optional,
+  PUSHER_KEY: optional,
+  PUSHER_SECRET: optional,
+  PUSHER_CLUSTER: optional,
+  PUSHER_HOST: optional,
+  PUSHER_PORT: optional,
+  PUSHER_USE_TLS: optional.transform((value) => (value === undefined ? undefined : value === "true")),
+  PUSHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  // Requests per minute. Guest joins: a whole venue can share one NAT'd IP, so the ceiling is high.
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
+  // Vercel sends it as a bearer token to cron functions; without it they refuse every caller.
+  CRON_SECRET: optional,
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** The parsed environment, or an error whose message names every bad variable (what the functions log). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment: ${problems.join("; ")}`);
+  }
+  return result.data;
+}
