@@ -1,12 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 
 // Picks the database for tests and `npm run dev`, in this order: MONGODB_URI; a mongod from
 // mongodb-memory-server (a laptop with internet gets one); an embedded FerretDB built with Go
-// (machines where no mongod binary can be had).
+// (machines where no mongod binary can be had). A failed mongodb-memory-server attempt (about 7 s
+// offline) is remembered in .cache/, so later runs go straight to FerretDB; SHATTER_DB forces one.
 
 export interface RunningDatabase {
   uri: string;
@@ -18,22 +19,45 @@ export interface DatabaseOptions {
   /** Keep data in this folder across runs; a throwaway folder when unset. */
   dataDir?: string;
   log?: (line: string) => void;
+  /** Where MONGODB_URI and SHATTER_DB are read (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** The file that remembers a failed mongodb-memory-server attempt (default .cache/mongodb-memory-server-failed). */
+  failureMarker?: string;
 }
 
 const REPO_ROOT = join(__dirname, "..");
 export const FERRETDB_BINARY = join(REPO_ROOT, ".cache", "ferretdb");
+export const MEMORY_SERVER_FAILURE_MARKER = join(REPO_ROOT, ".cache", "mongodb-memory-server-failed");
+const CHOICES = ["mongodb-memory-server", "ferretdb"] as const;
+const RETRY_HINT = "SHATTER_DB=mongodb-memory-server tries it again";
 
 export async function startDatabase(options: DatabaseOptions = {}): Promise<RunningDatabase> {
   const log = options.log ?? (() => undefined);
-  if (process.env.MONGODB_URI) {
-    return { uri: process.env.MONGODB_URI, kind: "external", stop: async () => undefined };
+  const env = options.env ?? process.env;
+  const marker = options.failureMarker ?? MEMORY_SERVER_FAILURE_MARKER;
+  if (env.MONGODB_URI) {
+    return { uri: env.MONGODB_URI, kind: "external", stop: async () => undefined };
   }
-  if (process.env.SHATTER_DB !== "ferretdb") {
-    try {
-      return await quietly(() => startMemoryServer(options.dataDir));
-    } catch (error) {
-      log(`mongodb-memory-server unavailable (${(error as Error).message.split("\n")[0]}); using FerretDB`);
-    }
+  const forced = env.SHATTER_DB?.trim() || undefined;
+  if (forced !== undefined && !(CHOICES as readonly string[]).includes(forced)) {
+    throw new Error(`SHATTER_DB=${forced} is not a database this project starts: use ${CHOICES.join(" or ")}`);
+  }
+  if (forced === "ferretdb") return startFerretDb(options.dataDir);
+  if (forced === undefined && existsSync(marker)) {
+    log(`mongodb-memory-server failed before (${readFileSync(marker, "utf8").trim()}); using FerretDB. ${RETRY_HINT}`);
+    return startFerretDb(options.dataDir);
+  }
+  try {
+    const database = await quietly(() => startMemoryServer(options.dataDir));
+    rmSync(marker, { force: true });
+    return database;
+  } catch (error) {
+    // Its download error's first line ends in ", Details:" with the details on the next lines.
+    const reason = ((error as Error).message.split("\n")[0] ?? "").replace(/,?\s*Details:?\s*$/, "") || "unknown error";
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, `${new Date().toISOString()}: ${reason}\n`);
+    if (forced) throw new Error(`SHATTER_DB=mongodb-memory-server, which failed: ${reason}`);
+    log(`mongodb-memory-server unavailable (${reason}); using FerretDB, now and in later runs. ${RETRY_HINT}`);
   }
   return startFerretDb(options.dataDir);
 }
