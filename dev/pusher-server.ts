@@ -18,6 +18,8 @@ export interface PublishedEvent {
   name: string;
   data: string;
   socketId?: string;
+  /** The publish request (1, 2, … per server) that carried it: a batch's events share one. */
+  request: number;
 }
 export type PusherFault = { kind: "status"; status: number } | { kind: "delay"; ms: number } | { kind: "reset" } | null;
 export interface PusherServerOptions {
@@ -115,7 +117,7 @@ interface Member {
   user_info?: unknown;
 }
 type Frame = { event?: unknown; channel?: unknown; data?: unknown };
-type Publish = Omit<PublishedEvent, "time" | "appId">;
+type Publish = Omit<PublishedEvent, "time" | "appId" | "request">;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -165,6 +167,7 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
   const subscribers = new Map<string, Map<string, Set<Conn>>>(); // appId -> channel -> sockets
   let fault: PusherFault = null;
   let socketCounter = 0;
+  let publishRequests = 0;
 
   const channelsOf = (appId: string) => {
     const m = subscribers.get(appId) ?? new Map<string, Set<Conn>>();
@@ -177,8 +180,9 @@ export async function startPusherServer(options: PusherServerOptions): Promise<P
   };
 
   function publish(app: PusherApp, items: Publish[]) {
+    const request = ++publishRequests;
     for (const item of items) {
-      const event: PublishedEvent = { time: new Date().toISOString(), appId: app.appId, ...item };
+      const event: PublishedEvent = { time: new Date().toISOString(), appId: app.appId, ...item, request };
       published.push(event);
       log(`publish ${app.appId} ${item.channel} ${item.name}`);
       for (const listener of listeners) listener(event);

@@ -109,5 +109,6 @@ describe("concurrent joins and transitions", () => {
 
     const startedAt = responses.find((r) => r.status === 200)?.body.event.startedAt;
     expect(payloadsOf(event._id, "event-started")).toEqual([{ eventId: event._id, state: "active", startedAt }]);
+    expect(payloadsOf(event._id, "event")).toEqual([{ status: "In Progress" }]);
   });
 });

@@ -83,8 +83,8 @@ describe.skipIf(skipBrowserTests())("live events console in Chromium", () => {
     ).toEqual(["Ada Lovelace", "Grace Hopper"]);
     expect(
       await page.locator("#events tr:visible").evaluateAll((rows) => rows.map((tr) => tr.getAttribute("data-event"))),
-    ).toEqual(["event-started", "participant-joined", "participant-joined"]);
-    expect(await page.textContent("#count")).toBe("3 events");
+    ).toEqual(["event", "event-started", "participant-joined", "participant-joined"]);
+    expect(await page.textContent("#count")).toBe("4 events");
     expect(pageErrors).toEqual([]);
 
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -39,7 +39,7 @@ describe("GET /api/events/:eventId/activity", () => {
     const res = await api().get(`/api/events/${event._id}/activity`).expect(200);
     expect(res.body).toEqual({
       success: true,
-      lastSeq: 3,
+      lastSeq: 4,
       hasMore: false,
       activity: [
         {
@@ -60,6 +60,7 @@ describe("GET /api/events/:eventId/activity", () => {
           data: expect.objectContaining({ state: "active", seq: 3 }),
           at: expect.any(String),
         },
+        { seq: 4, event: "event", data: { status: "In Progress", seq: 4 }, at: expect.any(String) },
       ],
     });
     expect(res.body.activity.map((entry: { data: unknown }) => entry.data)).toEqual(

@@ -45,7 +45,9 @@ describe("POST /api/events/createEvent", () => {
         endDate: "2030-05-01T21:00:00.000Z",
         maxParticipant: 40,
         participantCount: 0,
-        currentState: "pending",
+        state: "pending",
+        currentState: "Upcoming",
+        gameType: "Name Bingo",
         startedAt: null,
         endedAt: null,
         createdBy: host.userId,
@@ -54,6 +56,55 @@ describe("POST /api/events/createEvent", () => {
         participantIds: [],
       },
     });
+  });
+
+  it("POST /api/events/createEvent – the dashboard's body (currentState Upcoming, gameType Name Bingo) creates a pending event", async () => {
+    const host = await createHost();
+    const res = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.token))
+      .send({
+        name: "Dashboard Mixer",
+        description: "From the host dashboard",
+        startDate: "2030-05-01T18:00:00.000Z",
+        endDate: "2030-05-01T21:00:00.000Z",
+        maxParticipant: 30,
+        currentState: "Upcoming",
+        gameType: "Name Bingo",
+      });
+    expect(res.status).toBe(201);
+    expect(res.body.success).toBe(true);
+    expect(res.body.event).toMatchObject({
+      _id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      joinCode: expect.stringMatching(/^\d{8}$/),
+      state: "pending",
+      currentState: "Upcoming",
+      gameType: "Name Bingo",
+      maxParticipant: 30,
+    });
+    const stored = await storedEvent(res.body.event._id);
+    expect(stored?.currentState).toBe("pending");
+    expect(stored).not.toHaveProperty("gameType");
+  });
+
+  it("POST /api/events/createEvent – a currentState other than Upcoming/pending or another gameType is a 400", async () => {
+    const host = await createHost();
+    for (const [body, path] of [
+      [{ currentState: "In Progress" }, "currentState"],
+      [{ currentState: "active" }, "currentState"],
+      [{ currentState: "upcoming" }, "currentState"],
+      [{ gameType: "Trivia" }, "gameType"],
+      [{ gameType: { $ne: "" } }, "gameType"],
+    ] as const) {
+      const res = await api()
+        .post("/api/events/createEvent")
+        .set(...bearer(host.token))
+        .send({ name: "Wrong words", ...body });
+      expectError(res, 400, "invalid_input");
+      expect(issuePaths(res), JSON.stringify(body)).toEqual([path]);
+    }
+    const events = mongoose.connection.db?.collection("events");
+    expect(await events?.countDocuments({ name: "Wrong words" })).toBe(0);
   });
 
   it("POST /api/events/createEvent – only a name gives defaults: empty description, null dates and no limit", async () => {
@@ -70,7 +121,9 @@ describe("POST /api/events/createEvent", () => {
       endDate: null,
       maxParticipant: null,
       participantCount: 0,
-      currentState: "pending",
+      state: "pending",
+      currentState: "Upcoming",
+      gameType: "Name Bingo",
     });
   });
 
@@ -194,7 +247,7 @@ describe("POST /api/events/createEvent", () => {
       .set(...bearer(host.token))
       .send({
         name: "Sneaky",
-        currentState: "active",
+        state: "active",
         createdBy: "0123456789abcdef01234567",
         joinCode: "12345678",
         participantCount: 99,
@@ -202,7 +255,12 @@ describe("POST /api/events/createEvent", () => {
         color: "red",
       })
       .expect(201);
-    expect(res.body.event).toMatchObject({ currentState: "pending", createdBy: host.userId, participantCount: 0 });
+    expect(res.body.event).toMatchObject({
+      state: "pending",
+      currentState: "Upcoming",
+      createdBy: host.userId,
+      participantCount: 0,
+    });
     const stored = await storedEvent(res.body.event._id);
     expect(stored).not.toHaveProperty("color");
     expect(stored?.openSeats).not.toBe(0);

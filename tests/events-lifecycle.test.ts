@@ -9,6 +9,7 @@ import {
   newObjectId,
   payloadsOf,
   publishedTo,
+  publishedWithRequests,
   type TestUser,
 } from "./support/harness";
 
@@ -31,42 +32,65 @@ function setStatus(user: TestUser, eventId: string, body: unknown) {
     .send(body as object);
 }
 
-/** Names of the lifecycle events published for `eventId`, in order. */
+const LIFECYCLE_EVENTS = new Set(["event-started", "event-ended", "event"]);
+
+/** Names of the lifecycle events published for `eventId`, in order: the guide's and the apps' `event`. */
 function lifecycleEvents(eventId: string): string[] {
   return publishedTo(eventId)
     .map((message) => message.name)
-    .filter((name) => name === "event-started" || name === "event-ended");
+    .filter((name) => LIFECYCLE_EVENTS.has(name));
 }
 
-// Each transition is reachable two ways; both must behave the same.
+/** The Pusher request that carried each of `eventId`'s lifecycle events, in order. */
+function lifecycleRequests(eventId: string): number[] {
+  return publishedWithRequests(eventId)
+    .filter((message) => LIFECYCLE_EVENTS.has(message.name))
+    .map((message) => message.request);
+}
+
+// Each transition is reachable three ways; all must behave the same.
 const routes = {
   "POST …/start and …/end": { toActive: start, toEnded: end },
   "PUT …/status": {
     toActive: (user: TestUser, eventId: string) => setStatus(user, eventId, { status: "active" }),
     toEnded: (user: TestUser, eventId: string) => setStatus(user, eventId, { status: "ended" }),
   },
+  "PUT …/status in the apps' words": {
+    toActive: (user: TestUser, eventId: string) => setStatus(user, eventId, { status: "In Progress" }),
+    toEnded: (user: TestUser, eventId: string) => setStatus(user, eventId, { status: "Completed" }),
+  },
 };
 
 describe.each(Object.entries(routes))("event lifecycle through %s", (label, { toActive, toEnded }) => {
-  it(`${label} – pending → active sets startedAt and publishes one event-started`, async () => {
+  it(`${label} – pending → active sets startedAt and publishes event-started and event {status} in one request`, async () => {
     const host = await createHost();
     const event = await createEvent(host);
     const before = Date.now();
     const res = await toActive(host, event._id);
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
-    expect(res.body.event).toMatchObject({ _id: event._id, currentState: "active", endedAt: null });
+    expect(res.body.event).toMatchObject({
+      _id: event._id,
+      state: "active",
+      currentState: "In Progress",
+      gameType: "Name Bingo",
+      endedAt: null,
+    });
     const startedAt: string = res.body.event.startedAt;
     expect(new Date(startedAt).toISOString()).toBe(startedAt);
     expect(new Date(startedAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
 
-    expect(lifecycleEvents(event._id)).toEqual(["event-started"]);
-    expect(payloadsOf(event._id, "event-started")).toEqual([{ eventId: event._id, state: "active", startedAt }]);
+    expect(publishedTo(event._id)).toEqual([
+      { name: "event-started", data: { eventId: event._id, state: "active", startedAt, seq: 1 } },
+      { name: "event", data: { status: "In Progress", seq: 2 } },
+    ]);
+    const [first, second] = lifecycleRequests(event._id);
+    expect(second).toBe(first);
     const stored = await api().get(`/api/events/${event._id}`).expect(200);
-    expect(stored.body.event).toMatchObject({ currentState: "active", startedAt });
+    expect(stored.body.event).toMatchObject({ state: "active", currentState: "In Progress", startedAt });
   });
 
-  it(`${label} – active → ended sets endedAt and publishes one event-ended`, async () => {
+  it(`${label} – active → ended sets endedAt and publishes event-ended and event {status} in one request`, async () => {
     const host = await createHost();
     const event = await createEvent(host);
     const started = await toActive(host, event._id).expect(200);
@@ -74,14 +98,19 @@ describe.each(Object.entries(routes))("event lifecycle through %s", (label, { to
     expect(res.status).toBe(200);
     expect(res.body.event).toMatchObject({
       _id: event._id,
-      currentState: "ended",
+      state: "ended",
+      currentState: "Completed",
       startedAt: started.body.event.startedAt,
     });
     const endedAt: string = res.body.event.endedAt;
     expect(new Date(endedAt).toISOString()).toBe(endedAt);
 
-    expect(lifecycleEvents(event._id)).toEqual(["event-started", "event-ended"]);
+    expect(lifecycleEvents(event._id)).toEqual(["event-started", "event", "event-ended", "event"]);
     expect(payloadsOf(event._id, "event-ended")).toEqual([{ eventId: event._id, state: "ended", endedAt }]);
+    expect(payloadsOf(event._id, "event")).toEqual([{ status: "In Progress" }, { status: "Completed" }]);
+    const requests = lifecycleRequests(event._id);
+    expect(requests[3]).toBe(requests[2]);
+    expect(requests[2]).not.toBe(requests[1]);
   });
 
   it(`${label} – starting twice is a 409 invalid_transition and publishes nothing more`, async () => {
@@ -89,7 +118,7 @@ describe.each(Object.entries(routes))("event lifecycle through %s", (label, { to
     const event = await createEvent(host);
     await toActive(host, event._id).expect(200);
     expectError(await toActive(host, event._id), 409, "invalid_transition");
-    expect(lifecycleEvents(event._id)).toHaveLength(1);
+    expect(lifecycleEvents(event._id)).toEqual(["event-started", "event"]);
   });
 
   it(`${label} – ending a pending event is a 409 invalid_transition`, async () => {
@@ -98,7 +127,7 @@ describe.each(Object.entries(routes))("event lifecycle through %s", (label, { to
     expectError(await toEnded(host, event._id), 409, "invalid_transition");
     expect(lifecycleEvents(event._id)).toEqual([]);
     const stored = await api().get(`/api/events/${event._id}`).expect(200);
-    expect(stored.body.event).toMatchObject({ currentState: "pending", endedAt: null });
+    expect(stored.body.event).toMatchObject({ state: "pending", currentState: "Upcoming", endedAt: null });
   });
 
   it(`${label} – an ended event cannot become active or ended again (409 invalid_transition)`, async () => {
@@ -108,7 +137,7 @@ describe.each(Object.entries(routes))("event lifecycle through %s", (label, { to
     await toEnded(host, event._id).expect(200);
     expectError(await toActive(host, event._id), 409, "invalid_transition");
     expectError(await toEnded(host, event._id), 409, "invalid_transition");
-    expect(lifecycleEvents(event._id)).toHaveLength(2);
+    expect(lifecycleEvents(event._id)).toEqual(["event-started", "event", "event-ended", "event"]);
   });
 
   it(`${label} – another user is a 403 forbidden and the event is unchanged`, async () => {
@@ -119,8 +148,8 @@ describe.each(Object.entries(routes))("event lifecycle through %s", (label, { to
     await toActive(host, event._id).expect(200);
     expectError(await toEnded(other, event._id), 403, "forbidden");
     const stored = await api().get(`/api/events/${event._id}`).expect(200);
-    expect(stored.body.event.currentState).toBe("active");
-    expect(lifecycleEvents(event._id)).toHaveLength(1);
+    expect(stored.body.event).toMatchObject({ state: "active", currentState: "In Progress" });
+    expect(lifecycleEvents(event._id)).toEqual(["event-started", "event"]);
   });
 
   it(`${label} – a guest who joined is a 403 forbidden`, async () => {
@@ -140,6 +169,7 @@ describe.each(Object.entries(routes))("event lifecycle through %s", (label, { to
     expect(payloadsOf(event._id, "event-started")).toEqual([
       { eventId: event._id, state: "active", startedAt: res.body.event.startedAt },
     ]);
+    expect(payloadsOf(event._id, "event")).toEqual([{ status: "In Progress" }]);
   });
 
   it(`${label} – an unknown event is a 404 not_found`, async () => {
@@ -167,12 +197,14 @@ describe("event lifecycle – authentication and body", () => {
         : api().post(`/api/events/${event._id}/${action}`);
     expectError(await req, 401, "unauthorized");
     const stored = await api().get(`/api/events/${event._id}`).expect(200);
-    expect(stored.body.event.currentState).toBe("pending");
+    expect(stored.body.event).toMatchObject({ state: "pending", currentState: "Upcoming" });
   });
 
   it.each([
     ["paused", { status: "paused" }],
     ["pending", { status: "pending" }],
+    ["Upcoming", { status: "Upcoming" }],
+    ["in the wrong case", { status: "in progress" }],
     ["missing", {}],
     ["an operator object", { status: { $ne: "x" } }],
   ])("PUT /api/events/:eventId/status – status %s is a 400 invalid_input on path status", async (_label, body) => {

@@ -105,25 +105,27 @@ describe("Pusher failing during join, start and end", () => {
       pusherServer().setFault(fault);
       const started = await timed(() => transition(host, event._id, "start"));
       expect(started.status).toBe(200);
-      expect(started.body.event.currentState).toBe("active");
+      expect(started.body.event).toMatchObject({ state: "active", currentState: "In Progress" });
       pusherServer().setFault(null);
       await ageActivity(event._id);
       const ended = await transition(host, event._id, "end").expect(200);
-      expect(ended.body.event.currentState).toBe("ended");
+      expect(ended.body.event).toMatchObject({ state: "ended", currentState: "Completed" });
 
       await outlastStall(fault);
       expect(publishedSeqs(event._id)).toEqual([
         ["participant-joined", 1],
         ["participant-joined", 2],
         ["event-started", 3],
-        ["event-ended", 4],
+        ["event", 4],
+        ["event-ended", 5],
+        ["event", 6],
       ]);
       expect(publishedTo(event._id)[0]?.data).toEqual({
         participantId: joined.body.participant._id,
         name: "Offline Olga",
         seq: 1,
       });
-      expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual([true, true, true, true]);
+      expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual(Array(6).fill(true));
     },
   );
 
@@ -142,23 +144,25 @@ describe("Pusher failing during join, start and end", () => {
       pusherServer().setFault(null);
 
       const stored = await api().get(`/api/events/${event._id}`).expect(200);
-      expect(stored.body.event).toMatchObject({ currentState: "ended", participantCount: 1 });
+      expect(stored.body.event).toMatchObject({ state: "ended", currentState: "Completed", participantCount: 1 });
       expect(publishedTo(event._id)).toEqual([]);
 
       // Too young: they may still be in flight from the requests that wrote them.
       expect((await runCron()).body).toMatchObject({ published: 0 });
       await ageActivity(event._id);
-      expect((await runCron()).body).toMatchObject({ published: 3 });
+      expect((await runCron()).body).toMatchObject({ published: 5 });
       expect((await runCron()).body).toMatchObject({ published: 0 });
 
       await outlastStall(fault);
       expect(publishedSeqs(event._id)).toEqual([
         ["participant-joined", 1],
         ["event-started", 2],
-        ["event-ended", 3],
+        ["event", 3],
+        ["event-ended", 4],
+        ["event", 5],
       ]);
-      expectEachSeqOnce(event._id, 3);
-      expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual([true, true, true]);
+      expectEachSeqOnce(event._id, 5);
+      expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual(Array(5).fill(true));
     },
   );
 });
@@ -168,7 +172,10 @@ describe("process dying between write and publish", () => {
     const host = await createHost();
     const event = await createEvent(host);
     await startEvent(host, event._id);
-    expect(publishedSeqs(event._id)).toEqual([["event-started", 1]]);
+    expect(publishedSeqs(event._id)).toEqual([
+      ["event-started", 1],
+      ["event", 2],
+    ]);
 
     // The end as transitionEvent writes it, then nothing: the function died before publishing.
     const endedAt = new Date();
@@ -177,10 +184,15 @@ describe("process dying between write and publish", () => {
       {
         $set: { currentState: "ended", endedAt },
         $push: {
-          activity: activityEntry(
-            { name: "event-ended", data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString() } },
-            endedAt,
-          ),
+          activity: {
+            $each: [
+              activityEntry(
+                { name: "event-ended", data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString() } },
+                endedAt,
+              ),
+              activityEntry({ name: "event", data: { status: "Completed" } }, endedAt),
+            ],
+          },
         },
       },
       { new: true },
@@ -188,16 +200,18 @@ describe("process dying between write and publish", () => {
     expect(ended?.currentState).toBe("ended");
 
     await ageActivity(event._id);
-    expect((await runCron()).body).toMatchObject({ published: 1 });
+    expect((await runCron()).body).toMatchObject({ published: 2 });
     expect(publishedTo(event._id)).toEqual([
       expect.objectContaining({ name: "event-started" }),
+      expect.objectContaining({ name: "event" }),
       {
         name: "event-ended",
-        data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString(), seq: 2 },
+        data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString(), seq: 3 },
       },
+      { name: "event", data: { status: "Completed", seq: 4 } },
     ]);
     expect((await runCron()).body).toMatchObject({ published: 0 });
-    expectEachSeqOnce(event._id, 2);
+    expectEachSeqOnce(event._id, 4);
   });
 
   it("GET /api/cron/publish-pending – publishes a start that died unpublished before the next join delivers both", async () => {

@@ -386,7 +386,9 @@ describe("operator and prototype keys", () => {
       ["emailKey", '"admin@example.com"'],
       ["participants", "[]"],
       ["openSeats", "1000000000"],
-      ["currentState", '"ended"'],
+      // `currentState` is a createEvent field now (only "Upcoming" is accepted there); `state` is not.
+      ["state", '"ended"'],
+      ["isGuest", "false"],
       ["authProvider", '"local"'],
     ];
     const send = async (
@@ -419,12 +421,17 @@ describe("operator and prototype keys", () => {
     );
     const created = await send("post", "/api/events/createEvent", host.token, [["name", '"Proto Party"']], 201);
     const eventId = created.event?._id ?? "";
-    expect(created.event).toMatchObject({ currentState: "pending", participantCount: 0, maxParticipant: null });
+    expect(created.event).toMatchObject({
+      state: "pending",
+      currentState: "Upcoming",
+      participantCount: 0,
+      maxParticipant: null,
+    });
     await send("post", `/api/events/${eventId}/join/guest`, undefined, [["name", '"Proto Guest"']], 201);
     await send("post", `/api/events/${eventId}/join/user`, member.token, [["name", '"Proto Member"']], 201);
     await send("put", `/api/events/${eventId}/bingo`, host.token, [["grid", json(GRID_3X3)]], 200);
     const lobby = await api().get(`/api/events/${eventId}`).expect(200);
-    expect(lobby.body.event).toMatchObject({ currentState: "pending", participantCount: 2 });
+    expect(lobby.body.event).toMatchObject({ state: "pending", currentState: "Upcoming", participantCount: 2 });
     const db = mongoose.connection.db;
     if (!db) throw new Error("no database connection");
     const user = await db.collection("users").findOne({ email });

@@ -179,7 +179,7 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
     ]);
   });
 
-  it("POST /api/events/:eventId/start – a subscriber receives exactly one event-started { eventId, state, startedAt }", async () => {
+  it('POST /api/events/:eventId/start – a subscriber receives exactly one event-started { eventId, state, startedAt } and one event { status: "In Progress" }', async () => {
     const event = await createEvent(host);
     const channel = `event-${event._id}`;
     const watcher = await subscriber(channel);
@@ -192,10 +192,11 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
         name: "event-started",
         data: sequenced({ eventId: event._id, state: "active", startedAt: res.body.event.startedAt }),
       },
+      { channel, name: "event", data: sequenced({ status: "In Progress" }) },
     ]);
   });
 
-  it("POST /api/events/:eventId/end – a subscriber receives exactly one event-ended { eventId, state, endedAt }", async () => {
+  it('POST /api/events/:eventId/end – a subscriber receives exactly one event-ended { eventId, state, endedAt } and one event { status: "Completed" }', async () => {
     const event = await startedEvent();
     const channel = `event-${event._id}`;
     const watcher = await subscriber(channel);
@@ -211,6 +212,7 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
         name: "event-ended",
         data: sequenced({ eventId: event._id, state: "ended", endedAt: res.body.event.endedAt }),
       },
+      { channel, name: "event", data: sequenced({ status: "Completed" }) },
     ]);
   });
 
@@ -251,14 +253,16 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
         name: "event-started",
         data: sequenced({ eventId: event._id, state: "active", startedAt: started.body.event.startedAt }),
       },
+      { channel, name: "event", data: sequenced({ status: "In Progress" }) },
       {
         channel,
         name: "event-ended",
         data: sequenced({ eventId: event._id, state: "ended", endedAt: ended.body.event.endedAt }),
       },
+      { channel, name: "event", data: sequenced({ status: "Completed" }) },
     ]);
     const seqs = received.map((message) => (message.data as { seq: number }).seq);
-    expect(seqs).toEqual([1, 2, 3, 4].map((n) => (seqs[0] as number) + n - 1));
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6].map((n) => (seqs[0] as number) + n - 1));
     expect(await bystander.settled()).toEqual([]);
   });
 

@@ -180,8 +180,10 @@ describe("built functions", () => {
       "participant-joined",
       "participant-joined",
       "event-started",
+      "event",
       "bingo-achieved",
       "event-ended",
+      "event",
     ]);
     expect(payloadsOf(eventId, "participant-joined").map((payload) => payload.name)).toEqual([
       "Ada",
@@ -193,6 +195,7 @@ describe("built functions", () => {
       { participantId: adaJoin.body.participant._id, participantName: "Ada", achievementType: "line" },
     ]);
     expect(payloadsOf(eventId, "event-ended")).toHaveLength(1);
+    expect(payloadsOf(eventId, "event")).toEqual([{ status: "In Progress" }, { status: "Completed" }]);
 
     await http()
       .get("/api/cron/publish-pending")

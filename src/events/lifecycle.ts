@@ -2,36 +2,41 @@ import mongoose from "mongoose";
 import { ApiError } from "../http/errors";
 import { Event, type EventDoc } from "../models/event";
 import { activityEntry, deliverActivity } from "../realtime/activity";
+import { APP_STATE_NAMES } from "./event-states";
 import { eventNotFound } from "./event-store";
 
 export type TargetState = "active" | "ended";
 
 const TRANSITIONS = {
-  active: { from: "pending", stamp: "startedAt" },
-  ended: { from: "active", stamp: "endedAt" },
+  active: { from: "pending", stamp: "startedAt", status: APP_STATE_NAMES.active },
+  ended: { from: "active", stamp: "endedAt", status: APP_STATE_NAMES.ended },
 } as const;
 
 /**
  * Moves an event pending → active or active → ended for its host, in one conditional update that
- * also records event-started / event-ended in the activity log, so of two concurrent starts
- * exactly one matches and one event is announced. Publishes it before returning.
+ * also records the announcements in the activity log, so of two concurrent starts exactly one
+ * matches and one start is announced: the guide's event-started / event-ended and, for the apps,
+ * `event` with the new status in their words. Both go out in one Pusher request before returning.
  */
 export async function transitionEvent(eventId: string, hostId: string, to: TargetState): Promise<EventDoc> {
-  const { from, stamp } = TRANSITIONS[to];
+  const { from, stamp, status } = TRANSITIONS[to];
   const at = new Date();
-  const announcement = activityEntry(
-    to === "active"
-      ? { name: "event-started", data: { eventId, state: "active", startedAt: at.toISOString() } }
-      : { name: "event-ended", data: { eventId, state: "ended", endedAt: at.toISOString() } },
-    at,
-  );
+  const announcements = [
+    activityEntry(
+      to === "active"
+        ? { name: "event-started", data: { eventId, state: "active", startedAt: at.toISOString() } }
+        : { name: "event-ended", data: { eventId, state: "ended", endedAt: at.toISOString() } },
+      at,
+    ),
+    activityEntry({ name: "event", data: { status } }, at),
+  ];
   const event = await Event.findOneAndUpdate(
     { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from },
-    { $set: { currentState: to, [stamp]: at }, $push: { activity: announcement } },
+    { $set: { currentState: to, [stamp]: at }, $push: { activity: { $each: announcements } } },
     { returnDocument: "after" },
   ).lean<EventDoc>();
   if (!event) throw await explainRefusedTransition(eventId, hostId, to);
-  await deliverActivity(event, 1);
+  await deliverActivity(event, announcements.length);
   return event;
 }
 

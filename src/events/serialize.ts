@@ -1,4 +1,5 @@
 import type { EventDoc, ParticipantEntry } from "../models/event";
+import { appStateName, GAME_TYPE } from "./event-states";
 
 export interface SerializedParticipant {
   _id: string;
@@ -11,7 +12,10 @@ export function serializeParticipant(eventId: string, entry: ParticipantEntry): 
   return { _id: entry._id.toHexString(), userId: entry.userId.toHexString(), name: entry.name, eventId };
 }
 
-/** The `event` object of every event response; `participantIds` is the lobby in join order. */
+/**
+ * The `event` object of every event response: `state` in the realtime guide's words and
+ * `currentState` in the apps' words; `participantIds` is the lobby in join order.
+ */
 export function serializeEvent(event: EventDoc) {
   return {
     _id: event._id.toHexString(),
@@ -22,7 +26,9 @@ export function serializeEvent(event: EventDoc) {
     endDate: event.endDate ?? null,
     maxParticipant: event.maxParticipant ?? null,
     participantCount: event.participantCount,
-    currentState: event.currentState,
+    state: event.currentState,
+    currentState: appStateName(event.currentState),
+    gameType: GAME_TYPE,
     startedAt: event.startedAt ?? null,
     endedAt: event.endedAt ?? null,
     createdBy: event.createdBy.toHexString(),

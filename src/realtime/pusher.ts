@@ -23,6 +23,11 @@ export interface EventEndedPayload {
   endedAt: string;
 }
 
+/** The apps' own lifecycle message, sent beside event-started / event-ended, in their words. */
+export interface EventStatusPayload {
+  status: "In Progress" | "Completed";
+}
+
 export interface BingoAchievedPayload {
   participantId: string;
   participantName: string;
@@ -42,6 +47,7 @@ export type RealtimeMessage =
   | { name: "participant-joined"; data: ParticipantJoinedPayload }
   | { name: "event-started"; data: EventStartedPayload }
   | { name: "event-ended"; data: EventEndedPayload }
+  | { name: "event"; data: EventStatusPayload }
   | { name: "bingo-achieved"; data: BingoAchievedPayload };
 
 /** What goes over the wire: the payload plus its position in the event's activity log. */

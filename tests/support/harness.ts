@@ -27,9 +27,18 @@ export interface RealtimeMessage {
 
 /** Every event published to `event-<eventId>`, payloads parsed, in order. */
 export function publishedTo(eventId: string): RealtimeMessage[] {
+  return publishedWithRequests(eventId).map(({ name, data }) => ({ name, data }));
+}
+
+/** As publishedTo, plus the number of the Pusher request that carried each event. */
+export function publishedWithRequests(eventId: string): (RealtimeMessage & { request: number })[] {
   return pusherServer()
     .published.filter((event: PublishedEvent) => event.channel === `event-${eventId}`)
-    .map((event) => ({ name: event.name, data: JSON.parse(event.data) as Record<string, unknown> }));
+    .map((event) => ({
+      name: event.name,
+      data: JSON.parse(event.data) as Record<string, unknown>,
+      request: event.request,
+    }));
 }
 
 export function bearer(token: string): [string, string] {
