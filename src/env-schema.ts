@@ -30,6 +30,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
+  // Digits in a new event's join code: the Shatter app's QR scanner reads only 4-digit codes.
+  JOIN_CODE_DIGITS: z.coerce.number().int().min(4).max(8).default(8),
   // Vercel sends it as a bearer token to cron functions; without it they refuse every caller.
   CRON_SECRET: optional,
   CORS_ORIGINS: z

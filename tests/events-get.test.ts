@@ -88,8 +88,8 @@ describe("GET /api/events/event/:joinCode", () => {
     expectError(await api().get(`/api/events/event/${unknown}`), 404, "not_found");
   });
 
-  it("GET /api/events/event/:joinCode – a code that is not 8 digits is a 400 on path joinCode", async () => {
-    for (const code of ["1234567", "123456789", "abcdefgh", "1234567a", "%24gt"]) {
+  it("GET /api/events/event/:joinCode – a code that is not 4 to 8 digits is a 400 on path joinCode", async () => {
+    for (const code of ["123", "123456789", "abcdefgh", "1234567a", "%24gt"]) {
       const res = await api().get(`/api/events/event/${code}`);
       expectError(res, 400, "invalid_input");
       expect(issuePaths(res)).toEqual(["joinCode"]);

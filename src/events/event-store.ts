@@ -1,27 +1,27 @@
-import { randomInt } from "node:crypto";
 import mongoose from "mongoose";
 import { drawBingoGrid } from "../bingo/prompts";
 import { ApiError, isDuplicateKeyError } from "../http/errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import type { CreateEventInput } from "../schemas/event";
+import { newJoinCode } from "./join-codes";
 
-const JOIN_CODE_ATTEMPTS = 5;
+// With 4-digit codes and thousands of events running at once, draws collide often enough to
+// need more than a handful of attempts.
+const JOIN_CODE_ATTEMPTS = 20;
 const DEFAULT_BINGO_SIZE = 5;
 
-function newJoinCode(): string {
-  return String(randomInt(10_000_000, 100_000_000));
-}
-
-/** Creates a pending event with a fresh unique 8-digit join code. */
+/** Creates a pending event with a fresh join code, unique among events that have not ended. */
 export async function createEvent(hostId: string, input: CreateEventInput): Promise<EventDoc> {
   const grid = input.bingo?.grid.flat() ?? drawBingoGrid(DEFAULT_BINGO_SIZE);
   const size = input.bingo?.grid.length ?? DEFAULT_BINGO_SIZE;
   for (let attempt = 1; ; attempt++) {
     try {
+      const joinCode = newJoinCode();
       const event = await Event.create({
         name: input.name,
         description: input.description ?? "",
-        joinCode: newJoinCode(),
+        joinCode,
+        joinCodeKey: joinCode,
         startDate: input.startDate ?? null,
         endDate: input.endDate ?? null,
         maxParticipant: input.maxParticipant ?? null,
@@ -31,8 +31,10 @@ export async function createEvent(hostId: string, input: CreateEventInput): Prom
       });
       return event.toObject();
     } catch (error) {
-      // Two events drawing the same code is rare; the unique index catches it, so draw again.
-      if (!isDuplicateKeyError(error) || attempt >= JOIN_CODE_ATTEMPTS) throw error;
+      // A code still in use by an event that has not ended: the unique index catches it, so draw again.
+      if (!isDuplicateKeyError(error)) throw error;
+      if (attempt >= JOIN_CODE_ATTEMPTS)
+        throw new ApiError("conflict", "No free join code was found; please try again.");
     }
   }
 }
@@ -49,8 +51,14 @@ export async function getEventActivityOrThrow(eventId: string): Promise<EventDoc
   return event.activity;
 }
 
+/**
+ * The event a join code belongs to: the one that has not ended (at most one holds the code), or
+ * else the newest ended one, so that scanning an old code tells the phone the event is Completed.
+ */
 export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<EventDoc> {
-  const event = await Event.findOne({ joinCode }, { activity: 0 }).lean<EventDoc>();
+  const event =
+    (await Event.findOne({ joinCodeKey: joinCode }, { activity: 0 }).lean<EventDoc>()) ??
+    (await Event.findOne({ joinCode }, { activity: 0 }).sort({ createdAt: -1 }).lean<EventDoc>());
   if (!event) throw new ApiError("not_found", "No event with that join code.");
   return event;
 }

@@ -4,12 +4,14 @@ import { Event, type EventDoc } from "../models/event";
 import { activityEntry, deliverActivity } from "../realtime/activity";
 import { APP_STATE_NAMES } from "./event-states";
 import { eventNotFound } from "./event-store";
+import { releasedJoinCodeKey } from "./join-codes";
 
 export type TargetState = "active" | "ended";
 
 const TRANSITIONS = {
-  active: { from: "pending", stamp: "startedAt", status: APP_STATE_NAMES.active },
-  ended: { from: "active", stamp: "endedAt", status: APP_STATE_NAMES.ended },
+  active: { from: "pending", stamp: "startedAt", status: APP_STATE_NAMES.active, releasesJoinCode: false },
+  // An ended event gives its join code back, so a new event may draw it.
+  ended: { from: "active", stamp: "endedAt", status: APP_STATE_NAMES.ended, releasesJoinCode: true },
 } as const;
 
 /**
@@ -19,7 +21,7 @@ const TRANSITIONS = {
  * `event` with the new status in their words. Both go out in one Pusher request before returning.
  */
 export async function transitionEvent(eventId: string, hostId: string, to: TargetState): Promise<EventDoc> {
-  const { from, stamp, status } = TRANSITIONS[to];
+  const { from, stamp, status, releasesJoinCode } = TRANSITIONS[to];
   const at = new Date();
   const announcements = [
     activityEntry(
@@ -32,7 +34,14 @@ export async function transitionEvent(eventId: string, hostId: string, to: Targe
   ];
   const event = await Event.findOneAndUpdate(
     { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from },
-    { $set: { currentState: to, [stamp]: at }, $push: { activity: { $each: announcements } } },
+    {
+      $set: {
+        currentState: to,
+        [stamp]: at,
+        ...(releasesJoinCode ? { joinCodeKey: releasedJoinCodeKey(eventId) } : {}),
+      },
+      $push: { activity: { $each: announcements } },
+    },
     { returnDocument: "after" },
   ).lean<EventDoc>();
   if (!event) throw await explainRefusedTransition(eventId, hostId, to);

@@ -38,7 +38,9 @@ const eventSchema = new Schema<EventDoc>(
   {
     name: { type: String, required: true },
     description: { type: String, default: "" },
-    joinCode: { type: String, required: true, unique: true },
+    joinCode: { type: String, required: true },
+    // The join code while the event has not ended, released when it ends (see events/join-codes).
+    joinCodeKey: { type: String, required: true, unique: true },
     startDate: { type: Date, default: null },
     endDate: { type: Date, default: null },
     maxParticipant: { type: Number, default: null },
@@ -63,6 +65,8 @@ const eventSchema = new Schema<EventDoc>(
   { timestamps: true },
 );
 
+// A code of an ended event still finds it (newest first), so a late scan says "Completed".
+eventSchema.index({ joinCode: 1, createdAt: -1 });
 // The cron function looks for events with unpublished activity.
 eventSchema.index({ "activity.sent": 1 });
 
@@ -91,6 +95,7 @@ export interface EventDoc {
   name: string;
   description: string;
   joinCode: string;
+  joinCodeKey: string;
   startDate: Date | null;
   endDate: Date | null;
   maxParticipant: number | null;

@@ -6,7 +6,8 @@ import { isoDateSchema, objectIdSchema } from "./common";
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });
 
 export const getEventByJoinCodeParamsSchema = z.object({
-  joinCode: z.string().regex(/^\d{8}$/, "must be an 8-digit code"),
+  // Any length JOIN_CODE_DIGITS allows: events created before it changed keep their codes.
+  joinCode: z.string().regex(/^\d{4,8}$/, "must be a code of 4 to 8 digits"),
 });
 
 export const createEventBodySchema = z

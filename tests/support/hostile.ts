@@ -566,6 +566,9 @@ export async function storedShapeProblems(): Promise<string[]> {
     if (!boundedText(event.description, 0, 2000)) report("event", event, "description");
     if (typeof event.joinCode !== "string" || !/^\d{8}$/.test(event.joinCode))
       report("event", event, `joinCode ${String(event.joinCode)}`);
+    const releasedKey = `released:${String(event._id)}`;
+    if (event.joinCodeKey !== (event.currentState === "ended" ? releasedKey : event.joinCode))
+      report("event", event, `joinCodeKey ${String(event.joinCodeKey)}`);
     if (!["pending", "active", "ended"].includes(String(event.currentState)))
       report("event", event, `state ${String(event.currentState)}`);
     const participants = event.participants as { _id: unknown; userId: mongoose.Types.ObjectId; name: unknown }[];
