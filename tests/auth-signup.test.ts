@@ -31,7 +31,18 @@ describe("POST /api/auth/signup", () => {
       .get("/api/users/me")
       .set(...bearer(res.body.token))
       .expect(200);
-    expect(me.body.user).toEqual({ _id: res.body.userId, name: "Ada Lovelace", email, authProvider: "local" });
+    expect(me.body.user).toEqual({
+      _id: res.body.userId,
+      name: "Ada Lovelace",
+      email,
+      authProvider: "local",
+      isGuest: false,
+      bio: "",
+      title: "",
+      organization: "",
+      profilePhoto: null,
+      socialLinks: {},
+    });
   });
 
   it("POST /api/auth/signup – a duplicate email in another case is a 409 email_taken", async () => {
@@ -104,6 +115,8 @@ describe("POST /api/auth/signup", () => {
         role: "admin",
         passwordHash: "x",
         isAdmin: true,
+        isGuest: true,
+        bio: "Signup does not take a profile: the app PUTs it after",
       })
       .expect(201);
 
@@ -111,12 +124,25 @@ describe("POST /api/auth/signup", () => {
       .get("/api/users/me")
       .set(...bearer(res.body.token))
       .expect(200);
-    expect(me.body.user).toEqual({ _id: res.body.userId, name: "Mallory", email, authProvider: "local" });
+    expect(me.body.user).toEqual({
+      _id: res.body.userId,
+      name: "Mallory",
+      email,
+      authProvider: "local",
+      isGuest: false,
+      bio: "",
+      title: "",
+      organization: "",
+      profilePhoto: null,
+      socialLinks: {},
+    });
 
     const stored = await storedUser(res.body.userId);
     expect(stored).not.toBeNull();
     expect(stored).not.toHaveProperty("role");
     expect(stored).not.toHaveProperty("isAdmin");
+    expect(stored).not.toHaveProperty("isGuest");
+    expect(stored).not.toHaveProperty("bio");
     expect(stored?.authProvider).toBe("local");
     expect(stored?.passwordHash).toMatch(/^scrypt\$/);
   });

@@ -51,17 +51,71 @@ describe("POST /api/events/:eventId/join/guest", () => {
     ]);
   });
 
-  it("POST /api/events/:eventId/join/guest – the token works on /api/users/me as a guest", async () => {
+  it("POST /api/events/:eventId/join/guest – the profile given at the join is the guest's profile on /api/users/me", async () => {
     const event = await createEvent(await createHost());
     const res = await api()
       .post(`/api/events/${event._id}/join/guest`)
-      .send({ name: "Guest Gus", email: "gus@example.com", organization: "Acme", title: "CTO" })
+      .send({
+        name: "Guest Gus",
+        email: "gus@example.com",
+        organization: "Acme",
+        title: "CTO",
+        bio: "Ask me about sourdough",
+        profilePhoto: "https://avatars.example.com/gus.png",
+        socialLinks: {
+          linkedin: "linkedin.com/in/gus",
+          github: "",
+          other: [{ label: "Blog", url: "https://gus.example.com" }],
+        },
+      })
       .expect(201);
     const me = await api()
       .get("/api/users/me")
       .set(...bearer(res.body.token))
       .expect(200);
-    expect(me.body.user).toMatchObject({ _id: res.body.userId, name: "Guest Gus", authProvider: "guest" });
+    expect(me.body.user).toEqual({
+      _id: res.body.userId,
+      name: "Guest Gus",
+      email: "gus@example.com",
+      authProvider: "guest",
+      isGuest: true,
+      organization: "Acme",
+      title: "CTO",
+      bio: "Ask me about sourdough",
+      profilePhoto: "https://avatars.example.com/gus.png",
+      socialLinks: {
+        linkedin: "https://linkedin.com/in/gus",
+        other: [{ label: "Blog", url: "https://gus.example.com" }],
+      },
+    });
+  });
+
+  it("POST /api/events/:eventId/join/guest – a bad profile field is a 400 naming it, and no guest is left behind", async () => {
+    const event = await createEvent(await createHost());
+    const usersBefore = await countUsers();
+    for (const [field, value, path] of [
+      ["profilePhoto", "javascript:alert(1)", "profilePhoto"],
+      ["profilePhoto", "ftp://example.com/a.png", "profilePhoto"],
+      ["socialLinks", ["https://example.com"], "socialLinks"],
+      ["socialLinks", { other: [{ label: "x", url: "data:text/html,hi" }] }, "socialLinks.other.0.url"],
+      [
+        "socialLinks",
+        { other: Array.from({ length: 11 }, (_, i) => ({ label: `L${i}`, url: "https://example.com" })) },
+        "socialLinks.other",
+      ],
+      ["bio", "b".repeat(501), "bio"],
+    ] as const) {
+      const res = await api()
+        .post(`/api/events/${event._id}/join/guest`)
+        .send({ name: "Bad Profile", [field]: value });
+      expectError(res, 400, "invalid_input");
+      expect(
+        res.body.issues.map((issue: { path: string }) => issue.path),
+        `${field} ${JSON.stringify(value)}`,
+      ).toContain(path);
+    }
+    expect(await countUsers()).toBe(usersBefore);
+    expect(joinedEvents(event._id)).toEqual([]);
   });
 
   it("POST /api/events/:eventId/join/guest – the same guest sending its token again gets 200 alreadyJoined, no new guest and no new event", async () => {

@@ -50,6 +50,46 @@ describe("POST /api/events/:eventId/join/user", () => {
     ]);
   });
 
+  it("POST /api/events/:eventId/join/user – a returning guest joins another event and gets a token back", async () => {
+    const host = await createHost();
+    const first = await createEvent(host);
+    const second = await createEvent(host);
+    const guest = await joinAsGuest(first._id, "Returning Rae").expect(201);
+
+    const res = await api()
+      .post(`/api/events/${second._id}/join/user`)
+      .set(...bearer(guest.body.token))
+      .send({ userId: guest.body.userId, name: "Returning Rae" });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      success: true,
+      participant: {
+        _id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        userId: guest.body.userId,
+        name: "Returning Rae",
+        eventId: second._id,
+      },
+      token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+    });
+    const me = await api()
+      .get("/api/users/me")
+      .set(...bearer(res.body.token))
+      .expect(200);
+    expect(me.body.user).toMatchObject({ _id: guest.body.userId, authProvider: "guest", isGuest: true });
+
+    const again = await api()
+      .post(`/api/events/${second._id}/join/user`)
+      .set(...bearer(res.body.token))
+      .send({});
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({
+      success: true,
+      participant: res.body.participant,
+      token: expect.any(String),
+      alreadyJoined: true,
+    });
+  });
+
   it("POST /api/events/:eventId/join/user – without a name the account name is used", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser({ name: "Katherine Johnson" });

@@ -33,7 +33,7 @@ describe("wrong method", () => {
     { method: "get", path: "/api/auth/signup", allow: "POST, OPTIONS" },
     { method: "put", path: "/api/auth/login", allow: "POST, OPTIONS" },
     { method: "post", path: "/api/users/me", allow: "GET, OPTIONS" },
-    { method: "delete", path: `/api/users/${newObjectId()}`, allow: "GET, OPTIONS" },
+    { method: "delete", path: `/api/users/${newObjectId()}`, allow: "GET, PUT, OPTIONS" },
     { method: "get", path: "/api/events/createEvent", allow: "POST, OPTIONS" },
     { method: "delete", path: `/api/events/${newObjectId()}`, allow: "GET, OPTIONS" },
     { method: "patch", path: "/api/events/event/12345678", allow: "GET, OPTIONS" },

@@ -128,7 +128,7 @@ const ROUTES: RouteCase[] = [
   },
   {
     fn: "users/[userId]",
-    methods: "GET",
+    methods: "GET, PUT",
     path: () => `/api/users/${host.userId}`,
     success: {
       send: (o) =>

@@ -23,14 +23,25 @@ describe("GET /api/users/me", () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
-      user: { _id: user.userId, name: "Grace Hopper", email: user.email, authProvider: "local" },
+      user: {
+        _id: user.userId,
+        name: "Grace Hopper",
+        email: user.email,
+        authProvider: "local",
+        isGuest: false,
+        bio: "",
+        title: "",
+        organization: "",
+        profilePhoto: null,
+        socialLinks: {},
+      },
     });
     const keys = Object.keys(res.body.user).concat(Object.keys(res.body));
     expect(keys.filter((key) => key.toLowerCase().includes("password"))).toEqual([]);
     expect(JSON.stringify(res.body)).not.toContain("scrypt");
   });
 
-  it("GET /api/users/me – a guest token answers with authProvider guest", async () => {
+  it("GET /api/users/me – a guest token answers with authProvider guest and isGuest true", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     const join = await joinAsGuest(event._id, "Guest Gus");
@@ -42,7 +53,17 @@ describe("GET /api/users/me", () => {
       .expect(200);
     expect(res.body).toEqual({
       success: true,
-      user: { _id: join.body.userId, name: "Guest Gus", authProvider: "guest" },
+      user: {
+        _id: join.body.userId,
+        name: "Guest Gus",
+        authProvider: "guest",
+        isGuest: true,
+        bio: "",
+        title: "",
+        organization: "",
+        profilePhoto: null,
+        socialLinks: {},
+      },
     });
   });
 

@@ -1,15 +1,18 @@
 import { route } from "../../src/http/route";
-import { getUserParamsSchema } from "../../src/schemas/user";
-import { getUserOrThrow } from "../../src/users/accounts";
-import { serializeOwnUser, serializePublicUser } from "../../src/users/serialize";
+import { getUserParamsSchema, updateUserBodySchema } from "../../src/schemas/user";
+import { getUserAsSeenBy, updateUserProfile } from "../../src/users/profiles";
 
-// GET /api/users/:userId – a user's profile: all of it for yourself, the name for anyone else
 export default route({
+  // GET /api/users/:userId – all of a profile to yourself, the public profile to people you share an event with, the name to others
   GET: async (ctx) => {
-    const { userId } = ctx.claims();
-    const params = ctx.params(getUserParamsSchema);
-    const user = await getUserOrThrow(params.userId);
-    const self = user._id.equals(userId);
-    return { body: { user: self ? serializeOwnUser(user) : serializePublicUser(user) } };
+    const viewer = ctx.claims();
+    const { userId } = ctx.params(getUserParamsSchema);
+    return { body: { user: await getUserAsSeenBy(viewer, userId) } };
+  },
+  // PUT /api/users/:userId – change your own profile; fields left out are kept
+  PUT: async (ctx) => {
+    const caller = ctx.claims();
+    const { userId } = ctx.params(getUserParamsSchema);
+    return { body: { user: await updateUserProfile(caller, userId, ctx.body(updateUserBodySchema)) } };
   },
 });

@@ -67,6 +67,8 @@ const eventSchema = new Schema<EventDoc>(
 
 // A code of an ended event still finds it (newest first), so a late scan says "Completed".
 eventSchema.index({ joinCode: 1, createdAt: -1 });
+// Profile visibility asks whether two users share an event.
+eventSchema.index({ "participants.userId": 1 });
 // The cron function looks for events with unpublished activity.
 eventSchema.index({ "activity.sent": 1 });
 

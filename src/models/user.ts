@@ -1,5 +1,14 @@
 import mongoose, { Schema, type Types } from "mongoose";
 
+const socialLinksSchema = new Schema(
+  {
+    linkedin: { type: String },
+    github: { type: String },
+    other: { type: [new Schema({ label: String, url: String }, { _id: false })], default: undefined },
+  },
+  { _id: false },
+);
+
 // Registered users and guests live in one collection so a token's userId always resolves here.
 // `emailKey` is unique; the shared MongoDB/FerretDB subset has no partial indexes, so a guest
 // holds a key of its own (`guest:<id>`) instead of leaving the field empty.
@@ -12,10 +21,18 @@ const userSchema = new Schema<UserDoc>(
     authProvider: { type: String, enum: ["local", "guest"], required: true },
     organization: { type: String },
     title: { type: String },
-    socialLinks: { type: Schema.Types.Mixed },
+    bio: { type: String },
+    profilePhoto: { type: String },
+    socialLinks: { type: socialLinksSchema },
   },
   { timestamps: true },
 );
+
+export interface SocialLinks {
+  linkedin?: string;
+  github?: string;
+  other?: { label: string; url: string }[];
+}
 
 /** A user as stored (lean); `passwordHash` only when selected. */
 export interface UserDoc {
@@ -27,7 +44,9 @@ export interface UserDoc {
   authProvider: "local" | "guest";
   organization?: string;
   title?: string;
-  socialLinks?: unknown;
+  bio?: string;
+  profilePhoto?: string;
+  socialLinks?: SocialLinks;
   createdAt: Date;
   updatedAt: Date;
 }

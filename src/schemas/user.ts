@@ -1,4 +1,55 @@
 import { z } from "zod";
-import { objectIdSchema } from "./common";
+import { displayNameSchema, emailSchema, objectIdSchema } from "./common";
 
 export const getUserParamsSchema = z.object({ userId: objectIdSchema });
+
+/** An absolute http(s) URL: nothing a browser or the app would run (javascript:, data:). */
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .max(500)
+  .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: "must be an http(s) URL" }));
+
+// People type "linkedin.com/in/ada" as often as the full URL: a link without a scheme gets https://.
+const linkSchema = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" || /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`))
+  .pipe(z.union([z.literal(""), httpUrlSchema]));
+
+/** `{ linkedin?, github?, other?: [{ label, url }] (≤ 10) }`, the shape the Shatter apps use; "" leaves a link out. */
+export const socialLinksSchema = z.object({
+  linkedin: linkSchema.optional(),
+  github: linkSchema.optional(),
+  other: z
+    .array(z.object({ label: z.string().trim().min(1).max(50), url: linkSchema.pipe(httpUrlSchema) }))
+    .max(10, "must have at most 10 links")
+    .optional(),
+});
+
+/** The profile fields a user sets on themselves and a guest gives when joining. */
+export const profileFieldsSchema = z.object({
+  bio: z.string().trim().max(500),
+  title: z.string().trim().max(100),
+  organization: z.string().trim().max(100),
+  profilePhoto: z.union([z.literal(""), httpUrlSchema]),
+  socialLinks: socialLinksSchema,
+});
+
+/**
+ * PUT /api/users/:userId – a partial profile: a field left out is kept, `null` or "" clears it.
+ * `name` and `email` can be changed but not cleared.
+ */
+export const updateUserBodySchema = z.object({
+  name: displayNameSchema.optional(),
+  email: emailSchema.optional(),
+  bio: profileFieldsSchema.shape.bio.nullish(),
+  title: profileFieldsSchema.shape.title.nullish(),
+  organization: profileFieldsSchema.shape.organization.nullish(),
+  profilePhoto: profileFieldsSchema.shape.profilePhoto.nullish(),
+  socialLinks: socialLinksSchema.nullish(),
+});
+
+export type SocialLinksInput = z.infer<typeof socialLinksSchema>;
+export type ProfileFieldsInput = z.infer<typeof profileFieldsSchema>;
+export type UpdateUserInput = z.infer<typeof updateUserBodySchema>;

@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords";
 import { ApiError, isDuplicateKeyError } from "../http/errors";
 import { guestEmailKey, User, type UserDoc } from "../models/user";
 import type { JoinEventGuestInput } from "../schemas/join";
+import { storedSocialLinks } from "./social-links";
 
 export interface SignupInput {
   name: string;
@@ -35,6 +36,7 @@ export async function authenticateUser(email: string, password: string): Promise
   return user;
 }
 
+/** A guest account with the profile given at the guest join; empty fields are left out. */
 export async function createGuestUser(input: JoinEventGuestInput): Promise<UserDoc> {
   const _id = new mongoose.Types.ObjectId();
   const guest = await User.create({
@@ -43,9 +45,11 @@ export async function createGuestUser(input: JoinEventGuestInput): Promise<UserD
     email: input.email,
     emailKey: guestEmailKey(_id),
     authProvider: "guest",
-    organization: input.organization,
-    title: input.title,
-    socialLinks: input.socialLinks,
+    organization: input.organization || undefined,
+    title: input.title || undefined,
+    bio: input.bio || undefined,
+    profilePhoto: input.profilePhoto || undefined,
+    socialLinks: storedSocialLinks(input.socialLinks),
   });
   return guest.toObject();
 }

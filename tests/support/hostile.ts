@@ -544,17 +544,35 @@ export async function storedShapeProblems(): Promise<string[]> {
       if (email !== undefined && !z.email().safeParse(email).success)
         report("user", user, `guest email ${String(email)}`);
     } else report("user", user, `authProvider ${String(authProvider)}`);
-    for (const field of ["organization", "title"] as const)
-      if (user[field] !== undefined && !boundedText(user[field], 0, 100))
+    for (const [field, max] of [
+      ["organization", 100],
+      ["title", 100],
+      ["bio", 500],
+    ] as const)
+      if (user[field] !== undefined && !boundedText(user[field], 1, max))
         report("user", user, `${field} ${String(user[field])}`);
-    const links = user.socialLinks;
-    if (links !== undefined && links !== null) {
-      const values = Array.isArray(links) ? links : typeof links === "object" ? Object.values(links) : [links];
-      const names = Array.isArray(links) ? [] : Object.keys(links as object);
-      if (values.length > 10 || !values.every((value) => boundedText(value, 0, 300)))
-        report("user", user, "socialLinks values");
-      if (!names.every((name) => /^[A-Za-z][A-Za-z0-9_-]{0,39}$/.test(name)))
-        report("user", user, `socialLinks names ${names}`);
+    const isHttpUrl = (value: unknown) =>
+      typeof value === "string" && /^https?:\/\/[^\s]+$/.test(value) && value.length <= 500;
+    if (user.profilePhoto !== undefined && !isHttpUrl(user.profilePhoto))
+      report("user", user, `profilePhoto ${String(user.profilePhoto)}`);
+    const links = user.socialLinks as Record<string, unknown> | undefined;
+    if (links !== undefined) {
+      const other = links.other as { label: unknown; url: unknown }[] | undefined;
+      if (
+        typeof links !== "object" ||
+        links === null ||
+        Array.isArray(links) ||
+        Object.keys(links).some((key) => !["linkedin", "github", "other"].includes(key)) ||
+        Object.keys(links).length === 0 ||
+        (links.linkedin !== undefined && !isHttpUrl(links.linkedin)) ||
+        (links.github !== undefined && !isHttpUrl(links.github)) ||
+        (other !== undefined &&
+          (!Array.isArray(other) ||
+            other.length === 0 ||
+            other.length > 10 ||
+            !other.every((link) => boundedText(link.label, 1, 50) && isHttpUrl(link.url))))
+      )
+        report("user", user, `socialLinks ${JSON.stringify(links)}`);
     }
   }
 

@@ -1,0 +1,79 @@
+import type { TokenClaims } from "../auth/tokens";
+import { usersShareAnEvent } from "../events/event-membership";
+import { ApiError, isDuplicateKeyError } from "../http/errors";
+import { User } from "../models/user";
+import type { UpdateUserInput } from "../schemas/user";
+import { getUserOrThrow } from "./accounts";
+import {
+  type OwnUser,
+  type PublicProfile,
+  serializeOwnUser,
+  serializePublicProfile,
+  serializeUserName,
+  type UserName,
+} from "./serialize";
+import { storedSocialLinks } from "./social-links";
+
+/**
+ * GET /api/users/:userId: everything to the user themselves; the public profile (no email) to
+ * anyone who shares an event with them; only `{ _id, name }` to everyone else.
+ */
+export async function getUserAsSeenBy(
+  viewer: TokenClaims,
+  userId: string,
+): Promise<OwnUser | PublicProfile | UserName> {
+  const user = await getUserOrThrow(userId);
+  if (user._id.equals(viewer.userId)) return serializeOwnUser(user);
+  if (await usersShareAnEvent(viewer.userId, userId)) return serializePublicProfile(user);
+  return serializeUserName(user);
+}
+
+const CLEARABLE_FIELDS = ["bio", "title", "organization", "profilePhoto"] as const;
+
+/**
+ * PUT /api/users/:userId: the caller changes their own profile; fields left out are kept, `null`
+ * or "" clears one. A registered user's new email must be free (ignoring case); a guest's email
+ * is contact information only and never becomes a login.
+ */
+export async function updateUserProfile(caller: TokenClaims, userId: string, input: UpdateUserInput): Promise<OwnUser> {
+  if (userId !== caller.userId) throw new ApiError("forbidden", "You can only change your own profile.");
+  const user = await getUserOrThrow(userId);
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, true> = {};
+  if (input.name !== undefined) set.name = input.name;
+  if (input.email !== undefined) {
+    set.email = input.email;
+    const emailKey = input.email.toLowerCase();
+    if (user.authProvider === "local" && emailKey !== user.emailKey) {
+      // Asked first for a clear answer; the unique index on emailKey still decides a race (on
+      // MongoDB as E11000; FerretDB reports a unique violation on update as an internal error).
+      if (await User.exists({ emailKey })) throw emailTaken();
+      set.emailKey = emailKey;
+    }
+  }
+  for (const field of CLEARABLE_FIELDS) {
+    const value = input[field];
+    if (value === undefined) continue;
+    if (value === null || value === "") unset[field] = true;
+    else set[field] = value;
+  }
+  if (input.socialLinks !== undefined) {
+    const links = input.socialLinks === null ? undefined : storedSocialLinks(input.socialLinks);
+    if (links) set.socialLinks = links;
+    else unset.socialLinks = true;
+  }
+  if (Object.keys(set).length === 0 && Object.keys(unset).length === 0) return serializeOwnUser(user);
+
+  try {
+    // updateOne, then a read: findOneAndUpdate would carry a projection (passwordHash is select: false).
+    await User.updateOne({ _id: user._id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw emailTaken();
+    throw error;
+  }
+  return serializeOwnUser(await getUserOrThrow(userId));
+}
+
+function emailTaken(): ApiError {
+  return new ApiError("email_taken", "An account with that email already exists.");
+}
