@@ -81,7 +81,7 @@ describe("GET /api/events/:eventId/bingo", () => {
   it("GET /api/events/:eventId/bingo – public: the size and the grid as rows, no card without a token", async () => {
     const { eventId } = await bingoEvent(0, { start: false });
     const res = await api().get(`/api/events/${eventId}/bingo`).expect(200);
-    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: gridOf(3) } });
+    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: gridOf(3), description: "" } });
   });
 
   it("GET /api/events/:eventId/bingo – an event created without a grid has a drawn 5×5 of distinct prompts", async () => {
@@ -113,7 +113,7 @@ describe("GET /api/events/:eventId/bingo", () => {
       .expect(200);
     expect(before.body).toEqual({
       success: true,
-      bingo: { size: 3, grid: gridOf(3) },
+      bingo: { size: 3, grid: gridOf(3), description: "" },
       card: { marks: [], linesCompleted: 0, completed: false },
     });
 
@@ -136,7 +136,7 @@ describe("GET /api/events/:eventId/bingo", () => {
       .get(`/api/events/${eventId}/bingo`)
       .set(...bearer(outsider.token))
       .expect(200);
-    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: gridOf(3) } });
+    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: gridOf(3), description: "" } });
   });
 
   it("GET /api/events/:eventId/bingo – an unknown event is a 404 not_found", async () => {
@@ -160,9 +160,9 @@ describe("PUT /api/events/:eventId/bingo", () => {
     const { host, eventId } = await bingoEvent(0, { start: false });
     const res = await replaceGrid(eventId, host, { grid: gridOf(4), ignored: true });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, bingo: { size: 4, grid: gridOf(4) } });
+    expect(res.body).toEqual({ success: true, bingo: { size: 4, grid: gridOf(4), description: "" } });
     const read = await api().get(`/api/events/${eventId}/bingo`).expect(200);
-    expect(read.body.bingo).toEqual({ size: 4, grid: gridOf(4) });
+    expect(read.body.bingo).toEqual({ size: 4, grid: gridOf(4), description: "" });
   });
 
   it("PUT /api/events/:eventId/bingo – once the event is active it is a 409 event_not_pending and the grid stays", async () => {

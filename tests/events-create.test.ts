@@ -131,7 +131,7 @@ describe("POST /api/events/createEvent", () => {
     const host = await createHost();
     const event = await createEvent(host, { bingo: { grid: grid(3) } });
     const stored = await storedEvent(event._id);
-    expect(stored?.bingo).toEqual({ size: 3, grid: grid(3).flat() });
+    expect(stored?.bingo).toEqual({ size: 3, grid: grid(3).flat(), description: "" });
   });
 
   it("POST /api/events/createEvent – without a grid the event gets a 5×5 one", async () => {

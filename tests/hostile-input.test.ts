@@ -182,6 +182,26 @@ const BODY_ROUTES: BodyRoute[] = [
   },
   {
     method: "post",
+    template: "/api/bingo/createBingo",
+    valid: () => [
+      ["_eventId", json(pending._id)],
+      ["description", '"Fuzzed grid"'],
+      ["grid", json(GRID_3X3)],
+    ],
+    events: () => [],
+  },
+  {
+    method: "put",
+    template: "/api/bingo/updateBingo",
+    valid: () => [
+      ["id", json(pending._id)],
+      ["description", '"Fuzzed grid"'],
+      ["grid", json(GRID_3X3)],
+    ],
+    events: () => [],
+  },
+  {
+    method: "post",
     template: "/api/events/:eventId/bingo",
     valid: () => [
       ["row", "0"],

@@ -339,6 +339,65 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    fn: "bingo/getBingo/[eventId]",
+    methods: "GET",
+    path: () => `/api/bingo/getBingo/${lobby._id}`,
+    success: { send: (o) => api().get(`/api/bingo/getBingo/${lobby._id}`).set(withOrigin(o)), status: 200 },
+    error: {
+      send: (o) => api().get(`/api/bingo/getBingo/${newObjectId()}`).set(withOrigin(o)),
+      status: 404,
+      code: "not_found",
+    },
+  },
+  {
+    fn: "bingo/createBingo",
+    methods: "POST",
+    path: () => "/api/bingo/createBingo",
+    success: {
+      send: (o) =>
+        api()
+          .post("/api/bingo/createBingo")
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ _eventId: lobby._id, description: "headers", grid: grid3 }),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post("/api/bingo/createBingo")
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token))
+          .send({ _eventId: lobby._id, grid: grid3 }),
+      status: 403,
+      code: "forbidden",
+    },
+  },
+  {
+    fn: "bingo/updateBingo",
+    methods: "PUT",
+    path: () => "/api/bingo/updateBingo",
+    success: {
+      send: (o) =>
+        api()
+          .put("/api/bingo/updateBingo")
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ id: lobby._id, grid: grid3 }),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .put("/api/bingo/updateBingo")
+          .set(withOrigin(o))
+          .set(...bearer(host.token))
+          .send({ id: live._id, grid: grid3 }),
+      status: 409,
+      code: "event_not_pending",
+    },
+  },
+  {
     fn: "cron/publish-pending",
     methods: "GET",
     path: () => "/api/cron/publish-pending",

@@ -30,6 +30,9 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
   { path: `/api/events/${ID}/bingo`, fn: "api/events/[eventId]/bingo", query: { eventId: ID } },
   { path: `/api/events/${ID}/leaderboard`, fn: "api/events/[eventId]/leaderboard", query: { eventId: ID } },
   { path: `/api/events/${ID}/activity`, fn: "api/events/[eventId]/activity", query: { eventId: ID } },
+  { path: `/api/bingo/getBingo/${ID}`, fn: "api/bingo/getBingo/[eventId]", query: { eventId: ID } },
+  { path: "/api/bingo/createBingo", fn: "api/bingo/createBingo" },
+  { path: "/api/bingo/updateBingo", fn: "api/bingo/updateBingo" },
   { path: "/api/cron/publish-pending", fn: "api/cron/publish-pending" },
 ];
 

@@ -2,18 +2,23 @@ import mongoose from "mongoose";
 import { eventNotFound } from "../events/event-store";
 import { ApiError } from "../http/errors";
 import { Event, type EventDoc } from "../models/event";
-import type { BingoGridRows } from "../schemas/bingo";
+import type { BingoInput } from "../schemas/bingo";
 import { type SerializedBingo, serializeBingo } from "./serialize";
 
 /**
- * PUT …/bingo: the host swaps the grid while the event is pending, in one conditional update, so
- * a grid can never change under cards that already have marks (marks need an active event).
+ * PUT …/bingo (and the apps' createBingo / updateBingo): the host swaps the grid, and its
+ * description when one is given, while the event is pending, in one conditional update, so a
+ * grid can never change under cards that already have marks (marks need an active event).
  */
-export async function replaceBingoGrid(eventId: string, hostId: string, rows: BingoGridRows): Promise<SerializedBingo> {
-  const bingo = { size: rows.length, grid: rows.flat() };
+export async function replaceBingoGrid(eventId: string, hostId: string, input: BingoInput): Promise<SerializedBingo> {
+  const set = {
+    "bingo.size": input.grid.length,
+    "bingo.grid": input.grid.flat(),
+    ...(input.description !== undefined ? { "bingo.description": input.description } : {}),
+  };
   const event = await Event.findOneAndUpdate(
     { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: "pending" },
-    { $set: { bingo } },
+    { $set: set },
     { returnDocument: "after" },
   ).lean<EventDoc>();
   if (!event) throw await explainRefusedGridChange(eventId, hostId);

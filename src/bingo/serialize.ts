@@ -5,6 +5,7 @@ export interface SerializedBingo {
   size: number;
   /** Rows of squares, the same shape the host sends. */
   grid: BingoSquare[][];
+  description: string;
 }
 
 export interface SerializedCard {
@@ -15,14 +16,14 @@ export interface SerializedCard {
 
 /** The stored row-major grid as rows. */
 export function serializeBingo(bingo: EventDoc["bingo"]): SerializedBingo {
-  const { size, grid } = bingo;
+  const { size, grid, description } = bingo;
   const rows = Array.from({ length: size }, (_, row) =>
     grid.slice(row * size, (row + 1) * size).map((square) => ({
       question: square.question,
       ...(square.shortQuestion ? { shortQuestion: square.shortQuestion } : {}),
     })),
   );
-  return { size, grid: rows };
+  return { size, grid: rows, description: description ?? "" };
 }
 
 /** A participant's card (an empty one before their first mark), in the order the marks were made. */

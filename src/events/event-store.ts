@@ -27,7 +27,7 @@ export async function createEvent(hostId: string, input: CreateEventInput): Prom
         maxParticipant: input.maxParticipant ?? null,
         openSeats: input.maxParticipant ?? UNLIMITED_SEATS,
         createdBy: new mongoose.Types.ObjectId(hostId),
-        bingo: { size, grid },
+        bingo: { size, grid, description: input.bingo?.description ?? "" },
       });
       return event.toObject();
     } catch (error) {

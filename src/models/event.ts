@@ -57,6 +57,8 @@ const eventSchema = new Schema<EventDoc>(
     bingo: {
       size: { type: Number, required: true },
       grid: { type: [bingoSquareSchema], required: true },
+      // The host's note about the grid (the dashboard's bingo editor); "" when none.
+      description: { type: String },
     },
     // The outbox of realtime events, appended by the same update as the change it announces,
     // so a change is never committed without its event. Never shortened: seq = index + 1.
@@ -110,7 +112,7 @@ export interface EventDoc {
   participants: ParticipantEntry[];
   nameKeys: string[];
   nameSuffixes?: Record<string, number>;
-  bingo: { size: number; grid: BingoSquare[] };
+  bingo: { size: number; grid: BingoSquare[]; description?: string };
   activity: ActivityEntry[];
   createdAt: Date;
   updatedAt: Date;

@@ -16,10 +16,21 @@ export const bingoGridSchema = z
     "must be square: every row as long as the grid is tall",
   );
 
-export const bingoInputSchema = z.object({ grid: bingoGridSchema });
+const bingoDescriptionSchema = z.string().trim().max(500);
 
-/** PUT /api/events/:eventId/bingo – the host's new grid, as rows. */
+export const bingoInputSchema = z.object({ grid: bingoGridSchema, description: bingoDescriptionSchema.optional() });
+
+/** PUT /api/events/:eventId/bingo – the host's new grid, as rows, and optionally its description. */
 export const replaceBingoGridBodySchema = bingoInputSchema;
+
+/** POST /api/bingo/createBingo – the dashboard's body: the event as `_eventId`. */
+export const createBingoBodySchema = bingoInputSchema.extend({ _eventId: objectIdSchema });
+
+/** PUT /api/bingo/updateBingo – the dashboard's body: the event as `id`. */
+export const updateBingoBodySchema = bingoInputSchema.extend({ id: objectIdSchema });
+
+/** GET /api/bingo/getBingo/:eventId */
+export const getBingoParamsSchema = z.object({ eventId: objectIdSchema });
 
 // Rows and columns are bounded by the largest grid here; the event's own size is checked when
 // the square is recorded.
@@ -33,4 +44,5 @@ export const recordBingoSquareBodySchema = z.object({
 });
 
 export type BingoGridRows = z.infer<typeof bingoGridSchema>;
+export type BingoInput = z.infer<typeof bingoInputSchema>;
 export type RecordBingoSquareInput = z.infer<typeof recordBingoSquareBodySchema>;

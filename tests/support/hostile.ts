@@ -618,6 +618,8 @@ export async function storedShapeProblems(): Promise<string[]> {
     const bingo = event.bingo as { size: number; grid: { question: unknown; shortQuestion?: unknown }[] };
     if (![3, 4, 5].includes(bingo.size) || bingo.grid.length !== bingo.size ** 2)
       report("event", event, "bingo grid size");
+    const { description } = event.bingo as { description?: unknown };
+    if (description !== undefined && !boundedText(description, 0, 500)) report("event", event, "bingo description");
     for (const square of bingo.grid)
       if (
         !boundedText(square.question, 1, 200) ||

@@ -10,12 +10,11 @@ export default route({
     const { eventId } = ctx.params(eventParamsSchema);
     return { body: await getBingo(eventId, ctx.optionalClaims()) };
   },
-  // PUT /api/events/:eventId/bingo – the host replaces the grid while the event is pending
+  // PUT /api/events/:eventId/bingo – the host replaces the grid (and its description) while the event is pending
   PUT: async (ctx) => {
     const host = ctx.claims();
     const { eventId } = ctx.params(eventParamsSchema);
-    const { grid } = ctx.body(replaceBingoGridBodySchema);
-    return { body: { bingo: await replaceBingoGrid(eventId, host.userId, grid) } };
+    return { body: { bingo: await replaceBingoGrid(eventId, host.userId, ctx.body(replaceBingoGridBodySchema)) } };
   },
   // POST /api/events/:eventId/bingo – a participant records "I met this person for this square"
   POST: async (ctx) => {
