@@ -111,4 +111,48 @@ describe("database round trips per request", () => {
     const commands = await measure("GET event", () => api().get(`/api/events/${event._id}`), 200);
     expect(commands).toEqual(["find"]);
   });
+
+  it("GET /api/events/event/:joinCode – the event holding the code: 1 database command", async () => {
+    const event = await createEvent(await createHost());
+    const commands = await measure(
+      "GET event by join code",
+      () => api().get(`/api/events/event/${event.joinCode}`),
+      200,
+    );
+    expect(commands).toEqual(["find"]);
+  });
+
+  it("GET /api/users/:userId – yourself: 1 command; someone else: 2 (the user, then whether you share an event)", async () => {
+    const [viewer, other] = await Promise.all([createUser(), createUser()]);
+    const self = await measure(
+      "GET user, self",
+      () =>
+        api()
+          .get(`/api/users/${viewer.userId}`)
+          .set(...bearer(viewer.token)),
+      200,
+    );
+    expect(self).toEqual(["find"]);
+    const someoneElse = await measure(
+      "GET user, someone else",
+      () =>
+        api()
+          .get(`/api/users/${other.userId}`)
+          .set(...bearer(viewer.token)),
+      200,
+    );
+    expect(someoneElse).toEqual(["find", "find"]);
+  });
+
+  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 4 when the email changes", async () => {
+    const user = await createUser();
+    const put = (body: object) => () =>
+      api()
+        .put(`/api/users/${user.userId}`)
+        .set(...bearer(user.token))
+        .send(body);
+    expect(await measure("PUT user profile", put({ bio: "Counted" }), 200)).toEqual(["find", "update", "find"]);
+    const email = `counted-${Date.now()}@example.com`;
+    expect(await measure("PUT user email", put({ email }), 200)).toEqual(["find", "find", "update", "find"]);
+  });
 });
