@@ -120,15 +120,26 @@ describe("built functions", () => {
     const created = await http()
       .post("/api/events/createEvent")
       .set(...bearer(host.body.token))
-      .send({ name: "Built Mixer", maxParticipant: 10, bingo: { grid } })
+      .send({ name: "Built Mixer", maxParticipant: 10, currentState: "Upcoming", gameType: "Name Bingo" })
       .expect(201);
     const eventId: string = created.body.event._id;
-    await http().get(`/api/events/event/${created.body.event.joinCode}`).expect(200);
+    await http()
+      .post("/api/bingo/createBingo")
+      .set(...bearer(host.body.token))
+      .send({ _eventId: eventId, description: "Built grid", grid })
+      .expect(200);
+    const byCode = await http().get(`/api/events/event/${created.body.event.joinCode}`).expect(200);
+    expect(byCode.body.event).toMatchObject({ state: "pending", currentState: "Upcoming", gameType: "Name Bingo" });
 
     const ada = await http()
       .post("/api/auth/signup")
       .send({ name: "Ada", email: "ada@built.test", password: "correct horse battery" })
       .expect(201);
+    await http()
+      .put(`/api/users/${ada.body.userId}`)
+      .set(...bearer(ada.body.token))
+      .send({ profilePhoto: "https://avatars.example.com/ada.png" })
+      .expect(200);
     await http()
       .get("/api/users/me")
       .set(...bearer(ada.body.token))
@@ -153,7 +164,7 @@ describe("built functions", () => {
       .expect(200);
 
     const bingo = await http()
-      .get(`/api/events/${eventId}/bingo`)
+      .get(`/api/bingo/getBingo/${eventId}`)
       .set(...bearer(ada.body.token))
       .expect(200);
     expect(bingo.body.bingo.size).toBe(3);
@@ -174,7 +185,7 @@ describe("built functions", () => {
     await http()
       .put(`/api/events/${eventId}/status`)
       .set(...bearer(host.body.token))
-      .send({ status: "ended" })
+      .send({ status: "Completed" })
       .expect(200);
     const activity = await http().get(`/api/events/${eventId}/activity?after=0`).expect(200);
     expect(activity.body.activity.map((entry: { event: string }) => entry.event)).toEqual([

@@ -1,0 +1,283 @@
+import PusherJS from "pusher-js";
+import { afterAll, describe, expect, it } from "vitest";
+import { dashboardGrid } from "./support/bingo-grids";
+import { api, bearer, pusherServer } from "./support/harness";
+
+// The rows of shared/spec/clients.md this backend serves so far, called the way the host
+// dashboard and the mobile app call them, reading what they read and comparing what they compare;
+// realtime through a real pusher-js client bound like theirs.
+
+const TEST_KEY = "shatter-test-key"; // tests/support/setup.ts
+const clients: PusherJS[] = [];
+
+afterAll(() => {
+  for (const client of clients) client.disconnect();
+});
+
+/** A pusher-js client bound to `names` on `event-<eventId>`, as the apps bind them. */
+async function listen(eventId: string, names: string[]) {
+  const client = new PusherJS(TEST_KEY, {
+    cluster: "local",
+    wsHost: "127.0.0.1",
+    wsPort: pusherServer().port,
+    forceTLS: false,
+    enabledTransports: ["ws"],
+    disableStats: true,
+  });
+  clients.push(client);
+  const channel = client.subscribe(`event-${eventId}`);
+  const received: { name: string; data: Record<string, unknown> }[] = [];
+  for (const name of names) channel.bind(name, (data: Record<string, unknown>) => received.push({ name, data }));
+  await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
+  /** Resolves once `count` messages have arrived (the test's timeout bounds the wait). */
+  const waitFor = async (count: number) => {
+    while (received.length < count) await new Promise((resolve) => setTimeout(resolve, 20));
+    return received;
+  };
+  return { received, waitFor };
+}
+
+/** The `userId` claim of a JWT, decoded as the dashboard does (no verification, just base64url). */
+function jwtUserId(token: string): unknown {
+  const payload = token.split(".")[1] ?? "";
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")).userId;
+}
+
+function uniqueEmail(who: string): string {
+  return `${who}-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`;
+}
+
+describe("host dashboard", () => {
+  it("host dashboard – sign up, create with a grid, live page, start and end with the buttons' words, bingo editor", async () => {
+    // sign up / log in: `token`, whose JWT `userId` claim identifies the host.
+    const signup = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Dash Host", email: uniqueEmail("dash"), password: "correct horse battery" })
+      .expect(201);
+    const token: string = signup.body.token;
+    const hostId = jwtUserId(token);
+    expect(hostId).toBe(signup.body.userId);
+
+    // create event, the dashboard's body: `success`, `event._id`, `event.joinCode`.
+    const created = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(token))
+      .send({
+        name: "Dashboard Night",
+        description: "Meet people",
+        startDate: "2030-06-01T18:00:00.000Z",
+        endDate: "2030-06-01T21:00:00.000Z",
+        maxParticipant: 25,
+        currentState: "Upcoming",
+        gameType: "Name Bingo",
+      })
+      .expect(201);
+    expect(created.body.success).toBe(true);
+    const eventId: string = created.body.event._id;
+    const joinCode: string = created.body.event.joinCode;
+
+    // create with a bingo grid: `success` / `ok`, `bingo`.
+    const bingo = await api()
+      .post("/api/bingo/createBingo")
+      .set(...bearer(token))
+      .send({ _eventId: eventId, description: "Find them all", grid: dashboardGrid(3) });
+    expect(bingo.ok && bingo.body.success).toBe(true);
+    expect(bingo.body.bingo).toMatchObject({ grid: dashboardGrid(3), description: "Find them all" });
+
+    // bingo editor: `bingo.grid[][]`, `bingo.description`; save with updateBingo: `success`.
+    const editor = await api().get(`/api/bingo/getBingo/${eventId}`).expect(200);
+    expect(editor.body.bingo.grid).toEqual(dashboardGrid(3));
+    expect(editor.body.bingo.description).toBe("Find them all");
+    const saved = await api()
+      .put("/api/bingo/updateBingo")
+      .set(...bearer(token))
+      .send({ id: eventId, description: "Find them all, twice", grid: dashboardGrid(4, "v2") })
+      .expect(200);
+    expect(saved.body.success).toBe(true);
+
+    // host's live page: the fields it reads; Start enabled, End not; the host is the creator.
+    const live = await listen(eventId, ["participant-joined"]);
+    const page = await api().get(`/api/events/event/${joinCode}`).expect(200);
+    expect(page.body.event).toMatchObject({
+      _id: eventId,
+      name: "Dashboard Night",
+      description: "Meet people",
+      joinCode,
+      startDate: "2030-06-01T18:00:00.000Z",
+      endDate: "2030-06-01T21:00:00.000Z",
+      maxParticipant: 25,
+      currentState: "Upcoming",
+      participantIds: [],
+      createdBy: hostId,
+    });
+    const guest = await api().post(`/api/events/${eventId}/join/guest`).send({ name: "Walk-in Wendy" }).expect(201);
+    expect(await live.waitFor(1)).toEqual([
+      {
+        name: "participant-joined",
+        data: { participantId: guest.body.participant._id, name: "Walk-in Wendy", seq: expect.any(Number) },
+      },
+    ]);
+    const lobby = await api().get(`/api/events/event/${joinCode}`).expect(200);
+    expect(lobby.body.event.participantIds).toEqual([
+      { _id: guest.body.participant._id, name: "Walk-in Wendy", userId: guest.body.userId },
+    ]);
+
+    // start / end with the dashboard's words: `ok`, then it re-reads the event.
+    const start = await api()
+      .put(`/api/events/${eventId}/status`)
+      .set(...bearer(token))
+      .send({ status: "In Progress" });
+    expect(start.ok).toBe(true);
+    expect((await api().get(`/api/events/event/${joinCode}`).expect(200)).body.event.currentState).toBe("In Progress");
+    const end = await api()
+      .put(`/api/events/${eventId}/status`)
+      .set(...bearer(token))
+      .send({ status: "Completed" });
+    expect(end.ok).toBe(true);
+    expect((await api().get(`/api/events/event/${joinCode}`).expect(200)).body.event.currentState).toBe("Completed");
+  });
+});
+
+describe("mobile app", () => {
+  it("mobile app – sign up with an avatar, log in, read and edit the profile", async () => {
+    const email = uniqueEmail("phone");
+    const signup = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Phone Pat", email, password: "correct horse battery" })
+      .expect(201);
+    const { userId, token } = signup.body as { userId: string; token: string };
+    // The sign-up step that used to fail with "Info update failed.".
+    const avatar = `https://api.dicebear.com/9.x/thumbs/png?seed=${userId}`;
+    await api()
+      .put(`/api/users/${userId}`)
+      .set(...bearer(token))
+      .send({ profilePhoto: avatar })
+      .expect(200);
+
+    const login = await api().post("/api/auth/login").send({ email, password: "correct horse battery" }).expect(200);
+    const me = await api()
+      .get(`/api/users/${login.body.userId}`)
+      .set(...bearer(login.body.token))
+      .expect(200);
+    expect(me.body.user).toEqual({
+      _id: userId,
+      name: "Phone Pat",
+      email,
+      authProvider: "local",
+      isGuest: false,
+      socialLinks: {},
+      organization: "",
+      title: "",
+      profilePhoto: avatar,
+      bio: "",
+    });
+
+    const edited = await api()
+      .put(`/api/users/${userId}`)
+      .set(...bearer(token))
+      .send({
+        name: "Pat Phone",
+        email,
+        bio: "Here to meet people",
+        profilePhoto: avatar,
+        socialLinks: { linkedin: "https://linkedin.com/in/pat", github: "", other: [] },
+        organization: "Shatter",
+        title: "Tester",
+      })
+      .expect(200);
+    expect(edited.body.user).toMatchObject({
+      name: "Pat Phone",
+      bio: "Here to meet people",
+      socialLinks: { linkedin: "https://linkedin.com/in/pat" },
+      organization: "Shatter",
+      title: "Tester",
+    });
+  });
+
+  it("mobile app – join by code as user and as guest, lobby → game → done on `event`, game page, bingo card", async () => {
+    const host = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Host Hal", email: uniqueEmail("hal"), password: "correct horse battery" })
+      .expect(201);
+    const created = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.body.token))
+      .send({ name: "Phone Night", description: "Bring your phone", currentState: "Upcoming", gameType: "Name Bingo" })
+      .expect(201);
+    const first = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.body.token))
+      .send({ name: "Earlier Night" })
+      .expect(201);
+
+    // join by code: `event._id`, `currentState` (not "Completed"), `gameType`.
+    const byCode = await api().get(`/api/events/event/${created.body.event.joinCode}`).expect(200);
+    const eventId: string = byCode.body.event._id;
+    expect(byCode.body.event.currentState).not.toBe("Completed");
+    expect(byCode.body.event.gameType).toBe("Name Bingo");
+
+    // join as user: `participant._id`.
+    const member = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Member Mo", email: uniqueEmail("mo"), password: "correct horse battery" })
+      .expect(201);
+    const asUser = await api()
+      .post(`/api/events/${eventId}/join/user`)
+      .set(...bearer(member.body.token))
+      .send({ userId: member.body.userId, name: "Member Mo" })
+      .expect(201);
+    expect(asUser.body.participant._id).toMatch(/^[0-9a-f]{24}$/);
+
+    // join as guest with the app's profile fields: `participant._id`, `userId`, `token`.
+    const asGuest = await api()
+      .post(`/api/events/${first.body.event._id}/join/guest`)
+      .send({
+        name: "Guest Gil",
+        socialLinks: { other: [{ label: "Portfolio", url: "https://gil.example.com" }] },
+        organization: "Acme",
+        title: "Designer",
+      })
+      .expect(201);
+    expect(asGuest.body).toMatchObject({
+      participant: { _id: expect.any(String) },
+      userId: expect.any(String),
+      token: expect.any(String),
+    });
+    // A returning guest joins this event through join/user and stores the token it gets back.
+    const returning = await api()
+      .post(`/api/events/${eventId}/join/user`)
+      .set(...bearer(asGuest.body.token))
+      .send({ userId: asGuest.body.userId, name: "Guest Gil" })
+      .expect(201);
+    expect(jwtUserId(returning.body.token)).toBe(asGuest.body.userId);
+
+    // lobby → game → done: the `event` message's `status` in the apps' words.
+    const lobby = await listen(eventId, ["event"]);
+    await api()
+      .post(`/api/events/${eventId}/start`)
+      .set(...bearer(host.body.token))
+      .expect(200);
+
+    // game page: `event.name, description, _id, gameType`; bingo card: `bingo.grid` 2-D.
+    const game = await api().get(`/api/events/${eventId}`).expect(200);
+    expect(game.body.event).toMatchObject({
+      _id: eventId,
+      name: "Phone Night",
+      description: "Bring your phone",
+      gameType: "Name Bingo",
+    });
+    const card = await api()
+      .get(`/api/bingo/getBingo/${eventId}`)
+      .set(...bearer(returning.body.token))
+      .expect(200);
+    expect(card.body.bingo.grid).toHaveLength(5);
+    for (const row of card.body.bingo.grid) expect(row).toHaveLength(5);
+
+    await api()
+      .put(`/api/events/${eventId}/status`)
+      .set(...bearer(host.body.token))
+      .send({ status: "ended" })
+      .expect(200);
+    expect((await lobby.waitFor(2)).map(({ data }) => data.status)).toEqual(["In Progress", "Completed"]);
+  });
+});
