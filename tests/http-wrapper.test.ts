@@ -184,6 +184,17 @@ describe("CORS", () => {
     expect(res.headers["access-control-allow-origin"]).toBe(ALLOWED_ORIGIN);
   });
 
+  it("a function's 404 and 405 carry the CORS headers for the dashboard's origin, so it reads the envelope instead of \"Failed to fetch\"", async () => {
+    const notFound = await api().get(`/api/events/${newObjectId()}`).set("Origin", ALLOWED_ORIGIN);
+    expectError(notFound, 404, "not_found");
+    const wrongMethod = await api().delete(`/api/events/${newObjectId()}`).set("Origin", ALLOWED_ORIGIN);
+    expectError(wrongMethod, 405, "method_not_allowed");
+    for (const res of [notFound, wrongMethod]) {
+      expect(res.headers["access-control-allow-origin"]).toBe(ALLOWED_ORIGIN);
+      expect(res.headers.vary).toMatch(/\bOrigin\b/);
+    }
+  });
+
   it("OPTIONS preflight from an allowed origin is a 204 with allowed methods and headers", async () => {
     const res = await api()
       .options("/api/events/createEvent")
