@@ -1,0 +1,261 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { CommandStartedEvent, CommandSucceededEvent } from "mongodb";
+import { startDevStack } from "./stack";
+
+// `npm run bench`: what one request costs as an event grows. Starts the stack on a throwaway local
+// database (dev/stack.ts), builds events of 10, 1,000 and 5,000 participants (seeded in bulk
+// through the models, the way the joins would have stored them), then sends real HTTP requests on
+// top and prints per size: median and p95 latency, and the database commands and bytes (BSON
+// size of each command sent and each reply received, from the driver's command monitoring) per
+// request. Then 300 guests join at once and the requests per second are printed. Writes the
+// figures as JSON to bench-results/<time>.json (or --out) so a later change can be compared.
+//
+// FerretDB, the database here, scans a collection for any filter but _id, so its latencies say
+// little about an indexed MongoDB; commands and bytes are what the data model controls.
+//
+//   npm run bench [-- --sizes 10,1000,5000 --samples 15 --concurrent 300 --out file.json]
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10,1000,5000" },
+    samples: { type: "string", default: "15" },
+    concurrent: { type: "string", default: "300" },
+    out: { type: "string" },
+  },
+});
+const SIZES = args.sizes.split(",").map(Number);
+const SAMPLES = Number(args.samples);
+const CONCURRENT = Number(args.concurrent);
+const HANDSHAKE = new Set(["hello", "ismaster", "isMaster", "ping", "saslStart", "saslContinue", "endSessions"]);
+
+interface Sample {
+  ms: number;
+  commands: number;
+  sent: number;
+  received: number;
+}
+
+interface Figures {
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  commands: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "shatter-bench-"));
+  const stack = await startDevStack({
+    env: {
+      ...process.env,
+      MONGODB_DB: "shatter_bench",
+      RATE_LIMIT_GUEST_JOIN_PER_IP: "1000000",
+      PUSHER_TIMEOUT_MS: "3000",
+    },
+    port: 0,
+    pusherPort: 0,
+    dataDir,
+  });
+  try {
+    const { default: mongoose } = await import("mongoose");
+    const { signToken } = await import("../src/auth/tokens");
+    const { seedParticipants, resetToPending } = await import("./bench-seed");
+    const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+    const origin = new URL(stack.apiUrl).origin;
+    const send = (method: string, path: string, body?: object, token?: string) =>
+      call(agent, origin, method, path, body, token);
+
+    // The first request connects and ensures indexes; only then is the driver there to listen to.
+    await send("GET", "/api/health");
+    const client = mongoose.connection.getClient();
+    let meter: Sample | null = null;
+    client.on("commandStarted", (event: CommandStartedEvent) => {
+      if (!meter || HANDSHAKE.has(event.commandName)) return;
+      meter.commands++;
+      meter.sent += mongoose.mongo.BSON.calculateObjectSize(event.command);
+    });
+    client.on("commandSucceeded", (event: CommandSucceededEvent) => {
+      if (!meter || HANDSHAKE.has(event.commandName)) return;
+      meter.received += mongoose.mongo.BSON.calculateObjectSize(event.reply as Record<string, unknown>);
+    });
+    /** One request, alone, with its latency and what it cost the database. */
+    const measured = async (method: string, path: string, expected: number, body?: object, token?: string) => {
+      meter = { ms: 0, commands: 0, sent: 0, received: 0 };
+      const started = performance.now();
+      const reply = await send(method, path, body, token);
+      const sample: Sample = { ...meter, ms: performance.now() - started };
+      meter = null;
+      if (reply.status !== expected) {
+        throw new Error(`${method} ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      }
+      return { sample, reply };
+    };
+
+    const signup = async (name: string) => {
+      const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Math.random().toString(36).slice(2)}@example.com`;
+      const res = await send("POST", "/api/auth/signup", { name, email, password: "correct horse battery" });
+      return { userId: String(res.body.userId), token: String(res.body.token) };
+    };
+
+    const results: Record<string, Record<string, Figures> & { concurrentGuestJoinsPerSecond?: number }> = {};
+    for (const size of SIZES) {
+      const started = performance.now();
+      const host = await signup("Bench Host");
+      const created = await send("POST", "/api/events/createEvent", { name: `Bench ${size}` }, host.token);
+      const event = created.body.event as { _id: string; joinCode: string };
+      const seeded = await seedParticipants(event._id, size);
+      console.log(`event of ${size}: seeded in ${Math.round(performance.now() - started)} ms`);
+      const samples: Record<string, Sample[]> = {};
+      const run = async (label: string, action: (i: number) => Promise<Sample>) => {
+        samples[label] = [];
+        for (let i = 0; i < SAMPLES; i++) samples[label].push(await action(i));
+      };
+
+      await run("guest join", async (i) => {
+        const { sample } = await measured("POST", `/api/events/${event._id}/join/guest`, 201, { name: `Guest ${i}` });
+        return sample;
+      });
+      const users: { userId: string; token: string }[] = [];
+      for (let i = 0; i < SAMPLES; i++) users.push(await signup(`User ${i}`));
+      await run("user join", async (i) => {
+        const user = users[i] as { token: string };
+        const { sample } = await measured(
+          "POST",
+          `/api/events/${event._id}/join/user`,
+          201,
+          { name: `Member ${i}` },
+          user.token,
+        );
+        return sample;
+      });
+      await run("get by code", async () => (await measured("GET", `/api/events/event/${event.joinCode}`, 200)).sample);
+      await run("get by id", async () => (await measured("GET", `/api/events/${event._id}`, 200)).sample);
+      await run("leaderboard", async () => (await measured("GET", `/api/events/${event._id}/leaderboard`, 200)).sample);
+      await run("activity page", async () => {
+        const after = Math.max(0, Math.floor(size / 2));
+        return (await measured("GET", `/api/events/${event._id}/activity?after=${after}&limit=50`, 200)).sample;
+      });
+      await run("start", async (i) => {
+        if (i > 0) await resetToPending(event._id);
+        return (await measured("POST", `/api/events/${event._id}/start`, 200, undefined, host.token)).sample;
+      });
+      // The event is active now: seeded participants mark a square, naming another seeded one.
+      await run("bingo mark", async (i) => {
+        const caller = seeded[i % seeded.length] as { userId: string };
+        const round = Math.floor(i / seeded.length);
+        const other = seeded[(i + 1 + round) % seeded.length] as { participantId: string };
+        const token = signToken({ userId: caller.userId, kind: "guest" });
+        const body = { row: 0, col: round % 5, participantId: other.participantId };
+        return (await measured("POST", `/api/events/${event._id}/bingo`, 200, body, token)).sample;
+      });
+
+      // Many guests at once into the same event (pending again, so joins are open).
+      await resetToPending(event._id);
+      const burstStarted = performance.now();
+      const burst = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, i) =>
+          send("POST", `/api/events/${event._id}/join/guest`, { name: `Crowd ${i}` }),
+        ),
+      );
+      const burstMs = performance.now() - burstStarted;
+      const refused = burst.filter((reply) => reply.status !== 201);
+      if (refused.length > 0)
+        throw new Error(`${refused.length} of the concurrent joins failed: ${JSON.stringify(refused[0])}`);
+
+      const figures: Record<string, Figures> & { concurrentGuestJoinsPerSecond?: number } = {};
+      for (const [label, list] of Object.entries(samples)) figures[label] = summarize(list);
+      figures.concurrentGuestJoinsPerSecond = Math.round((CONCURRENT / burstMs) * 10_000) / 10;
+      results[String(size)] = figures;
+      printTable(size, figures, burstMs);
+    }
+
+    const outFile = args.out ?? join("bench-results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    mkdirSync(join(outFile, ".."), { recursive: true });
+    writeFileSync(
+      outFile,
+      `${JSON.stringify({ at: new Date().toISOString(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results }, null, 2)}\n`,
+    );
+    console.log(`\nwritten to ${outFile}`);
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function summarize(samples: Sample[]): Figures {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const mean = (pick: (s: Sample) => number) =>
+    Math.round((samples.reduce((sum, s) => sum + pick(s), 0) / samples.length) * 10) / 10;
+  return {
+    requests: samples.length,
+    p50Ms: Math.round(percentile(ms, 50) * 10) / 10,
+    p95Ms: Math.round(percentile(ms, 95) * 10) / 10,
+    commands: mean((s) => s.commands),
+    bytesSent: Math.round(mean((s) => s.sent)),
+    bytesReceived: Math.round(mean((s) => s.received)),
+  };
+}
+
+function printTable(size: number, figures: Record<string, Figures | number | undefined>, burstMs: number): void {
+  console.log(`\n${size} participants                 p50 ms   p95 ms  commands  bytes sent  bytes received`);
+  for (const [label, f] of Object.entries(figures)) {
+    if (typeof f !== "object") continue;
+    console.log(
+      `  ${label.padEnd(28)} ${f.p50Ms.toFixed(1).padStart(7)}  ${f.p95Ms.toFixed(1).padStart(7)}  ${f.commands.toFixed(1).padStart(8)}  ${String(f.bytesSent).padStart(10)}  ${String(f.bytesReceived).padStart(14)}`,
+    );
+  }
+  console.log(
+    `  ${CONCURRENT} concurrent guest joins: ${Math.round(burstMs)} ms, ${figures.concurrentGuestJoinsPerSecond} joins/s`,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? 0;
+}
+
+function call(
+  agent: Agent,
+  origin: string,
+  method: string,
+  path: string,
+  body?: object,
+  token?: string,
+): Promise<Reply> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = {};
+  if (payload) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, origin), { agent, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString();
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
