@@ -1,44 +1,52 @@
 import mongoose from "mongoose";
+import { ActivityEntry } from "../src/models/activity-entry";
 import { Event } from "../src/models/event";
+import { Participant } from "../src/models/participant";
 import { nameKey } from "../src/schemas/common";
 
 // Seeding for dev/bench.ts: an event's participants written in bulk, as their joins would have
-// stored them (with a sent participant-joined each), without paying for thousands of requests.
+// stored them (each with its seat, its seq and a sent participant-joined), without paying for
+// thousands of requests.
 
 export interface SeededParticipant {
   participantId: string;
   userId: string;
 }
 
+const CHUNK = 1_000;
+
 export async function seedParticipants(eventId: string, count: number): Promise<SeededParticipant[]> {
-  const at = new Date();
-  const participants = Array.from({ length: count }, (_, i) => ({
-    _id: new mongoose.Types.ObjectId(),
-    userId: new mongoose.Types.ObjectId(),
-    name: `Seeded ${i + 1}`,
-  }));
-  const chunk = 1000;
-  for (let start = 0; start < count; start += chunk) {
-    const slice = participants.slice(start, start + chunk);
-    await Event.updateOne(
-      { _id: eventId },
-      {
-        $push: {
-          participants: { $each: slice },
-          nameKeys: { $each: slice.map((p) => nameKey(p.name)) },
-          activity: {
-            $each: slice.map((p) => ({
-              event: "participant-joined",
-              data: { participantId: p._id.toHexString(), name: p.name },
-              at,
-              sent: true,
-            })),
-          },
-        },
-        $inc: { openSeats: -slice.length, participantCount: slice.length },
-      },
+  const event = await Event.findById(eventId, { lastSeq: 1 }).lean();
+  if (!event) throw new Error(`no event ${eventId}`);
+  const joinedAt = new Date();
+  const participants = Array.from({ length: count }, (_, i) => {
+    const name = `Seeded ${i + 1}`;
+    return {
+      _id: new mongoose.Types.ObjectId(),
+      eventId: event._id,
+      userId: new mongoose.Types.ObjectId(),
+      name,
+      nameKey: nameKey(name),
+      seq: event.lastSeq + i + 1,
+      joinedAt,
+    };
+  });
+  for (let start = 0; start < count; start += CHUNK) {
+    const slice = participants.slice(start, start + CHUNK);
+    await Participant.insertMany(slice, { ordered: false });
+    await ActivityEntry.insertMany(
+      slice.map((p) => ({
+        eventId: event._id,
+        seq: p.seq,
+        event: "participant-joined",
+        data: { participantId: p._id.toHexString(), name: p.name },
+        at: joinedAt,
+        sent: true,
+      })),
+      { ordered: false },
     );
   }
+  await Event.updateOne({ _id: eventId }, { $inc: { openSeats: -count, participantCount: count, lastSeq: count } });
   return participants.map((p) => ({ participantId: p._id.toHexString(), userId: p.userId.toHexString() }));
 }
 

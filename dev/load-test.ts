@@ -55,7 +55,7 @@ async function main(): Promise<boolean> {
     // Only now, with the environment set, may anything import src/.
     const { createApiListener } = await import("./local-server");
     const { default: mongoose } = await import("mongoose");
-    const { Event } = await import("../src/models/event");
+    const { ActivityEntry } = await import("../src/models/activity-entry");
     const { nameKey } = await import("../src/schemas/common");
     const { RETRY_AFTER_MS } = await import("../src/realtime/activity");
     cleanups.push(async () => {
@@ -127,11 +127,10 @@ async function main(): Promise<boolean> {
     const keys = new Set(names.map(nameKey));
     const joinedIds = new Set(joined.map((reply) => (reply.body.participant as { _id: string })._id));
 
-    // Recorded: the activity log, one entry per participant, seq = position + 1.
-    const stored = await Event.findById(eventId, { activity: 1 }).lean();
-    const activity = stored?.activity ?? [];
+    // Recorded: the activity log, one entry per participant, seq 1..n.
+    const activity = await ActivityEntry.find({ eventId }).sort({ seq: 1 }).lean();
     const recordedIds = activity.map((entry) => String(entry.data.participantId));
-    const seqOf = new Map(recordedIds.map((id, index) => [id, index + 1]));
+    const seqOf = new Map(activity.map((entry) => [String(entry.data.participantId), entry.seq]));
     const unsent = activity.filter((entry) => !entry.sent).length;
     // Published: what reached Pusher. Delivery is at least once: a write also retries entries
     // unsent for RETRY_AFTER_MS, which on Vercel outlives any function (maxDuration 10 s), but not

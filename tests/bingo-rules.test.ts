@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { newAchievements } from "../src/bingo/achievements";
 import { type LeaderboardCard, rankLeaderboard } from "../src/bingo/leaderboard";
 import { serializeBingo, serializeCard } from "../src/bingo/serialize";
-import type { ParticipantEntry } from "../src/models/event";
+import type { ParticipantEntry } from "../src/models/participant";
 
 const id = () => new mongoose.Types.ObjectId();
 

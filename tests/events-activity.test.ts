@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import { afterEach, describe, expect, it } from "vitest";
 import { joinEvent } from "../src/events/join-event";
 import { Event } from "../src/models/event";
-import { RETRY_AFTER_MS } from "../src/realtime/activity";
+import { ageActivity, storedActivity } from "./support/activity";
 import {
   api,
   createEvent,
@@ -15,17 +15,14 @@ import {
   startEvent,
 } from "./support/harness";
 
-// The activity log: every realtime event is recorded with its seq by the write it announces,
-// then published, then marked sent; what Pusher refused goes out with the next write or the cron.
+// The activity log: every change stores the seq it announces, is published, then written to the
+// log with whether Pusher took it; what Pusher refused goes out with the next write or the cron,
+// and the cron's audit repairs what a function that died between two steps left behind.
 
 afterEach(() => pusherServer().setFault(null));
 
-/** Makes every unsent entry of an event look older than the retry delay. */
-async function ageActivity(eventId: string): Promise<void> {
-  const event = await Event.findById(eventId).lean();
-  const old = new Date(Date.now() - RETRY_AFTER_MS - 1_000);
-  const set = Object.fromEntries((event?.activity ?? []).map((_, i) => [`activity.${i}.at`, old]));
-  await Event.updateOne({ _id: eventId }, { $set: set });
+function runCron() {
+  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
 }
 
 describe("GET /api/events/:eventId/activity", () => {
@@ -115,8 +112,8 @@ describe("realtime that survives outages", () => {
       { name: "participant-joined", data: { participantId: lost.body.participant._id, name: "Offline Olga", seq: 1 } },
       { name: "participant-joined", data: expect.objectContaining({ name: "Next Nia", seq: 2 }) },
     ]);
-    const stored = await Event.findById(event._id).lean();
-    expect(stored?.activity.map((entry) => entry.sent)).toEqual([true, true]);
+    const stored = await storedActivity(event._id);
+    expect(stored.map((entry) => entry.sent)).toEqual([true, true]);
   });
 
   it("an unsent entry younger than the retry delay is left to the request that wrote it", async () => {
@@ -160,5 +157,42 @@ describe("GET /api/cron/publish-pending", () => {
 
     await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
     expect(publishedTo(event._id)).toHaveLength(1);
+  });
+
+  it("GET /api/cron/publish-pending – gives back a seat a join took before its function died", async () => {
+    const host = await createHost();
+    const event = await createEvent(host, { maxParticipant: 2 });
+    // Step 1 of a join as joinEvent does it, then nothing: the participant is never written.
+    const taken = await Event.findOneAndUpdate(
+      { _id: event._id, currentState: { $ne: "ended" }, openSeats: { $gt: 0 } },
+      { $inc: { openSeats: -1, participantCount: 1, lastSeq: 1 }, $set: { auditPending: true } },
+      { returnDocument: "after" },
+    ).lean();
+    expect(taken).toMatchObject({ openSeats: 1, participantCount: 1, lastSeq: 1 });
+    const first = await joinAsGuest(event._id, "First Fran").expect(201);
+    expectError(await joinAsGuest(event._id, "Shut-out Sid"), 400, "event_full");
+
+    // Young: a join may still be running, so the audit leaves the event alone.
+    await runCron();
+    expect((await api().get(`/api/events/${event._id}`).expect(200)).body.event.participantCount).toBe(2);
+
+    await ageActivity(event._id);
+    await runCron();
+    const audited = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(audited.body.event).toMatchObject({
+      participantCount: 1,
+      participantIds: [{ _id: first.body.participant._id, name: "First Fran", userId: first.body.userId }],
+    });
+    const second = await joinAsGuest(event._id, "Second Sid").expect(201);
+    expectError(await joinAsGuest(event._id, "Third Theo"), 400, "event_full");
+
+    // The abandoned seq 1 stays a gap: never published, never reused.
+    expect(publishedTo(event._id)).toEqual([
+      { name: "participant-joined", data: { participantId: first.body.participant._id, name: "First Fran", seq: 2 } },
+      { name: "participant-joined", data: { participantId: second.body.participant._id, name: "Second Sid", seq: 3 } },
+    ]);
+    const page = await api().get(`/api/events/${event._id}/activity`).expect(200);
+    expect(page.body).toMatchObject({ lastSeq: 3, hasMore: false });
+    expect(page.body.activity.map((entry: { seq: number }) => entry.seq)).toEqual([2, 3]);
   });
 });

@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PusherFault } from "../dev/pusher-server";
 import { Event } from "../src/models/event";
-import { activityEntry, RETRY_AFTER_MS } from "../src/realtime/activity";
+import { ageActivity, storedActivity } from "./support/activity";
 import {
   api,
   bearer,
@@ -31,14 +31,6 @@ const faults: [string, PusherFault][] = [
   ["answering 413", { kind: "status", status: 413 }],
   [`timing out (${DELAY_MS} ms stall)`, { kind: "delay", ms: DELAY_MS }],
 ];
-
-/** Makes every unsent entry of an event look older than the retry delay. */
-async function ageActivity(eventId: string): Promise<void> {
-  const event = await Event.findById(eventId).lean();
-  const old = new Date(Date.now() - RETRY_AFTER_MS - 1_000);
-  const set = Object.fromEntries((event?.activity ?? []).map((_, i) => [`activity.${i}.at`, old]));
-  await Event.updateOne({ _id: eventId }, { $set: set });
-}
 
 function runCron() {
   return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
@@ -70,10 +62,6 @@ function publishedSeqs(eventId: string): [string, unknown][] {
 function expectEachSeqOnce(eventId: string, count: number): void {
   const seqs = publishedTo(eventId).map((message) => Number(message.data.seq));
   expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-}
-
-async function storedActivity(eventId: string) {
-  return (await Event.findById(eventId).lean())?.activity ?? [];
 }
 
 /** A stalled publish answers after the stall; a late success there would be a second delivery. */
@@ -180,21 +168,8 @@ describe("process dying between write and publish", () => {
     // The end as transitionEvent writes it, then nothing: the function died before publishing.
     const endedAt = new Date();
     const ended = await Event.findOneAndUpdate(
-      { _id: event._id, createdBy: new mongoose.Types.ObjectId(host.userId), currentState: "active" },
-      {
-        $set: { currentState: "ended", endedAt },
-        $push: {
-          activity: {
-            $each: [
-              activityEntry(
-                { name: "event-ended", data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString() } },
-                endedAt,
-              ),
-              activityEntry({ name: "event", data: { status: "Completed" } }, endedAt),
-            ],
-          },
-        },
-      },
+      { _id: event._id, createdBy: new mongoose.Types.ObjectId(host.userId), currentState: "active", lastSeq: 2 },
+      { $set: { currentState: "ended", endedAt, endedSeq: 3, lastSeq: 4, auditPending: true } },
       { new: true },
     ).lean();
     expect(ended?.currentState).toBe("ended");
@@ -218,31 +193,23 @@ describe("process dying between write and publish", () => {
     const host = await createHost();
     const event = await createEvent(host);
     const startedAt = new Date();
+    // The start as transitionEvent writes it (event-started and the apps' event take seqs 1 and
+    // 2), then nothing: the function died before publishing.
     await Event.updateOne(
-      { _id: event._id, currentState: "pending" },
-      {
-        $set: { currentState: "active", startedAt },
-        $push: {
-          activity: activityEntry(
-            {
-              name: "event-started",
-              data: { eventId: event._id, state: "active", startedAt: startedAt.toISOString() },
-            },
-            startedAt,
-          ),
-        },
-      },
+      { _id: event._id, currentState: "pending", lastSeq: 0 },
+      { $set: { currentState: "active", startedAt, startedSeq: 1, lastSeq: 2, auditPending: true } },
     );
 
     // Young: the next join publishes only itself and leaves the start to the cron.
     await joinAsGuest(event._id, "Late Lou").expect(201);
-    expect(publishedSeqs(event._id)).toEqual([["participant-joined", 2]]);
+    expect(publishedSeqs(event._id)).toEqual([["participant-joined", 3]]);
     await ageActivity(event._id);
-    expect((await runCron()).body).toMatchObject({ published: 1 });
+    expect((await runCron()).body).toMatchObject({ published: 2 });
     expect(publishedSeqs(event._id)).toEqual([
-      ["participant-joined", 2],
+      ["participant-joined", 3],
       ["event-started", 1],
+      ["event", 2],
     ]);
-    expectEachSeqOnce(event._id, 2);
+    expectEachSeqOnce(event._id, 3);
   });
 });

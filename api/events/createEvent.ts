@@ -10,6 +10,6 @@ export default route({
     const host = ctx.claims();
     if (host.kind === "guest") throw new ApiError("forbidden", "Guests cannot create events; sign up first.");
     const event = await createEvent(host.userId, ctx.body(createEventBodySchema));
-    return { status: 201, body: { event: serializeEvent(event) } };
+    return { status: 201, body: { event: serializeEvent(event, []) } };
   },
 });

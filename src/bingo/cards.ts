@@ -1,9 +1,11 @@
 import type { TokenClaims } from "../auth/tokens";
 import { eventNotFound } from "../events/event-store";
+import { findParticipantByUser } from "../events/join-event";
 import { ApiError, type ErrorIssue, isDuplicateKeyError } from "../http/errors";
-import { Event, type EventDoc, type ParticipantEntry } from "../models/event";
-import { type BingoMark, Participant, type ParticipantDoc } from "../models/participant";
-import { activityEntry, deliverActivity } from "../realtime/activity";
+import { type BingoAchieved, BingoCard, type BingoCardDoc, type BingoMark } from "../models/bingo-card";
+import { Event, type EventDoc } from "../models/event";
+import { Participant, type ParticipantEntry } from "../models/participant";
+import { announce, bingoAchieved } from "../realtime/activity";
 import type { BingoAchievedPayload } from "../realtime/pusher";
 import type { RecordBingoSquareInput } from "../schemas/bingo";
 import { newAchievements } from "./achievements";
@@ -17,20 +19,22 @@ export interface RecordSquareResult {
 }
 
 /**
- * POST …/bingo: the caller met `participantId` and says they fit square (row, col). Three round
- * trips: read the event for the checks, read the newest version of the caller's card, insert the
+ * POST …/bingo: the caller met `participantId` and says they fit square (row, col). Four round
+ * trips: read the event (state, grid size), read the caller and the other person in one query
+ * ((eventId, userId) and _id indexes), read the newest version of the caller's card, insert the
  * next version with the mark added. The unique (participantId, version) index lets only one of two
- * racing requests append a given version; the other reads again and re-checks. Whoever appends a
- * version records and publishes what that version newly achieved, so each line and the full card
- * are announced exactly once, whatever the order of concurrent marks and retries. (A function that
- * dies between the card insert and the activity record loses that announcement, not the score.)
+ * racing requests append a given version; the other reads again and re-checks. A version that
+ * achieves something first reserves one seq per achievement (one `$inc` on the event) and stores
+ * them in `achieved`, so whoever appends it announces each line and the full card exactly once,
+ * and the cron can rebuild the log entries from the card if the function dies before writing them.
+ * A reservation whose version loses the race is counted as a gap.
  */
 export async function recordBingoSquare(
   eventId: string,
   claims: TokenClaims,
   input: RecordBingoSquareInput,
 ): Promise<RecordSquareResult> {
-  const event = await Event.findById(eventId, { currentState: 1, participants: 1, "bingo.size": 1 }).lean<EventDoc>();
+  const event = await Event.findById(eventId, { currentState: 1, "bingo.size": 1 }).lean<EventDoc>();
   if (!event) throw eventNotFound();
   if (event.currentState !== "active") {
     throw new ApiError(
@@ -38,10 +42,14 @@ export async function recordBingoSquare(
       `Bingo squares can only be recorded while the event is active; it is ${event.currentState}.`,
     );
   }
-  const caller = findParticipantByUser(event, claims.userId);
+  const people = await Participant.find(
+    { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
+    { _id: 1, userId: 1, name: 1 },
+  ).lean<ParticipantEntry[]>();
+  const caller = people.find((entry) => entry.userId.equals(claims.userId));
   if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record bingo squares.");
   const size = event.bingo.size;
-  const other = checkMark(event, caller, input);
+  const other = checkMark(size, people, caller, input);
   const mark: BingoMark = {
     square: input.row * size + input.col,
     participantId: other._id,
@@ -64,7 +72,7 @@ export async function recordBingoSquare(
     }
 
     const squares = [...marks.map((m) => m.square), mark.square];
-    const next: Omit<ParticipantDoc, "_id"> = {
+    const next: Omit<BingoCardDoc, "_id"> = {
       participantId: caller._id,
       version: (latest?.version ?? 0) + 1,
       eventId: event._id,
@@ -74,28 +82,49 @@ export async function recordBingoSquare(
       lines: completedLines(size, squares),
       completed: isCardComplete(size, squares),
       lastMarkAt: mark.at,
+      achieved: [],
     };
+    const won = newAchievements(latest, next);
+    const types = [...won.lines.map(() => "line" as const), ...(won.completed ? ["card" as const] : [])];
+    const reserved = types.length > 0 ? await reserveSeqs(event._id.toHexString(), types.length) : null;
+    if (reserved) next.achieved = types.map((achievementType, i) => ({ seq: reserved.firstSeq + i, achievementType }));
     try {
-      await Participant.create(next);
+      await BingoCard.create(next);
     } catch (error) {
-      if (isDuplicateKeyError(error)) continue;
-      throw error;
+      if (!isDuplicateKeyError(error)) throw error;
+      if (reserved) await Event.updateOne({ _id: event._id }, { $inc: { seqGaps: types.length } });
+      continue;
     }
-    const achievements = await announceAchievements(eventId, caller, latest, next);
+    const achievements = reserved ? await announceAchievements(reserved.event, next, next.achieved) : [];
     return { card: serializeCard(size, next), achievements };
   }
   throw new ApiError("conflict", "Your card is busy; please try again.");
 }
 
-/** The other participant, after every check that needs only the event; all problems reported together. */
-function checkMark(event: EventDoc, caller: ParticipantEntry, input: RecordBingoSquareInput): ParticipantEntry {
+/** Reserves `count` consecutive seqs of the event's activity log. */
+async function reserveSeqs(eventId: string, count: number): Promise<{ event: EventDoc; firstSeq: number }> {
+  const event = await Event.findOneAndUpdate(
+    { _id: eventId },
+    { $inc: { lastSeq: count }, $set: { auditPending: true } },
+    { returnDocument: "after" },
+  ).lean<EventDoc>();
+  if (!event) throw eventNotFound();
+  return { event, firstSeq: event.lastSeq - count + 1 };
+}
+
+/** The other participant, after every check of the request; all problems reported together. */
+function checkMark(
+  size: number,
+  people: readonly ParticipantEntry[],
+  caller: ParticipantEntry,
+  input: RecordBingoSquareInput,
+): ParticipantEntry {
   const issues: ErrorIssue[] = [];
-  const size = event.bingo.size;
   if (input.row >= size)
     issues.push({ path: "row", message: `must be less than ${size} on this ${size}×${size} grid` });
   if (input.col >= size)
     issues.push({ path: "col", message: `must be less than ${size} on this ${size}×${size} grid` });
-  const other = event.participants.find((entry) => entry._id.equals(input.participantId));
+  const other = people.find((entry) => entry._id.equals(input.participantId));
   if (!other) issues.push({ path: "participantId", message: "is not a participant of this event" });
   else if (other._id.equals(caller._id))
     issues.push({ path: "participantId", message: "is you: find someone else for this square" });
@@ -103,39 +132,20 @@ function checkMark(event: EventDoc, caller: ParticipantEntry, input: RecordBingo
   return other;
 }
 
-/**
- * Records what the new version achieved over the one before in the event's activity log, then
- * publishes it (two more round trips, only when something was achieved).
- */
+/** Publishes what the new version achieved, under the seqs it stored, then logs it. */
 async function announceAchievements(
-  eventId: string,
-  caller: ParticipantEntry,
-  before: Pick<ParticipantDoc, "lines" | "completed"> | null,
-  after: Pick<ParticipantDoc, "lines" | "completed">,
+  event: EventDoc,
+  card: Pick<BingoCardDoc, "participantId" | "name" | "lastMarkAt">,
+  achieved: readonly BingoAchieved[],
 ): Promise<BingoAchievedPayload[]> {
-  const won = newAchievements(before, after);
-  const achievements: BingoAchievedPayload[] = [
-    ...won.lines.map(() => "line" as const),
-    ...(won.completed ? ["card" as const] : []),
-  ].map((achievementType) => ({
-    participantId: caller._id.toHexString(),
-    participantName: caller.name,
-    achievementType,
-  }));
-  if (achievements.length === 0) return achievements;
-  const entries = achievements.map((data) => activityEntry({ name: "bingo-achieved", data }));
-  const event = await Event.findOneAndUpdate(
-    { _id: eventId },
-    { $push: { activity: { $each: entries } } },
-    { returnDocument: "after" },
-  ).lean<EventDoc>();
-  if (event) await deliverActivity(event, entries.length);
-  return achievements;
+  const announcements = achieved.map(({ seq, achievementType }) => bingoAchieved(card, seq, achievementType));
+  await announce(event, announcements);
+  return announcements.map(({ message }) => message.data as BingoAchievedPayload);
 }
 
 /** The newest version of a participant's card, or null before their first mark. */
-export function getLatestCard(participantId: string): Promise<ParticipantDoc | null> {
-  return Participant.findOne({ participantId }).sort({ version: -1 }).lean<ParticipantDoc>().exec();
+export function getLatestCard(participantId: string): Promise<BingoCardDoc | null> {
+  return BingoCard.findOne({ participantId }).sort({ version: -1 }).lean<BingoCardDoc>().exec();
 }
 
 export interface BingoView {
@@ -146,14 +156,10 @@ export interface BingoView {
 
 /** GET …/bingo: the grid for anyone; the caller's card too when they are a participant. */
 export async function getBingo(eventId: string, claims: TokenClaims | null): Promise<BingoView> {
-  const event = await Event.findById(eventId, { participants: 1, bingo: 1 }).lean<EventDoc>();
+  const event = await Event.findById(eventId, { bingo: 1 }).lean<EventDoc>();
   if (!event) throw eventNotFound();
   const bingo = serializeBingo(event.bingo);
-  const caller = claims ? findParticipantByUser(event, claims.userId) : undefined;
+  const caller = claims ? await findParticipantByUser(event._id, claims.userId) : null;
   if (!caller) return { bingo };
   return { bingo, card: serializeCard(event.bingo.size, await getLatestCard(caller._id.toHexString())) };
-}
-
-function findParticipantByUser(event: EventDoc, userId: string): ParticipantEntry | undefined {
-  return event.participants.find((entry) => entry.userId.equals(userId));
 }

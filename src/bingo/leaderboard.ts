@@ -1,6 +1,7 @@
 import { eventNotFound } from "../events/event-store";
-import { Event, type EventDoc, type ParticipantEntry } from "../models/event";
-import { Participant, type ParticipantDoc } from "../models/participant";
+import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
+import { Event } from "../models/event";
+import { Participant, type ParticipantEntry } from "../models/participant";
 
 export interface LeaderboardEntry {
   participantId: string;
@@ -10,7 +11,7 @@ export interface LeaderboardEntry {
   squaresFilled: number;
 }
 
-export type LeaderboardCard = Pick<ParticipantDoc, "participantId" | "version" | "lines" | "completed" | "lastMarkAt">;
+export type LeaderboardCard = Pick<BingoCardDoc, "participantId" | "version" | "lines" | "completed" | "lastMarkAt">;
 
 /**
  * Every participant, best first: full card, then lines, then squares filled, then who reached
@@ -18,7 +19,7 @@ export type LeaderboardCard = Pick<ParticipantDoc, "participantId" | "version" |
  * `cards` may hold every version of each card: the newest one counts.
  */
 export function rankLeaderboard(
-  participants: readonly ParticipantEntry[],
+  participants: readonly Pick<ParticipantEntry, "_id" | "name">[],
   cards: readonly LeaderboardCard[],
 ): LeaderboardEntry[] {
   const latest = new Map<string, LeaderboardCard>();
@@ -57,14 +58,23 @@ function compareTimes(a: number, b: number): number {
   return a < b ? -1 : 1;
 }
 
-/** GET …/leaderboard: from the stored cards and the event's participant list, nothing else. */
+/**
+ * GET …/leaderboard: every participant, so it reads the whole event, but only projected fields:
+ * the participants in join order ((eventId, seq) index) and every card version without its marks
+ * (eventId index). The event itself is read only when it has no participant, to tell 404 from empty.
+ */
 export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[]> {
-  const event = await Event.findById(eventId, { participants: 1 }).lean<EventDoc>();
-  if (!event) throw eventNotFound();
+  const participants = await Participant.find({ eventId }, { _id: 1, name: 1 })
+    .sort({ seq: 1 })
+    .lean<Pick<ParticipantEntry, "_id" | "name">[]>();
+  if (participants.length === 0) {
+    if (!(await Event.exists({ _id: eventId }))) throw eventNotFound();
+    return [];
+  }
   // Every version of every card, without the marks: small documents, at most size² per card.
-  const cards = await Participant.find(
-    { eventId: event._id },
+  const cards = await BingoCard.find(
+    { eventId },
     { participantId: 1, version: 1, lines: 1, completed: 1, lastMarkAt: 1 },
   ).lean<LeaderboardCard[]>();
-  return rankLeaderboard(event.participants, cards);
+  return rankLeaderboard(participants, cards);
 }

@@ -1,5 +1,5 @@
+import type { BingoCardDoc } from "../models/bingo-card";
 import type { BingoSquare, EventDoc } from "../models/event";
-import type { ParticipantDoc } from "../models/participant";
 
 export interface SerializedBingo {
   size: number;
@@ -29,7 +29,7 @@ export function serializeBingo(bingo: EventDoc["bingo"]): SerializedBingo {
 /** A participant's card (an empty one before their first mark), in the order the marks were made. */
 export function serializeCard(
   size: number,
-  card: Pick<ParticipantDoc, "marks" | "lines" | "completed"> | null,
+  card: Pick<BingoCardDoc, "marks" | "lines" | "completed"> | null,
 ): SerializedCard {
   return {
     marks: (card?.marks ?? []).map((mark) => ({

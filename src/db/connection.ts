@@ -1,5 +1,7 @@
 import mongoose from "mongoose";
 import { env } from "../env";
+import { ActivityEntry } from "../models/activity-entry";
+import { BingoCard } from "../models/bingo-card";
 import { Event } from "../models/event";
 import { Participant } from "../models/participant";
 import { RateLimitWindow } from "../models/rate-limit-window";
@@ -25,12 +27,17 @@ export function connectDatabase(): Promise<typeof mongoose> {
       socketTimeoutMS: env.DB_TIMEOUT_MS,
       maxPoolSize: 10,
       autoIndex: false,
+      // Collections come into being with their indexes below (or with their first insert), not
+      // with a `create` command inside whichever request first loads a model.
+      autoCreate: false,
       // Lets tests count round trips per request; the driver only does work when someone listens.
       monitorCommands: true,
     })
     .then(async (connection) => {
       // Once per cold start: make sure the unique indexes the invariants rely on exist.
-      await Promise.all([User, Event, Participant, RateLimitWindow].map((model) => model.createIndexes()));
+      await Promise.all(
+        [User, Event, Participant, ActivityEntry, BingoCard, RateLimitWindow].map((model) => model.createIndexes()),
+      );
       return connection;
     })
     .catch(async (error: unknown) => {

@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { drawBingoGrid } from "../bingo/prompts";
 import { ApiError, isDuplicateKeyError } from "../http/errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
+import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";
 import { newJoinCode } from "./join-codes";
 
@@ -39,28 +40,45 @@ export async function createEvent(hostId: string, input: CreateEventInput): Prom
   }
 }
 
-export async function getEventOrThrow(eventId: string): Promise<EventDoc> {
-  const event = await Event.findById(eventId, { activity: 0 }).lean<EventDoc>();
-  if (!event) throw eventNotFound();
-  return event;
+/** The largest lobby an event response lists: the first joiners in join order (see README). */
+export const LOBBY_LIMIT = 5_000;
+
+/**
+ * The first LOBBY_LIMIT participants in join order, projected: (eventId, seq) index. One batch, so
+ * one round trip: without it the driver fetches 101 documents and then pages with getMore.
+ */
+export function getLobby(eventId: mongoose.Types.ObjectId): Promise<ParticipantEntry[]> {
+  return Participant.find({ eventId }, { _id: 1, userId: 1, name: 1 })
+    .sort({ seq: 1 })
+    .limit(LOBBY_LIMIT)
+    .batchSize(LOBBY_LIMIT)
+    .lean<ParticipantEntry[]>()
+    .exec();
 }
 
-export async function getEventActivityOrThrow(eventId: string): Promise<EventDoc["activity"]> {
-  const event = await Event.findById(eventId, { activity: 1 }).lean<Pick<EventDoc, "activity">>();
+export interface EventWithLobby {
+  event: EventDoc;
+  lobby: ParticipantEntry[];
+}
+
+/** An event and its lobby: the event by _id, then one indexed query for the lobby. */
+export async function getEventOrThrow(eventId: string): Promise<EventWithLobby> {
+  const event = await Event.findById(eventId).lean<EventDoc>();
   if (!event) throw eventNotFound();
-  return event.activity;
+  return { event, lobby: await getLobby(event._id) };
 }
 
 /**
- * The event a join code belongs to: the one that has not ended (at most one holds the code), or
- * else the newest ended one, so that scanning an old code tells the phone the event is Completed.
+ * The event a join code belongs to, and its lobby: the one that has not ended (at most one holds
+ * the code), or else the newest ended one, so that scanning an old code tells the phone the event
+ * is Completed.
  */
-export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<EventDoc> {
+export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<EventWithLobby> {
   const event =
-    (await Event.findOne({ joinCodeKey: joinCode }, { activity: 0 }).lean<EventDoc>()) ??
-    (await Event.findOne({ joinCode }, { activity: 0 }).sort({ createdAt: -1 }).lean<EventDoc>());
+    (await Event.findOne({ joinCodeKey: joinCode }).lean<EventDoc>()) ??
+    (await Event.findOne({ joinCode }).sort({ createdAt: -1 }).lean<EventDoc>());
   if (!event) throw new ApiError("not_found", "No event with that join code.");
-  return event;
+  return { event, lobby: await getLobby(event._id) };
 }
 
 export function eventNotFound(): ApiError {

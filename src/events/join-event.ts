@@ -1,8 +1,10 @@
 import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { ApiError } from "../http/errors";
-import { Event, type EventDoc, type ParticipantEntry } from "../models/event";
-import { activityEntry, deliverActivity } from "../realtime/activity";
+import { ApiError, isDuplicateKeyError } from "../http/errors";
+import { Event, type EventDoc } from "../models/event";
+import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
+import { Participant, type ParticipantEntry } from "../models/participant";
+import { announce, participantJoined } from "../realtime/activity";
 import { nameKey } from "../schemas/common";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { createGuestUser, deleteGuestUser, getUserOrThrow } from "../users/accounts";
@@ -12,80 +14,107 @@ const MAX_NAME_LENGTH = 50;
 const JOIN_ATTEMPTS = 8;
 
 export type JoinResult =
-  | { participant: ParticipantEntry; created: true; event: EventDoc }
+  | { participant: ParticipantEntry; created: true; event: EventDoc; seq: number; joinedAt: Date }
   | { participant: ParticipantEntry; created: false };
 
 /**
- * Adds a user to an event. One conditional update takes a seat, checks the event is open, that
- * the user is not in it yet and that the name is free, and records `participant-joined` in the
- * activity log; only when it matches nothing is the event read, to tell why (and, on a name
- * clash, to take the next suffix before trying again). Publishing is the caller's job.
+ * Adds a user to an event, in this order (README, "Data model"):
+ * 1. one conditional `$inc` on the event takes a seat (`openSeats > 0`, not ended) and reserves the
+ *    next seq; when it matches nothing, the event and the user's participant are read to tell why;
+ * 2. the participant is inserted, holding that seq. The unique (eventId, userId) and (eventId,
+ *    nameKey) indexes refuse a second join of the user (the seat is given back; the seq stays a
+ *    gap) or a taken name (the next suffix is tried, keeping the seat and the seq).
+ * A function that dies between 1 and 2 leaves a seat taken and a seq unused: the cron's audit
+ * gives them back. Publishing is the caller's job.
  */
 export async function joinEvent(
   eventId: string,
   userId: mongoose.Types.ObjectId,
   requestedName: string,
 ): Promise<JoinResult> {
+  const seat = await takeSeat(eventId, userId);
+  if ("existing" in seat) return { participant: seat.existing, created: false };
+  const { event } = seat;
+  const seq = event.lastSeq;
+  const joinedAt = new Date();
   let name = requestedName;
-  // A lost race means another join got in first, so only a retry that saw no new participant
-  // uses up an attempt: N people joining at once under one name all get in.
-  let seenCount = -1;
-  for (let stalls = 0; stalls < JOIN_ATTEMPTS; ) {
-    const participant: ParticipantEntry = { _id: new mongoose.Types.ObjectId(), userId, name };
-    const key = nameKey(name);
-    const joined = activityEntry({
-      name: "participant-joined",
-      data: { participantId: participant._id.toHexString(), name },
-    });
-    const event = await Event.findOneAndUpdate(
-      {
-        _id: eventId,
-        currentState: { $ne: "ended" },
-        openSeats: { $gt: 0 },
-        // `$nor` rather than `$ne`: FerretDB reads `{ "participants.userId": { $ne: … } }` as "some
-        // participant differs"; `$nor` means "none matches" on both databases.
-        $nor: [{ "participants.userId": userId }, { nameKeys: key }],
-      },
-      {
-        $push: { participants: participant, nameKeys: key, activity: joined },
-        $inc: { openSeats: -1, participantCount: 1 },
-      },
-      { returnDocument: "after" },
-    ).lean<EventDoc>();
-    if (event) return { participant, created: true, event };
-
-    const current = await Event.findById(eventId, { activity: 0 }).lean<EventDoc>();
-    if (!current) throw eventNotFound();
-    const existing = current.participants.find((entry) => entry.userId.equals(userId));
-    if (existing) return { participant: existing, created: false };
-    if (current.currentState === "ended") throw new ApiError("event_ended", "This event has ended.");
-    if (current.openSeats <= 0) throw new ApiError("event_full", "This event is full.");
-    if (current.participantCount === seenCount) stalls++;
-    seenCount = current.participantCount;
-    if (current.nameKeys.includes(nameKey(name))) name = await nextSuffixedName(eventId, requestedName);
+  for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
+    const participant = {
+      _id: new mongoose.Types.ObjectId(),
+      eventId: event._id,
+      userId,
+      name,
+      nameKey: nameKey(name),
+      seq,
+      joinedAt,
+    };
+    try {
+      await Participant.create(participant);
+      return { participant: { _id: participant._id, userId, name }, created: true, event, seq, joinedAt };
+    } catch (error) {
+      // Any other failure leaves the outcome unknown, so the seat is kept: the audit settles it.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const existing = await findParticipantByUser(event._id, userId);
+    if (existing) {
+      await giveBackSeat(event._id);
+      return { participant: existing, created: false };
+    }
+    name = await nextSuffixedName(event._id, requestedName);
   }
-  // Only reachable when other joins keep taking the name picked: a busy event, so try again.
+  // Only reachable when other joins keep taking the names picked: a busy event, so try again.
+  await giveBackSeat(event._id);
   throw new ApiError("conflict", "The event is busy; please try joining again.");
 }
 
+type Seat = { event: EventDoc } | { existing: ParticipantEntry };
+
+async function takeSeat(eventId: string, userId: mongoose.Types.ObjectId): Promise<Seat> {
+  const event = await Event.findOneAndUpdate(
+    { _id: eventId, currentState: { $ne: "ended" }, openSeats: { $gt: 0 } },
+    { $inc: { openSeats: -1, participantCount: 1, lastSeq: 1 }, $set: { auditPending: true } },
+    { returnDocument: "after" },
+  ).lean<EventDoc>();
+  if (event) return { event };
+  const [current, existing] = await Promise.all([
+    Event.findById(eventId, { currentState: 1, openSeats: 1 }).lean<Pick<EventDoc, "currentState" | "openSeats">>(),
+    findParticipantByUser(new mongoose.Types.ObjectId(eventId), userId),
+  ]);
+  if (!current) throw eventNotFound();
+  if (existing) return { existing };
+  if (current.currentState === "ended") throw new ApiError("event_ended", "This event has ended.");
+  throw new ApiError("event_full", "This event is full.");
+}
+
+/** A refused join's seat goes back; its seq is counted as a gap, never reused. */
+async function giveBackSeat(eventId: mongoose.Types.ObjectId): Promise<void> {
+  await Event.updateOne({ _id: eventId }, { $inc: { openSeats: 1, participantCount: -1, seqGaps: 1 } });
+}
+
+/** The user's participant in the event, if any: (eventId, userId) index. */
+export function findParticipantByUser(
+  eventId: mongoose.Types.ObjectId,
+  userId: mongoose.Types.ObjectId | string,
+): Promise<ParticipantEntry | null> {
+  return Participant.findOne({ eventId, userId }, { _id: 1, userId: 1, name: 1 }).lean<ParticipantEntry>().exec();
+}
+
 /**
- * The name to try after `requested` clashed: `requested (n)`, with n drawn from a per-name counter
- * on the event, so that people joining at once under one name each get their own suffix (2, 3, …
- * in order) instead of all racing for the same one. Suffixes someone typed themselves are skipped.
+ * The name to try after `requested` clashed: `requested (n)`, with n drawn from a per-event,
+ * per-name counter, so that people joining at once under one name each get their own suffix
+ * (2, 3, … in order) instead of all racing for the same one. A suffixed name that someone typed
+ * themselves clashes in turn, and the next one is drawn.
  */
-async function nextSuffixedName(eventId: string, requested: string): Promise<string> {
-  // Field names cannot hold "." or "$", which a display name can: key the counter by hex.
-  const counter = Buffer.from(nameKey(requested)).toString("hex");
-  for (;;) {
-    const event = await Event.findOneAndUpdate(
-      { _id: eventId },
-      { $inc: { [`nameSuffixes.${counter}`]: 1 } },
-      { returnDocument: "after" },
-    ).lean<EventDoc>();
-    if (!event) throw eventNotFound();
-    const candidate = withSuffix(requested, (event.nameSuffixes?.[counter] ?? 1) + 1);
-    if (!event.nameKeys.includes(nameKey(candidate))) return candidate;
-  }
+async function nextSuffixedName(eventId: mongoose.Types.ObjectId, requested: string): Promise<string> {
+  // Hex of the key: a display name can hold any character.
+  const _id = `${eventId.toHexString()}:${Buffer.from(nameKey(requested)).toString("hex")}`;
+  const counter = await NameSuffixCounter.findOneAndUpdate(
+    { _id },
+    { $inc: { last: 1 } },
+    { upsert: true, returnDocument: "after" },
+  ).lean<NameSuffixCounterDoc>();
+  // The first clash of a name is its second holder: "Sam (2)".
+  return withSuffix(requested, (counter?.last ?? 1) + 1);
 }
 
 /** `name (n)`, shortening `name` so the whole stays within the 50-character limit. */
@@ -114,7 +143,7 @@ export async function joinEventAsUser(
   }
   const name = input.name ?? (await getUserOrThrow(claims.userId)).name;
   const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), name);
-  if (result.created) await deliverActivity(result.event, 1);
+  if (result.created) await announceJoin(result);
   return result;
 }
 
@@ -132,7 +161,7 @@ export async function joinEventAsGuest(
 ): Promise<GuestJoinResult> {
   if (claims?.kind === "guest") {
     const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name);
-    if (result.created) await deliverActivity(result.event, 1);
+    if (result.created) await announceJoin(result);
     return { ...result, userId: claims.userId };
   }
   const guest = await createGuestUser(input);
@@ -144,6 +173,13 @@ export async function joinEventAsGuest(
     if (error instanceof ApiError) await deleteGuestUser(guest._id).catch(() => undefined);
     throw error;
   }
-  if (result.created) await deliverActivity(result.event, 1);
+  if (result.created) await announceJoin(result);
   return { ...result, userId: guest._id.toHexString() };
+}
+
+/** Publishes a new participant's participant-joined and logs it (see realtime/activity.ts). */
+async function announceJoin(result: Extract<JoinResult, { created: true }>): Promise<void> {
+  await announce(result.event, [
+    participantJoined({ ...result.participant, seq: result.seq, joinedAt: result.joinedAt }),
+  ]);
 }

@@ -1,57 +1,60 @@
 import mongoose from "mongoose";
 import { ApiError } from "../http/errors";
 import { Event, type EventDoc } from "../models/event";
-import { activityEntry, deliverActivity } from "../realtime/activity";
-import { APP_STATE_NAMES } from "./event-states";
+import { announce, lifecycleAnnouncements } from "../realtime/activity";
 import { eventNotFound } from "./event-store";
 import { releasedJoinCodeKey } from "./join-codes";
 
 export type TargetState = "active" | "ended";
 
 const TRANSITIONS = {
-  active: { from: "pending", stamp: "startedAt", status: APP_STATE_NAMES.active, releasesJoinCode: false },
+  active: { from: "pending", stamp: "startedAt", seqField: "startedSeq", releasesJoinCode: false },
   // An ended event gives its join code back, so a new event may draw it.
-  ended: { from: "active", stamp: "endedAt", status: APP_STATE_NAMES.ended, releasesJoinCode: true },
+  ended: { from: "active", stamp: "endedAt", seqField: "endedSeq", releasesJoinCode: true },
 } as const;
 
+// Each lost race means another write took the next seq; the event stays open to writes, so a
+// start can lose to joins a few times in a row at most.
+const TRANSITION_ATTEMPTS = 20;
+
 /**
- * Moves an event pending → active or active → ended for its host, in one conditional update that
- * also records the announcements in the activity log, so of two concurrent starts exactly one
- * matches and one start is announced: the guide's event-started / event-ended and, for the apps,
- * `event` with the new status in their words. Both go out in one Pusher request before returning.
+ * Moves an event pending → active or active → ended for its host. The event is read (bounded)
+ * for the checks and its `lastSeq`; then one update conditional on the state and on that
+ * `lastSeq` sets the state, its timestamp and `startedSeq` / `endedSeq`, taking two seqs: the
+ * guide's event-started / event-ended, then the apps' `event` with the new status in their words.
+ * So of two concurrent starts exactly one matches, and the seqs of its announcements are stored
+ * with the change (the cron rebuilds their log entries from it if the function dies before
+ * writing them). Both go out in one Pusher request, then to the log, before returning.
  */
 export async function transitionEvent(eventId: string, hostId: string, to: TargetState): Promise<EventDoc> {
-  const { from, stamp, status, releasesJoinCode } = TRANSITIONS[to];
-  const at = new Date();
-  const announcements = [
-    activityEntry(
-      to === "active"
-        ? { name: "event-started", data: { eventId, state: "active", startedAt: at.toISOString() } }
-        : { name: "event-ended", data: { eventId, state: "ended", endedAt: at.toISOString() } },
-      at,
-    ),
-    activityEntry({ name: "event", data: { status } }, at),
-  ];
-  const event = await Event.findOneAndUpdate(
-    { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from },
-    {
-      $set: {
-        currentState: to,
-        [stamp]: at,
-        ...(releasesJoinCode ? { joinCodeKey: releasedJoinCodeKey(eventId) } : {}),
+  const { from, stamp, seqField, releasesJoinCode } = TRANSITIONS[to];
+  for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt++) {
+    const current = await Event.findById(eventId, { createdBy: 1, currentState: 1, lastSeq: 1 }).lean<EventDoc>();
+    if (!current) throw eventNotFound();
+    if (!current.createdBy.equals(hostId)) throw new ApiError("forbidden", "Only the event's host can do that.");
+    if (current.currentState !== from) {
+      throw new ApiError("invalid_transition", `An event that is ${current.currentState} cannot become ${to}.`);
+    }
+    const at = new Date();
+    const lastSeq = current.lastSeq ?? 0;
+    const announcements = lifecycleAnnouncements(eventId, to, lastSeq + 1, at);
+    const event = await Event.findOneAndUpdate(
+      { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from, lastSeq },
+      {
+        $set: {
+          currentState: to,
+          [stamp]: at,
+          [seqField]: lastSeq + 1,
+          lastSeq: lastSeq + announcements.length,
+          auditPending: true,
+          ...(releasesJoinCode ? { joinCodeKey: releasedJoinCodeKey(eventId) } : {}),
+        },
       },
-      $push: { activity: { $each: announcements } },
-    },
-    { returnDocument: "after" },
-  ).lean<EventDoc>();
-  if (!event) throw await explainRefusedTransition(eventId, hostId, to);
-  await deliverActivity(event, announcements.length);
-  return event;
-}
-
-async function explainRefusedTransition(eventId: string, hostId: string, to: TargetState): Promise<ApiError> {
-  const current = await Event.findById(eventId, { createdBy: 1, currentState: 1 }).lean<EventDoc>();
-  if (!current) return eventNotFound();
-  if (!current.createdBy.equals(hostId)) return new ApiError("forbidden", "Only the event's host can do that.");
-  return new ApiError("invalid_transition", `An event that is ${current.currentState} cannot become ${to}.`);
+      { returnDocument: "after" },
+    ).lean<EventDoc>();
+    if (!event) continue;
+    await announce(event, announcements);
+    return event;
+  }
+  throw new ApiError("conflict", "The event is busy; please try again.");
 }

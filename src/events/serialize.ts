@@ -1,4 +1,5 @@
-import type { EventDoc, ParticipantEntry } from "../models/event";
+import type { EventDoc } from "../models/event";
+import type { ParticipantEntry } from "../models/participant";
 import { appStateName, GAME_TYPE } from "./event-states";
 
 export interface SerializedParticipant {
@@ -14,9 +15,10 @@ export function serializeParticipant(eventId: string, entry: ParticipantEntry): 
 
 /**
  * The `event` object of every event response: `state` in the realtime guide's words and
- * `currentState` in the apps' words; `participantIds` is the lobby in join order.
+ * `currentState` in the apps' words. `participantIds` is the lobby in join order, given when the
+ * caller read it (GET event); transitions answer without it, see README.
  */
-export function serializeEvent(event: EventDoc) {
+export function serializeEvent(event: EventDoc, lobby?: readonly ParticipantEntry[]) {
   return {
     _id: event._id.toHexString(),
     name: event.name,
@@ -34,10 +36,14 @@ export function serializeEvent(event: EventDoc) {
     createdBy: event.createdBy.toHexString(),
     createdAt: event.createdAt,
     updatedAt: event.updatedAt,
-    participantIds: event.participants.map((entry) => ({
-      _id: entry._id.toHexString(),
-      name: entry.name,
-      userId: entry.userId.toHexString(),
-    })),
+    ...(lobby
+      ? {
+          participantIds: lobby.map((entry) => ({
+            _id: entry._id.toHexString(),
+            name: entry.name,
+            userId: entry.userId.toHexString(),
+          })),
+        }
+      : {}),
   };
 }

@@ -7,33 +7,15 @@ export type EventState = (typeof EVENT_STATES)[number];
 // update can both check capacity and take a seat (the shared subset has no `$expr`).
 export const UNLIMITED_SEATS = 1_000_000_000;
 
-const participantEntrySchema = new Schema(
-  {
-    _id: { type: Schema.Types.ObjectId, required: true },
-    userId: { type: Schema.Types.ObjectId, required: true },
-    name: { type: String, required: true },
-  },
-  { _id: false },
-);
-
 const bingoSquareSchema = new Schema(
   { question: { type: String, required: true }, shortQuestion: { type: String } },
   { _id: false },
 );
 
-const activityEntrySchema = new Schema(
-  {
-    event: { type: String, required: true },
-    data: { type: Schema.Types.Mixed, required: true },
-    at: { type: Date, required: true },
-    sent: { type: Boolean, required: true },
-  },
-  { _id: false },
-);
-
-// The event document is the authority on who is in it: `participants` (join order), their
-// lower-cased `nameKeys`, `openSeats` and `participantCount` change together in one atomic
-// update per join, which is what keeps capacity and name uniqueness exact under concurrency.
+// The event document holds only what is bounded: settings, state, the grid and counters. Its
+// counters are the arbiters of the multi-document steps: one conditional `$inc` takes a seat
+// (`openSeats > 0`) and reserves the next activity-log `seq` (`lastSeq`) together. Participants,
+// the activity log and bingo cards are documents of their own (see README, "Data model").
 const eventSchema = new Schema<EventDoc>(
   {
     name: { type: String, required: true },
@@ -50,47 +32,37 @@ const eventSchema = new Schema<EventDoc>(
     startedAt: { type: Date, default: null },
     endedAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, required: true, index: true },
-    participants: { type: [participantEntrySchema], default: [] },
-    nameKeys: { type: [String], default: [] },
-    // Per clashing name (hex of its key), the last suffix handed out: "Sam (2)", "Sam (3)"…
-    nameSuffixes: { type: Schema.Types.Mixed, default: {} },
     bingo: {
       size: { type: Number, required: true },
       grid: { type: [bingoSquareSchema], required: true },
       // The host's note about the grid (the dashboard's bingo editor); "" when none.
       description: { type: String },
     },
-    // The outbox of realtime events, appended by the same update as the change it announces,
-    // so a change is never committed without its event. Never shortened: seq = index + 1.
-    activity: { type: [activityEntrySchema], default: [] },
+    // The last activity-log seq handed out, and how many of those were abandoned (a refused join
+    // gives its seat back but not its seq): lastSeq - seqGaps entries belong in the log.
+    lastSeq: { type: Number, default: 0 },
+    seqGaps: { type: Number, default: 0 },
+    // The seqs of event-started and event-ended, so a lost log entry can be rebuilt.
+    startedSeq: { type: Number, default: null },
+    endedSeq: { type: Number, default: null },
+    // Set by every multi-document write; the cron audits the event (counters, missing log entries)
+    // once it has been quiet for RETRY_AFTER_MS, then clears it.
+    auditPending: { type: Boolean, default: false },
+    // When a publish of this event's activity first failed and is still unsent: the next write
+    // to the event retries it.
+    unsentSince: { type: Date, default: null },
   },
   { timestamps: true },
 );
 
 // A code of an ended event still finds it (newest first), so a late scan says "Completed".
 eventSchema.index({ joinCode: 1, createdAt: -1 });
-// Profile visibility asks whether two users share an event.
-eventSchema.index({ "participants.userId": 1 });
-// The cron function looks for events with unpublished activity.
-eventSchema.index({ "activity.sent": 1 });
-
-export interface ParticipantEntry {
-  _id: Types.ObjectId;
-  userId: Types.ObjectId;
-  name: string;
-}
+// The cron function looks for events to audit.
+eventSchema.index({ auditPending: 1, updatedAt: 1 });
 
 export interface BingoSquare {
   question: string;
   shortQuestion?: string;
-}
-
-/** A realtime event as recorded in the event's activity log; its `seq` is its position + 1. */
-export interface ActivityEntry {
-  event: string;
-  data: Record<string, unknown>;
-  at: Date;
-  sent: boolean;
 }
 
 /** An event as stored (lean). */
@@ -109,11 +81,13 @@ export interface EventDoc {
   startedAt: Date | null;
   endedAt: Date | null;
   createdBy: Types.ObjectId;
-  participants: ParticipantEntry[];
-  nameKeys: string[];
-  nameSuffixes?: Record<string, number>;
+  lastSeq: number;
+  seqGaps: number;
+  startedSeq: number | null;
+  endedSeq: number | null;
+  auditPending: boolean;
+  unsentSince: Date | null;
   bingo: { size: number; grid: BingoSquare[]; description?: string };
-  activity: ActivityEntry[];
   createdAt: Date;
   updatedAt: Date;
 }

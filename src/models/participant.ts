@@ -1,66 +1,42 @@
 import mongoose, { Schema, type Types } from "mongoose";
 
-// A participant's bingo card, kept as an append-only chain of versions: version n is the card
-// after its n-th mark, and documents are inserted, never updated. The unique index on
-// (participantId, version) lets exactly one request append each version, so "a square is filled
-// once", "a person fills one square" and "each achievement is announced once" hold as a unique
-// index. A conditional update would not do here: FerretDB's SQLite backend (the offline test
-// database) applies an update by reading and rewriting the document, so concurrent updates of one
-// document are lost; concurrent inserts that clash on a unique index are refused exactly once.
-const markSchema = new Schema(
-  {
-    square: { type: Number, required: true },
-    participantId: { type: Schema.Types.ObjectId, required: true },
-    name: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { _id: false },
-);
-
+// One person in one event. The unique indexes do what the event document's arrays did before:
+// one participant per user per event, one holder per name key. `seq` is the activity-log position
+// of the participant's `participant-joined`, taken together with the seat, so it also orders the
+// lobby (join order) and lets the cron rebuild a missing log entry from the participant itself.
 const participantSchema = new Schema<ParticipantDoc>(
   {
-    participantId: { type: Schema.Types.ObjectId, required: true },
-    version: { type: Number, required: true },
-    eventId: { type: Schema.Types.ObjectId, required: true, index: true },
+    eventId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     name: { type: String, required: true },
-    marks: { type: [markSchema], default: [] },
-    lines: { type: [Number], default: [] },
-    completed: { type: Boolean, default: false },
-    lastMarkAt: { type: Date, required: true },
+    nameKey: { type: String, required: true },
+    seq: { type: Number, required: true },
+    joinedAt: { type: Date, required: true },
   },
   // Not "participants": a collection of that name from the earlier Shatter API would hold
-  // documents without these fields and break the unique index below.
-  { collection: "bingocards" },
+  // documents without these fields and break the unique indexes below.
+  { collection: "eventparticipants", versionKey: false },
 );
-participantSchema.index({ participantId: 1, version: 1 }, { unique: true });
+participantSchema.index({ eventId: 1, userId: 1 }, { unique: true });
+participantSchema.index({ eventId: 1, nameKey: 1 }, { unique: true });
+// The lobby in join order, and the activity log's participant-joined entries by seq.
+participantSchema.index({ eventId: 1, seq: 1 }, { unique: true });
+// The events a user joined (profile visibility).
+participantSchema.index({ userId: 1, eventId: 1 });
 
-export interface BingoMark {
-  /** Flat row-major index into the event's grid. */
-  square: number;
-  /** The other participant, met for this square. */
-  participantId: Types.ObjectId;
-  name: string;
-  at: Date;
-}
-
-/** One version of a participant's bingo card as stored (lean). */
+/** A participant as stored (lean). */
 export interface ParticipantDoc {
   _id: Types.ObjectId;
-  /** The card's owner: the participant id from the event's `participants` list. */
-  participantId: Types.ObjectId;
-  /** How many marks this version holds, from 1 up to size². */
-  version: number;
   eventId: Types.ObjectId;
   userId: Types.ObjectId;
   name: string;
-  marks: BingoMark[];
-  /** Completed lines (indexes into bingoLines(size)) as of this version. */
-  lines: number[];
-  completed: boolean;
-  /** When the newest mark was recorded: when the card reached this score. */
-  lastMarkAt: Date;
+  nameKey: string;
+  seq: number;
+  joinedAt: Date;
 }
+
+/** What responses and rules need of a participant. */
+export type ParticipantEntry = Pick<ParticipantDoc, "_id" | "userId" | "name">;
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).
 export const Participant =

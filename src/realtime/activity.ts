@@ -1,55 +1,123 @@
+import type mongoose from "mongoose";
 import { env } from "../env";
+import { APP_STATE_NAMES } from "../events/event-states";
+import { eventNotFound } from "../events/event-store";
 import { describeError } from "../http/errors";
-import { type ActivityEntry, Event, type EventDoc } from "../models/event";
-import { publishMessages, type RealtimeMessage, type SequencedMessage } from "./pusher";
+import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
+import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
+import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
+import { Participant, type ParticipantDoc } from "../models/participant";
+import { publishMessages, type RealtimeMessage, realtimeMode, type SequencedMessage } from "./pusher";
 
-// Every realtime event is first recorded in its event's activity log (by the same atomic update
-// as the change it announces), then published, then marked sent. Pusher keeps no history, so the
-// log is what a phone that was offline reads to catch up, and what lets an event that Pusher
-// refused, or that a crashed function never sent, go out later: from the next write to the same
-// event or from the cron function. Delivery is at least once; clients drop a `seq` they have seen.
-
-/** An entry recording `message`, to be appended with `$push: { activity: … }`. */
-export function activityEntry(message: RealtimeMessage, at = new Date()): ActivityEntry {
-  return { event: message.name, data: { ...message.data }, at, sent: false };
-}
+// Every realtime event goes: the change is stored holding its seq (a participant's `seq`, the
+// event's `startedSeq` / `endedSeq`, a card version's `achieved`), then it is published, then it
+// is written to the activity log with `sent` saying whether Pusher took it. Pusher keeps no
+// history, so the log is what a phone that was offline reads to catch up, and what lets an event
+// that Pusher refused, or that a crashed function never logged, go out later: from the next write
+// to the same event or from the cron function, which rebuilds a missing entry from the change
+// that holds its seq. Delivery is at least once; clients drop a `seq` they have seen.
 
 // An unsent entry younger than this may still be in flight from the request that wrote it. A
 // function runs for at most maxDuration (10 s in vercel.json), so 30 s means it was abandoned.
 export const RETRY_AFTER_MS = Math.max(30_000, 3 * env.PUSHER_TIMEOUT_MS);
+const CRON_EVENTS = 25;
+const CRON_ENTRIES = 100;
+
+/** A realtime event about to be announced under `seq`. */
+export interface Announcement {
+  seq: number;
+  message: RealtimeMessage;
+  at: Date;
+}
+
+function toSequenced({ seq, message }: Announcement): SequencedMessage {
+  return { name: message.name, data: { ...message.data, seq } };
+}
+
+function logLine(msg: string, error: unknown): void {
+  console.error(JSON.stringify({ level: "error", msg, error: describeError(error) }));
+}
 
 /**
- * Publishes the last `added` entries of `event.activity` (what this write appended) and any older
- * ones still unsent past RETRY_AFTER_MS, then marks what Pusher accepted as sent, in one update.
- * Resolves to the number of entries published.
+ * Publishes what a write just stored, after anything older of the same event still unsent (when
+ * the event says so and it is past RETRY_AFTER_MS), then writes the entries to the activity log in
+ * one insert. Never throws: the change is committed, and a lost log entry is rebuilt by the cron.
  */
-export async function deliverActivity(
-  event: Pick<EventDoc, "_id" | "activity">,
-  added: number,
+export async function announce(
+  event: Pick<EventDoc, "_id" | "unsentSince">,
+  announcements: readonly Announcement[],
   now = Date.now(),
 ): Promise<number> {
-  const firstAdded = event.activity.length - added;
-  const due = event.activity.flatMap((entry, index) =>
-    !entry.sent && (index >= firstAdded || now - new Date(entry.at).getTime() >= RETRY_AFTER_MS) ? [index] : [],
-  );
-  if (due.length === 0) return 0;
-
   const eventId = event._id.toHexString();
-  const messages = due.map((index) => toSequencedMessage(event.activity, index));
-  const accepted = await publishMessages(eventId, messages);
-  if (accepted === 0) return 0;
-  const sent = Object.fromEntries(due.slice(0, accepted).map((index) => [`activity.${index}.sent`, true]));
-  // The write is committed and published: failing to mark it sent only means a later retry
-  // publishes it again (clients drop a seq they have seen), never that the request failed.
-  await Event.updateOne({ _id: event._id }, { $set: sent }).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: "error", msg: "marking activity sent failed", error: describeError(error) }));
-  });
+  let published = 0;
+  if (event.unsentSince && now - new Date(event.unsentSince).getTime() >= RETRY_AFTER_MS) {
+    published += await deliverUnsent(event._id, event.unsentSince).catch((error: unknown) => {
+      logLine("retrying unsent activity failed", error);
+      return 0;
+    });
+  }
+  const accepted = await publishMessages(eventId, announcements.map(toSequenced));
+  await recordActivity(event._id, announcements, accepted);
+  return published + accepted;
+}
+
+/** Writes entries to the log, the first `accepted` as sent; flags the event when some are not. */
+async function recordActivity(
+  eventId: mongoose.Types.ObjectId,
+  announcements: readonly Announcement[],
+  accepted: number,
+): Promise<void> {
+  if (announcements.length === 0) return;
+  const docs = announcements.map((announcement, i) => ({
+    eventId,
+    seq: announcement.seq,
+    event: announcement.message.name,
+    data: { ...announcement.message.data },
+    at: announcement.at,
+    sent: i < accepted,
+  }));
+  try {
+    await ActivityEntry.insertMany(docs, { ordered: false });
+  } catch (error) {
+    // Published already; the cron rebuilds the entry from the change that holds its seq (and
+    // publishes it once more: clients drop a seq they have seen). A duplicate means it did so.
+    logLine("recording activity failed", error);
+    return;
+  }
+  if (accepted < announcements.length && realtimeMode !== "disabled") {
+    const first = announcements[accepted]?.at ?? new Date();
+    await Event.updateOne({ _id: eventId, unsentSince: null }, { $set: { unsentSince: first } }, { timestamps: false })
+      .exec()
+      .catch((error: unknown) => logLine("flagging unsent activity failed", error));
+  }
+}
+
+/** Publishes an event's unsent entries in seq order and marks what Pusher took as sent. */
+async function deliverUnsent(eventId: mongoose.Types.ObjectId, seen: Date): Promise<number> {
+  const unsent = await ActivityEntry.find({ eventId, sent: false })
+    .sort({ seq: 1 })
+    .limit(CRON_ENTRIES)
+    .lean<ActivityEntryDoc[]>();
+  const accepted = await publishEntries(unsent);
+  if (accepted === unsent.length && unsent.length < CRON_ENTRIES) {
+    await Event.updateOne({ _id: eventId, unsentSince: seen }, { $set: { unsentSince: null } }, { timestamps: false });
+  }
   return accepted;
 }
 
-function toSequencedMessage(activity: readonly ActivityEntry[], index: number): SequencedMessage {
-  const entry = activity[index] as ActivityEntry;
-  return { name: entry.event, data: { ...entry.data, seq: index + 1 } };
+/** Publishes stored entries of one event, in order, and marks what Pusher took as sent. */
+async function publishEntries(entries: readonly ActivityEntryDoc[]): Promise<number> {
+  const first = entries[0];
+  if (!first) return 0;
+  const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
+  const accepted = await publishMessages(first.eventId.toHexString(), messages);
+  if (accepted === 0) return 0;
+  // Published: failing to mark them sent only means a later retry publishes them again.
+  await ActivityEntry.updateMany(
+    { _id: { $in: entries.slice(0, accepted).map((entry) => entry._id) } },
+    { $set: { sent: true } },
+  ).catch((error: unknown) => logLine("marking activity sent failed", error));
+  return accepted;
 }
 
 export interface ActivityPage {
@@ -58,28 +126,198 @@ export interface ActivityPage {
   hasMore: boolean;
 }
 
-/** What a client missed: the entries after `after`, oldest first, at most `limit`. */
-export function pageActivity(activity: readonly ActivityEntry[], after: number, limit: number): ActivityPage {
-  const slice = activity.slice(after, after + limit);
+/**
+ * What a client missed: the entries after `after`, oldest first, at most `limit`. Two queries:
+ * the event's `lastSeq` (and that it exists), and one range of the unique (eventId, seq) index.
+ */
+export async function pageActivity(eventId: string, after: number, limit: number): Promise<ActivityPage> {
+  const event = await Event.findById(eventId, { lastSeq: 1 }).lean<Pick<EventDoc, "_id" | "lastSeq">>();
+  if (!event) throw eventNotFound();
+  const entries = await ActivityEntry.find(
+    { eventId: event._id, seq: { $gt: after } },
+    { seq: 1, event: 1, data: 1, at: 1 },
+  )
+    .sort({ seq: 1 })
+    .limit(limit + 1)
+    .lean<ActivityEntryDoc[]>();
+  const page = entries.slice(0, limit);
   return {
-    activity: slice.map((entry, i) => ({
-      seq: after + i + 1,
+    activity: page.map((entry) => ({
+      seq: entry.seq,
       event: entry.event,
-      data: { ...entry.data, seq: after + i + 1 },
+      data: { ...entry.data, seq: entry.seq },
       at: new Date(entry.at).toISOString(),
     })),
-    lastSeq: activity.length,
-    hasMore: after + slice.length < activity.length,
+    lastSeq: event.lastSeq ?? 0,
+    hasMore: entries.length > limit,
   };
 }
 
-/** For the cron function: events with activity that no write has managed to publish. */
-export async function deliverStaleActivity(
-  limit = 25,
-  now = Date.now(),
-): Promise<{ events: number; published: number }> {
-  const events = await Event.find({ "activity.sent": false }, { activity: 1 }).limit(limit).lean<EventDoc[]>();
+/**
+ * For the cron function: first audits events that had a multi-document write and have been quiet
+ * for RETRY_AFTER_MS (so no request of theirs is still running), then publishes log entries that
+ * Pusher refused, once they are older than RETRY_AFTER_MS.
+ */
+export async function deliverStaleActivity(now = Date.now()): Promise<{ events: number; published: number }> {
+  const quietSince = new Date(now - RETRY_AFTER_MS);
+  const touched = new Set<string>();
   let published = 0;
-  for (const event of events) published += await deliverActivity(event, 0, now);
-  return { events: events.length, published };
+  const toAudit = await Event.find(
+    { auditPending: true, updatedAt: { $lt: quietSince } },
+    {
+      maxParticipant: 1,
+      participantCount: 1,
+      lastSeq: 1,
+      seqGaps: 1,
+      currentState: 1,
+      startedAt: 1,
+      endedAt: 1,
+      startedSeq: 1,
+      endedSeq: 1,
+      updatedAt: 1,
+    },
+  )
+    .limit(CRON_EVENTS)
+    .lean<EventDoc[]>();
+  for (const event of toAudit) {
+    const rebuilt = await auditEvent(event);
+    if (rebuilt > 0) touched.add(event._id.toHexString());
+    published += rebuilt;
+  }
+
+  const stale = await ActivityEntry.find({ sent: false, at: { $lt: quietSince } })
+    .sort({ eventId: 1, seq: 1 })
+    .limit(CRON_ENTRIES)
+    .lean<ActivityEntryDoc[]>();
+  const byEvent = new Map<string, ActivityEntryDoc[]>();
+  for (const entry of stale) {
+    const key = entry.eventId.toHexString();
+    byEvent.set(key, [...(byEvent.get(key) ?? []), entry]);
+  }
+  for (const [eventId, entries] of byEvent) {
+    const accepted = await publishEntries(entries);
+    if (accepted > 0) touched.add(eventId);
+    published += accepted;
+  }
+  return { events: touched.size, published };
+}
+
+/**
+ * Puts a quiet event's derived state right after a function died between two steps: counts its
+ * participants to reset `participantCount` / `openSeats` (a seat taken whose participant was never
+ * inserted), and, when the log holds fewer entries than `lastSeq - seqGaps`, rebuilds and
+ * publishes the entries whose change holds a seq, then counts what is left as gaps. The update is
+ * conditional on `updatedAt`, so a write that came in meanwhile wins and the next cron run audits
+ * again. Resolves to the number of entries rebuilt and published.
+ */
+async function auditEvent(event: EventDoc): Promise<number> {
+  const eventId = event._id;
+  const participantCount = await Participant.countDocuments({ eventId });
+  let logged = await ActivityEntry.countDocuments({ eventId });
+  let rebuilt = 0;
+  if (logged + (event.seqGaps ?? 0) !== (event.lastSeq ?? 0)) {
+    const missing = await missingAnnouncements(event);
+    if (missing.length > 0) {
+      const accepted = await publishMessages(eventId.toHexString(), missing.map(toSequenced));
+      await recordActivity(eventId, missing, accepted);
+      rebuilt = accepted;
+      logged = await ActivityEntry.countDocuments({ eventId });
+    }
+  }
+  await Event.updateOne(
+    { _id: eventId, updatedAt: event.updatedAt },
+    {
+      $set: {
+        participantCount,
+        openSeats: (event.maxParticipant ?? UNLIMITED_SEATS) - participantCount,
+        seqGaps: Math.max(0, (event.lastSeq ?? 0) - logged),
+        auditPending: false,
+      },
+    },
+    { timestamps: false },
+  );
+  return rebuilt;
+}
+
+/** Each change of the event that holds a seq with no log entry, as the announcement it made. */
+async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
+  const eventId = event._id;
+  const logged = new Set(
+    (await ActivityEntry.find({ eventId }, { seq: 1 }).lean<Pick<ActivityEntryDoc, "seq">[]>()).map((e) => e.seq),
+  );
+  const missing: Announcement[] = [];
+  const participants = await Participant.find({ eventId }, { name: 1, seq: 1, joinedAt: 1 }).lean<ParticipantDoc[]>();
+  for (const participant of participants) {
+    if (!logged.has(participant.seq)) missing.push(participantJoined(participant));
+  }
+  const transitions = [
+    { state: "active", seq: event.startedSeq, at: event.startedAt },
+    { state: "ended", seq: event.endedSeq, at: event.endedAt },
+  ] as const;
+  for (const { state, seq, at } of transitions) {
+    if (!seq || !at) continue;
+    const announcements = lifecycleAnnouncements(event._id.toHexString(), state, seq, at);
+    missing.push(...announcements.filter((announcement) => !logged.has(announcement.seq)));
+  }
+  const cards = await BingoCard.find({ eventId }, { participantId: 1, name: 1, achieved: 1, lastMarkAt: 1 }).lean<
+    BingoCardDoc[]
+  >();
+  for (const card of cards) {
+    for (const achieved of card.achieved ?? []) {
+      if (!logged.has(achieved.seq)) missing.push(bingoAchieved(card, achieved.seq, achieved.achievementType));
+    }
+  }
+  return missing.sort((a, b) => a.seq - b.seq);
+}
+
+export function participantJoined(
+  participant: Pick<ParticipantDoc, "_id" | "name" | "seq" | "joinedAt">,
+): Announcement {
+  return {
+    seq: participant.seq,
+    at: participant.joinedAt,
+    message: {
+      name: "participant-joined",
+      data: { participantId: participant._id.toHexString(), name: participant.name },
+    },
+  };
+}
+
+/**
+ * A transition's announcements, under `seq` and `seq + 1`: the guide's event-started /
+ * event-ended, then the apps' `event` with the new status in their words.
+ */
+export function lifecycleAnnouncements(
+  eventId: string,
+  state: "active" | "ended",
+  seq: number,
+  at: Date,
+): Announcement[] {
+  const when = new Date(at);
+  return [
+    {
+      seq,
+      at: when,
+      message:
+        state === "active"
+          ? { name: "event-started", data: { eventId, state: "active", startedAt: when.toISOString() } }
+          : { name: "event-ended", data: { eventId, state: "ended", endedAt: when.toISOString() } },
+    },
+    { seq: seq + 1, at: when, message: { name: "event", data: { status: APP_STATE_NAMES[state] } } },
+  ];
+}
+
+export function bingoAchieved(
+  card: Pick<BingoCardDoc, "participantId" | "name" | "lastMarkAt">,
+  seq: number,
+  achievementType: "line" | "card",
+): Announcement {
+  return {
+    seq,
+    at: card.lastMarkAt,
+    message: {
+      name: "bingo-achieved",
+      data: { participantId: card.participantId.toHexString(), participantName: card.name, achievementType },
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { z } from "zod";
 import { discoverRoutes } from "../../dev/local-server";
 import { ERROR_STATUS, type ErrorCode } from "../../src/http/errors";
+import { BingoCard } from "../../src/models/bingo-card";
 import { Event, UNLIMITED_SEATS } from "../../src/models/event";
 import { Participant } from "../../src/models/participant";
 import { User } from "../../src/models/user";
@@ -577,6 +578,13 @@ export async function storedShapeProblems(): Promise<string[]> {
   }
 
   const eventKeys = topLevelPaths(Event as unknown as mongoose.Model<never>);
+  const participantKeys = topLevelPaths(Participant as unknown as mongoose.Model<never>);
+  const allParticipants = await rawDocs(Participant as unknown as mongoose.Model<never>);
+  for (const participant of allParticipants) {
+    for (const key of badKeys(participant, "", [])) report("participant", participant, `bad key ${key}`);
+    for (const key of Object.keys(participant))
+      if (!participantKeys.has(key)) report("participant", participant, `unknown field ${key}`);
+  }
   for (const event of await rawDocs(Event as unknown as mongoose.Model<never>)) {
     for (const key of badKeys(event, "", [])) report("event", event, `bad key ${key}`);
     for (const key of Object.keys(event)) if (!eventKeys.has(key)) report("event", event, `unknown field ${key}`);
@@ -589,13 +597,14 @@ export async function storedShapeProblems(): Promise<string[]> {
       report("event", event, `joinCodeKey ${String(event.joinCodeKey)}`);
     if (!["pending", "active", "ended"].includes(String(event.currentState)))
       report("event", event, `state ${String(event.currentState)}`);
-    const participants = event.participants as { _id: unknown; userId: mongoose.Types.ObjectId; name: unknown }[];
-    const nameKeys = event.nameKeys as string[];
+    const participants = allParticipants.filter((p) => String(p.eventId) === String(event._id)) as {
+      _id: unknown;
+      userId: mongoose.Types.ObjectId;
+      name: unknown;
+      nameKey: unknown;
+    }[];
+    const nameKeys = participants.map((p) => p.nameKey as string);
     const max = event.maxParticipant as number | null;
-    if (!Array.isArray(participants) || !Array.isArray(nameKeys)) {
-      report("event", event, "participants or nameKeys missing");
-      continue;
-    }
     if (event.participantCount !== participants.length)
       report("event", event, `participantCount ${String(event.participantCount)} for ${participants.length}`);
     if (max !== null && !(Number.isInteger(max) && max >= 1 && max <= 100_000))
@@ -632,7 +641,7 @@ export async function storedShapeProblems(): Promise<string[]> {
     if (startDate && endDate && endDate <= startDate) report("event", event, "endDate not after startDate");
   }
 
-  for (const card of await rawDocs(Participant as unknown as mongoose.Model<never>)) {
+  for (const card of await rawDocs(BingoCard as unknown as mongoose.Model<never>)) {
     for (const key of badKeys(card, "", [])) report("card", card, `bad key ${key}`);
     const problem = displayNameProblem(card.name);
     if (problem) report("card", card, `name: ${problem}`);

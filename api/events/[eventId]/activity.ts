@@ -1,4 +1,3 @@
-import { getEventActivityOrThrow } from "../../../src/events/event-store";
 import { route } from "../../../src/http/route";
 import { pageActivity } from "../../../src/realtime/activity";
 import { getEventActivityQuerySchema } from "../../../src/schemas/event";
@@ -7,6 +6,6 @@ import { getEventActivityQuerySchema } from "../../../src/schemas/event";
 export default route({
   GET: async (ctx) => {
     const { eventId, after, limit } = ctx.params(getEventActivityQuerySchema);
-    return { body: pageActivity(await getEventActivityOrThrow(eventId), after, limit) };
+    return { body: await pageActivity(eventId, after, limit) };
   },
 });

@@ -7,6 +7,7 @@ import { eventParamsSchema } from "../../../src/schemas/event";
 export default route({
   GET: async (ctx) => {
     const { eventId } = ctx.params(eventParamsSchema);
-    return { body: { event: serializeEvent(await getEventOrThrow(eventId)) } };
+    const { event, lobby } = await getEventOrThrow(eventId);
+    return { body: { event: serializeEvent(event, lobby) } };
   },
 });

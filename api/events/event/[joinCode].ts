@@ -7,6 +7,7 @@ import { getEventByJoinCodeParamsSchema } from "../../../src/schemas/event";
 export default route({
   GET: async (ctx) => {
     const { joinCode } = ctx.params(getEventByJoinCodeParamsSchema);
-    return { body: { event: serializeEvent(await getEventByJoinCodeOrThrow(joinCode)) } };
+    const { event, lobby } = await getEventByJoinCodeOrThrow(joinCode);
+    return { body: { event: serializeEvent(event, lobby) } };
   },
 });
