@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_GUEST_JOIN_PER_IP: "1000000",
       PUSHER_TIMEOUT_MS: "3000",
       // 300 joins queue up on FerretDB, which runs one command at a time: measure them, not the timeout.
-      DB_TIMEOUT_MS: "120000",
+      DB_TIMEOUT_MS: "60000",
     },
     port: 0,
     pusherPort: 0,
