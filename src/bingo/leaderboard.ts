@@ -3,6 +3,10 @@ import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 
+// Each query answers in one reply (the server still caps a reply at 16 MB) instead of the
+// driver's first 101 documents followed by getMore round trips.
+const ONE_BATCH = 100_000;
+
 export interface LeaderboardEntry {
   participantId: string;
   name: string;
@@ -66,6 +70,7 @@ function compareTimes(a: number, b: number): number {
 export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[]> {
   const participants = await Participant.find({ eventId }, { _id: 1, name: 1 })
     .sort({ seq: 1 })
+    .batchSize(ONE_BATCH)
     .lean<Pick<ParticipantEntry, "_id" | "name">[]>();
   if (participants.length === 0) {
     if (!(await Event.exists({ _id: eventId }))) throw eventNotFound();
@@ -75,6 +80,8 @@ export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[
   const cards = await BingoCard.find(
     { eventId },
     { participantId: 1, version: 1, lines: 1, completed: 1, lastMarkAt: 1 },
-  ).lean<LeaderboardCard[]>();
+  )
+    .batchSize(ONE_BATCH)
+    .lean<LeaderboardCard[]>();
   return rankLeaderboard(participants, cards);
 }
