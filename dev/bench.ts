@@ -143,9 +143,10 @@ async function main(): Promise<void> {
       await run("get by code", async () => (await measured("GET", `/api/events/event/${event.joinCode}`, 200)).sample);
       await run("get by id", async () => (await measured("GET", `/api/events/${event._id}`, 200)).sample);
       await run("leaderboard", async () => (await measured("GET", `/api/events/${event._id}/leaderboard`, 200)).sample);
+      // A full page at every size: by then the log holds the seeded joins and this size's 2 × SAMPLES.
       await run("activity page", async () => {
         const after = Math.max(0, Math.floor(size / 2));
-        return (await measured("GET", `/api/events/${event._id}/activity?after=${after}&limit=50`, 200)).sample;
+        return (await measured("GET", `/api/events/${event._id}/activity?after=${after}&limit=20`, 200)).sample;
       });
       await run("start", async (i) => {
         if (i > 0) await resetToPending(event._id);
@@ -180,6 +181,8 @@ async function main(): Promise<void> {
       results[String(size)] = figures;
       printTable(size, figures, burstMs);
     }
+
+    printGrowth(results);
 
     const outFile = args.out ?? join("bench-results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     mkdirSync(join(outFile, ".."), { recursive: true });
@@ -219,6 +222,26 @@ function printTable(size: number, figures: Record<string, Figures | number | und
   console.log(
     `  ${CONCURRENT} concurrent guest joins: ${Math.round(burstMs)} ms, ${figures.concurrentGuestJoinsPerSecond} joins/s`,
   );
+}
+
+// The requests whose cost must not grow with the event (issue 9): largest size against smallest.
+const FLAT = ["guest join", "user join", "bingo mark", "start", "activity page"];
+
+function printGrowth(results: Record<string, Record<string, Figures | number | undefined>>): void {
+  const sizes = Object.keys(results).sort((a, b) => Number(a) - Number(b));
+  const small = results[sizes[0] ?? ""];
+  const large = results[sizes.at(-1) ?? ""];
+  if (!small || !large || sizes.length < 2) return;
+  console.log(`\ngrowth from ${sizes[0]} to ${sizes.at(-1)} participants (must stay within 1.5×):`);
+  for (const label of FLAT) {
+    const a = small[label];
+    const b = large[label];
+    if (typeof a !== "object" || typeof b !== "object") continue;
+    const commands = b.commands / a.commands;
+    const bytes = (b.bytesSent + b.bytesReceived) / (a.bytesSent + a.bytesReceived);
+    const verdict = commands <= 1.5 && bytes <= 1.5 ? "flat" : "GROWS";
+    console.log(`  ${label.padEnd(16)} commands ×${commands.toFixed(2)}  bytes ×${bytes.toFixed(2)}  ${verdict}`);
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
