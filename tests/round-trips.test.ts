@@ -117,14 +117,14 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "find"]);
   });
 
-  it("GET /api/events/event/:joinCode – the event holding the code: 1 database command", async () => {
+  it("GET /api/events/event/:joinCode – the event holding the code and its lobby: 2 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure(
       "GET event by join code",
       () => api().get(`/api/events/event/${event.joinCode}`),
       200,
     );
-    expect(commands).toEqual(["find"]);
+    expect(commands).toEqual(["find", "find"]);
   });
 
   it("GET /api/users/:userId – yourself: 1 command; someone else: 2 (the user, then whether you share an event)", async () => {
