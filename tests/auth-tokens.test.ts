@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/auth/passwords";
 import { signToken, verifyToken } from "../src/auth/tokens";
 import { connectDatabase } from "../src/db/connection";
-import { ApiError } from "../src/http/errors";
+import { ApiError } from "../src/errors";
 import { RATE_LIMITS } from "../src/http/rate-limit";
 import { authenticateUser } from "../src/users/accounts";
 import { api, bearer, createUser, expectError, newObjectId } from "./support/harness";

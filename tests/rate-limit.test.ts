@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { connectDatabase } from "../src/db/connection";
-import { ApiError } from "../src/http/errors";
+import { ApiError } from "../src/errors";
 import { deleteExpiredRateLimitWindows, enforceRateLimit, type RateLimit } from "../src/http/rate-limit";
 import { RateLimitWindow } from "../src/models/rate-limit-window";
 import { api, createEvent, createHost, createUser, expectError } from "./support/harness";

@@ -1,6 +1,6 @@
+import { ApiError } from "../../src/errors";
 import { createEvent } from "../../src/events/event-store";
 import { serializeEvent } from "../../src/events/serialize";
-import { ApiError } from "../../src/http/errors";
 import { route } from "../../src/http/route";
 import { createEventBodySchema } from "../../src/schemas/event";
 

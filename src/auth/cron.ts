@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 
 /** Vercel calls cron functions with `Authorization: Bearer $CRON_SECRET`; anyone else is refused. */
 export function requireCronSecret(authorization: string | undefined): void {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 
 // HS256 JWTs signed with JWT_SECRET. Only HS256 is accepted: the header is compared whole, so
 // `alg: none` or any other algorithm never reaches signature checking.

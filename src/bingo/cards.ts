@@ -1,7 +1,7 @@
 import type { TokenClaims } from "../auth/tokens";
+import { ApiError, ApiError, type ErrorIssue, type ErrorIssue, isDuplicateKeyError, isDuplicateKeyError } from "../errors";
 import { eventNotFound } from "../events/event-store";
 import { findParticipantByUser } from "../events/join-event";
-import { ApiError, type ErrorIssue, isDuplicateKeyError } from "../http/errors";
 import { type BingoAchieved, BingoCard, type BingoCardDoc, type BingoMark } from "../models/bingo-card";
 import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";

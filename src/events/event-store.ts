@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { drawBingoGrid } from "../bingo/prompts";
-import { ApiError, isDuplicateKeyError } from "../http/errors";
+import { ApiError, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { ApiError, isDuplicateKeyError } from "../http/errors";
+import { ApiError, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
 import { Participant, type ParticipantEntry } from "../models/participant";

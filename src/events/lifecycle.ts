@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { announce, lifecycleAnnouncements } from "../realtime/activity";
 import { eventNotFound } from "./event-store";

@@ -1,7 +1,7 @@
 import type { VercelRequest } from "@vercel/node";
 import { env } from "../env";
+import { ApiError, isDuplicateKeyError } from "../errors";
 import { RateLimitWindow } from "../models/rate-limit-window";
-import { ApiError, isDuplicateKeyError } from "./errors";
 
 export interface RateLimit {
   /** Names the limit in its counters, e.g. `login-ip`. */

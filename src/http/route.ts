@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
 import { connectDatabase } from "../db/connection";
 import { env } from "../env";
-import { ApiError, toApiError, toErrorBody } from "./errors";
+import { ApiError, toApiError, toErrorBody } from "../errors";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

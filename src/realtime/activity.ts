@@ -1,8 +1,8 @@
 import type mongoose from "mongoose";
 import { env } from "../env";
+import { describeError } from "../errors";
 import { APP_STATE_NAMES } from "../events/event-states";
 import { eventNotFound } from "../events/event-store";
-import { describeError } from "../http/errors";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";

@@ -1,6 +1,6 @@
 import Pusher from "pusher";
 import { env } from "../env";
-import { describeError } from "../http/errors";
+import { describeError } from "../errors";
 
 // The only module that knows Pusher. Every realtime event of an event goes to `event-<eventId>`.
 

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { hashPassword, verifyPassword } from "../auth/passwords";
-import { ApiError, isDuplicateKeyError } from "../http/errors";
+import { ApiError, isDuplicateKeyError } from "../errors";
 import { guestEmailKey, User, type UserDoc } from "../models/user";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { storedSocialLinks } from "./social-links";

@@ -1,6 +1,6 @@
 import type { TokenClaims } from "../auth/tokens";
+import { ApiError, isDuplicateKeyError } from "../errors";
 import { usersShareAnEvent } from "../events/event-membership";
-import { ApiError, isDuplicateKeyError } from "../http/errors";
 import { User } from "../models/user";
 import type { UpdateUserInput } from "../schemas/user";
 import { getUserOrThrow } from "./accounts";

@@ -5,7 +5,7 @@ import mongoose from "mongoose";
 import { expect } from "vitest";
 import { z } from "zod";
 import { discoverRoutes } from "../../dev/local-server";
-import { ERROR_STATUS, type ErrorCode } from "../../src/http/errors";
+import { ERROR_STATUS, type ErrorCode } from "../../src/errors";
 import { BingoCard } from "../../src/models/bingo-card";
 import { Event, UNLIMITED_SEATS } from "../../src/models/event";
 import { Participant } from "../../src/models/participant";
