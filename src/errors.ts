@@ -5,14 +5,12 @@ import { ZodError } from "zod";
 export const ERROR_STATUS = {
   invalid_input: 400,
   invalid_json: 400,
-  invalid_id: 400,
   event_full: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
-  conflict: 409,
   email_taken: 409,
   invalid_transition: 409,
   event_ended: 409,
@@ -25,6 +23,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   database_unavailable: 503,
+  busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -53,6 +52,18 @@ export class ApiError extends Error {
     super(message);
     this.status = ERROR_STATUS[code];
   }
+}
+
+/** Seconds a client waits before retrying a `busy` or `database_unavailable` answer. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * A write lost every retry to concurrent writes on the same document: nothing was changed, and the
+ * same request is expected to succeed shortly. 503 with Retry-After, so clients retry it as they
+ * would an overloaded server, never as a refusal.
+ */
+export function busyError(message: string): ApiError {
+  return new ApiError("busy", message, undefined, { "Retry-After": String(RETRY_AFTER_SECONDS) });
 }
 
 export function isDuplicateKeyError(error: unknown): error is { code: 11000; keyPattern?: Record<string, unknown> } {
@@ -84,14 +95,13 @@ export function toApiError(error: unknown): ApiError {
     }));
     return new ApiError("invalid_input", "The request is not valid.", issues);
   }
-  if (error instanceof mongoose.Error.CastError) {
-    return new ApiError("invalid_id", `Malformed id for ${error.path}.`);
-  }
-  if (isDuplicateKeyError(error)) {
-    return new ApiError("conflict", "That conflicts with existing data.");
-  }
+  // Every unique index the code relies on is handled where it is written; one that still escapes
+  // lost a race with a concurrent write, which a retry resolves.
+  if (isDuplicateKeyError(error)) return busyError("That collided with a concurrent change; please try again.");
   if (isDatabaseUnreachable(error)) {
-    return new ApiError("database_unavailable", "The database is unreachable. Try again shortly.");
+    return new ApiError("database_unavailable", "The database is unreachable. Try again shortly.", undefined, {
+      "Retry-After": String(RETRY_AFTER_SECONDS),
+    });
   }
   console.error(JSON.stringify({ level: "error", msg: "unhandled error", error: describeError(error) }));
   return new ApiError("internal_error", "Something went wrong on our side.");

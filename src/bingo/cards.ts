@@ -1,5 +1,5 @@
 import type { TokenClaims } from "../auth/tokens";
-import { ApiError, ApiError, type ErrorIssue, type ErrorIssue, isDuplicateKeyError, isDuplicateKeyError } from "../errors";
+import { ApiError, busyError, type ErrorIssue, isDuplicateKeyError } from "../errors";
 import { eventNotFound } from "../events/event-store";
 import { findParticipantByUser } from "../events/join-event";
 import { type BingoAchieved, BingoCard, type BingoCardDoc, type BingoMark } from "../models/bingo-card";
@@ -98,7 +98,7 @@ export async function recordBingoSquare(
     const achievements = reserved ? await announceAchievements(reserved.event, next, next.achieved) : [];
     return { card: serializeCard(size, next), achievements };
   }
-  throw new ApiError("conflict", "Your card is busy; please try again.");
+  throw busyError("Your card is busy; please try again.");
 }
 
 /** Reserves `count` consecutive seqs of the event's activity log. */

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { drawBingoGrid } from "../bingo/prompts";
-import { ApiError, isDuplicateKeyError } from "../errors";
+import { ApiError, busyError, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";
@@ -34,8 +34,7 @@ export async function createEvent(hostId: string, input: CreateEventInput): Prom
     } catch (error) {
       // A code still in use by an event that has not ended: the unique index catches it, so draw again.
       if (!isDuplicateKeyError(error)) throw error;
-      if (attempt >= JOIN_CODE_ATTEMPTS)
-        throw new ApiError("conflict", "No free join code was found; please try again.");
+      if (attempt >= JOIN_CODE_ATTEMPTS) throw busyError("No free join code was found; please try again.");
     }
   }
 }

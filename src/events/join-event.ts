@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { ApiError, isDuplicateKeyError } from "../errors";
+import { ApiError, busyError, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
 import { Participant, type ParticipantEntry } from "../models/participant";
@@ -64,7 +64,7 @@ export async function joinEvent(
   }
   // Only reachable when other joins keep taking the names picked: a busy event, so try again.
   await giveBackSeat(event._id);
-  throw new ApiError("conflict", "The event is busy; please try joining again.");
+  throw busyError("The event is busy; please try joining again.");
 }
 
 type Seat = { event: EventDoc } | { existing: ParticipantEntry };

@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { ApiError } from "../errors";
+import { ApiError, busyError } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { announce, lifecycleAnnouncements } from "../realtime/activity";
 import { eventNotFound } from "./event-store";
@@ -56,5 +56,5 @@ export async function transitionEvent(eventId: string, hostId: string, to: Targe
     await announce(event, announcements);
     return event;
   }
-  throw new ApiError("conflict", "The event is busy; please try again.");
+  throw busyError("The event is busy; please try again.");
 }
