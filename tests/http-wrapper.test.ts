@@ -53,6 +53,49 @@ describe("wrong method", () => {
   });
 });
 
+describe("one order of checks on every route: method, path params, auth, query, body", () => {
+  const writes = [
+    { method: "post", path: "/api/events/:id/start" },
+    { method: "post", path: "/api/events/:id/end" },
+    { method: "put", path: "/api/events/:id/status" },
+    { method: "post", path: "/api/events/:id/join/user" },
+    { method: "put", path: "/api/events/:id/bingo" },
+    { method: "post", path: "/api/events/:id/bingo" },
+  ] as const;
+
+  for (const { method, path } of writes) {
+    it(`${method.toUpperCase()} ${path} – a malformed id, no token and a bad body is a 400 invalid_input on the id`, async () => {
+      const res = await api()[method](path.replace(":id", "not-an-id")).send({ status: 42, grid: "x", row: -1 });
+      expectError(res, 400, "invalid_input");
+      expect(res.body.issues).toEqual([{ path: "eventId", message: "must be a 24-character hex id" }]);
+    });
+
+    it(`${method.toUpperCase()} ${path} – a good id, no token and a bad body is a 401 unauthorized`, async () => {
+      const res = await api()[method](path.replace(":id", newObjectId())).send({ status: 42, grid: "x", row: -1 });
+      expectError(res, 401, "unauthorized");
+    });
+  }
+
+  it("GET /api/events/:eventId/activity – a malformed id and a bad query is a 400 invalid_input on the id only", async () => {
+    const res = await api().get("/api/events/nope/activity?limit=0");
+    expectError(res, 400, "invalid_input");
+    expect(res.body.issues).toEqual([{ path: "eventId", message: "must be a 24-character hex id" }]);
+  });
+
+  it("POST /api/events/createEvent – a guest's token with a bad body is a 403 forbidden: auth before body", async () => {
+    const guest = await joinGuestToken();
+    const res = await api().post("/api/events/createEvent").set(...bearer(guest)).send({ name: 42 });
+    expectError(res, 403, "forbidden");
+  });
+});
+
+async function joinGuestToken(): Promise<string> {
+  const host = await createHost();
+  const event = await createEvent(host);
+  const res = await api().post(`/api/events/${event._id}/join/guest`).send({ name: "Gus Guest" }).expect(201);
+  return res.body.token;
+}
+
 describe("request bodies", () => {
   it("POST /api/auth/signup – a body over 16 KiB is a 413 payload_too_large and stores nothing", async () => {
     const email = `too-big-${Date.now()}@example.com`;

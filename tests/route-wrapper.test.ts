@@ -1,7 +1,7 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { route } from "../src/http/route";
+import { operation, route } from "../src/http/route";
 
 // route() called the way Vercel's runtime calls a function, for what no local HTTP/1.1 request can
 // show: an HTTP/2 request reaches the function with its body parsed but no Content-Length header.
@@ -28,8 +28,14 @@ function vercelCall(headers: Record<string, string>, body: unknown) {
   return { req, res, sent };
 }
 
-const echo = route({
-  POST: async (ctx) => ({ body: { got: ctx.body(z.object({ name: z.string() })) } }),
+const echo = route("/api/echo", {
+  POST: operation({
+    summary: "Echo the body",
+    auth: "none",
+    body: z.object({ name: z.string() }),
+    responses: { 200: z.object({ got: z.object({ name: z.string() }) }) },
+    handler: async ({ body }) => ({ body: { got: body } }),
+  }),
 });
 
 describe("route()", () => {

@@ -1,13 +1,19 @@
 import { signToken } from "../../src/auth/tokens";
-import { route } from "../../src/http/route";
-import { signupUserBodySchema } from "../../src/schemas/auth";
+import { operation, route } from "../../src/http/route";
+import { authTokenResponseSchema, signupUserBodySchema } from "../../src/schemas/auth";
 import { registerUser } from "../../src/users/accounts";
 
-// POST /api/auth/signup – create a registered account and sign it in
-export default route({
-  POST: async (ctx) => {
-    const user = await registerUser(ctx.body(signupUserBodySchema));
-    const userId = user._id.toHexString();
-    return { status: 201, body: { message: "Account created.", userId, token: signToken({ userId, kind: "user" }) } };
-  },
+export default route("/api/auth/signup", {
+  // POST /api/auth/signup – create a registered account and sign it in
+  POST: operation({
+    summary: "Create a registered account and sign it in",
+    auth: "none",
+    body: signupUserBodySchema,
+    responses: { 201: authTokenResponseSchema },
+    errors: ["email_taken"],
+    handler: async ({ body }) => {
+      const userId = (await registerUser(body))._id.toHexString();
+      return { body: { message: "Account created.", userId, token: signToken({ userId, kind: "user" }) } };
+    },
+  }),
 });

@@ -1,12 +1,17 @@
 import { replaceBingoGrid } from "../../src/bingo/grid";
-import { route } from "../../src/http/route";
-import { createBingoBodySchema } from "../../src/schemas/bingo";
+import { operation, route } from "../../src/http/route";
+import { createBingoBodySchema, replaceBingoGridResponseSchema } from "../../src/schemas/bingo";
 
-// POST /api/bingo/createBingo – the dashboard sets a new event's grid and description (host, event pending)
-export default route({
-  POST: async (ctx) => {
-    const host = ctx.claims();
-    const { _eventId, ...bingo } = ctx.body(createBingoBodySchema);
-    return { body: { bingo: await replaceBingoGrid(_eventId, host.userId, bingo) } };
-  },
+export default route("/api/bingo/createBingo", {
+  // POST /api/bingo/createBingo – the dashboard sets a new event's grid and description (host, event pending)
+  POST: operation({
+    summary: "The dashboard sets a new event's grid and description (host, event pending)",
+    auth: "user",
+    body: createBingoBodySchema,
+    responses: { 200: replaceBingoGridResponseSchema },
+    errors: ["forbidden", "not_found", "event_not_pending"],
+    handler: async ({ claims, body: { _eventId, ...bingo } }) => ({
+      body: { bingo: await replaceBingoGrid(_eventId, claims.userId, bingo) },
+    }),
+  }),
 });

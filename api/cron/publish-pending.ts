@@ -1,13 +1,17 @@
-import { requireCronSecret } from "../../src/auth/cron";
 import { deleteExpiredRateLimitWindows } from "../../src/http/rate-limit";
-import { route } from "../../src/http/route";
+import { operation, route } from "../../src/http/route";
 import { deliverStaleActivity } from "../../src/realtime/activity";
+import { publishPendingResponseSchema } from "../../src/schemas/health";
 
-// GET /api/cron/publish-pending – Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows
-export default route({
-  GET: async (ctx) => {
-    requireCronSecret(ctx.req.headers.authorization);
-    const delivered = await deliverStaleActivity();
-    return { body: { ...delivered, expiredRateLimitWindows: await deleteExpiredRateLimitWindows() } };
-  },
+export default route("/api/cron/publish-pending", {
+  // GET /api/cron/publish-pending – Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows
+  GET: operation({
+    summary: "Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows",
+    auth: "cron",
+    responses: { 200: publishPendingResponseSchema },
+    handler: async () => {
+      const delivered = await deliverStaleActivity();
+      return { body: { ...delivered, expiredRateLimitWindows: await deleteExpiredRateLimitWindows() } };
+    },
+  }),
 });

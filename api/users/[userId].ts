@@ -1,18 +1,32 @@
-import { route } from "../../src/http/route";
-import { getUserParamsSchema, updateUserBodySchema } from "../../src/schemas/user";
+import { operation, route } from "../../src/http/route";
+import {
+  getOwnUserResponseSchema,
+  getUserParamsSchema,
+  getUserResponseSchema,
+  updateUserBodySchema,
+} from "../../src/schemas/user";
 import { getUserAsSeenBy, updateUserProfile } from "../../src/users/profiles";
 
-export default route({
+export default route("/api/users/{userId}", {
   // GET /api/users/:userId – all of a profile to yourself, the public profile to people you share an event with, the name to others
-  GET: async (ctx) => {
-    const viewer = ctx.claims();
-    const { userId } = ctx.params(getUserParamsSchema);
-    return { body: { user: await getUserAsSeenBy(viewer, userId) } };
-  },
+  GET: operation({
+    summary: "All of a profile to yourself, the public profile to people you share an event with, the name to others",
+    auth: "user",
+    params: getUserParamsSchema,
+    responses: { 200: getUserResponseSchema },
+    errors: ["not_found"],
+    handler: async ({ params, claims }) => ({ body: { user: await getUserAsSeenBy(claims, params.userId) } }),
+  }),
   // PUT /api/users/:userId – change your own profile; fields left out are kept
-  PUT: async (ctx) => {
-    const caller = ctx.claims();
-    const { userId } = ctx.params(getUserParamsSchema);
-    return { body: { user: await updateUserProfile(caller, userId, ctx.body(updateUserBodySchema)) } };
-  },
+  PUT: operation({
+    summary: "Change your own profile; fields left out are kept, null or empty clears one",
+    auth: "user",
+    params: getUserParamsSchema,
+    body: updateUserBodySchema,
+    responses: { 200: getOwnUserResponseSchema },
+    errors: ["forbidden", "not_found", "email_taken"],
+    handler: async ({ params, claims, body }) => ({
+      body: { user: await updateUserProfile(claims, params.userId, body) },
+    }),
+  }),
 });

@@ -1,43 +1,119 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
 import type { z } from "zod";
+import { requireCronSecret } from "../auth/cron";
 import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
 import { connectDatabase } from "../db/connection";
 import { env } from "../env";
-import { ApiError, toApiError, toErrorBody } from "../errors";
+import { ApiError, type ErrorCode, toApiError, toErrorBody } from "../errors";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export interface RequestContext {
+/**
+ * Who may call an operation. `user`: any valid token (registered or guest); `registered`: a
+ * registered user's token (a guest's is a 403); `optional`: a valid token is read when sent and
+ * ignored otherwise; `cron`: Vercel Cron's `Bearer $CRON_SECRET`.
+ */
+export type AuthRule = "none" | "optional" | "user" | "registered" | "cron";
+
+type ClaimsFor<A extends AuthRule> = A extends "user" | "registered"
+  ? TokenClaims
+  : A extends "optional"
+    ? TokenClaims | null
+    : null;
+
+/** A response that is not the JSON envelope (the docs page, the OpenAPI document itself). */
+export interface RawResponse {
+  contentType: string;
+  description: string;
+}
+
+/** Success responses by status: a zod schema of the JSON body (without `success`), or raw content. */
+export type Responses = Partial<Record<200 | 201, z.ZodObject | RawResponse>>;
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type JsonBody<R extends Responses> = {
+  [K in keyof R]: R[K] extends z.ZodObject ? z.input<R[K]> : never;
+}[keyof R];
+
+export type Reply<R extends Responses> =
+  | { status?: keyof R & number; body: JsonBody<R> }
+  | { status?: keyof R & number; raw: string | Buffer };
+
+export interface HandlerInput<A extends AuthRule, P, Q, B> {
+  params: Output<P>;
+  query: Output<Q>;
+  body: Output<B>;
+  claims: ClaimsFor<A>;
   req: VercelRequest;
-  /** Path parameters (Vercel passes them in the query string) parsed by `schema`. */
-  params<S extends z.ZodType>(schema: S): z.infer<S>;
-  /** The JSON body parsed by `schema`; unknown fields are dropped by the schema. */
-  body<S extends z.ZodType>(schema: S): z.infer<S>;
-  /** The caller's verified token claims; a missing or bad token is a 401. */
-  claims(): TokenClaims;
-  /** The caller's claims when a valid token was sent, otherwise null. */
-  optionalClaims(): TokenClaims | null;
 }
 
-export interface Reply {
-  status?: number;
-  body?: object;
+/** One method of one function, declared: what it accepts, who may call it, what it answers. */
+export interface Operation<
+  A extends AuthRule = AuthRule,
+  P extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends Responses = Responses,
+> {
+  /** One line for the docs; the route file's `// METHOD /path – …` comment says the same. */
+  summary: string;
+  auth: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: R;
+  /** The codes this operation's own rules answer; the wrapper adds the ones it owns (see impliedErrors). */
+  errors?: readonly ErrorCode[];
+  handler: (input: HandlerInput<A, P, Q, B>) => Promise<Reply<R>>;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<Reply>;
+/** Declares one operation; a function so TypeScript infers the handler's input from the schemas. */
+export function operation<
+  A extends AuthRule,
+  R extends Responses,
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(declared: Operation<A, P, Q, B, R>): Operation {
+  return declared as unknown as Operation;
+}
+
+export interface RouteContract {
+  /** The public path, OpenAPI style: `/api/events/{eventId}/join/user`. */
+  path: string;
+  operations: Partial<Record<HttpMethod, Operation>>;
+}
+
+export type RouteHandler = ((req: VercelRequest, res: VercelResponse) => Promise<void>) & { contract: RouteContract };
 
 export const MAX_BODY_BYTES = 16 * 1024;
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const BODY_METHODS = new Set<string>(["POST", "PUT", "PATCH"]);
 
 /**
- * Wraps one Vercel function: CORS and security headers, method check (405 with Allow), JSON
- * body parsing with the size limit, the database connection, and the error envelope. Handlers
- * only parse, load, check and respond.
+ * The error codes the wrapper itself can answer for an operation, on top of its declared ones:
+ * the input and auth checks it runs, the body reader, the database and the catch-all.
  */
-export function route(handlers: Partial<Record<HttpMethod, Handler>>) {
-  const allow = [...Object.keys(handlers), "OPTIONS"].join(", ");
+export function impliedErrors(method: HttpMethod, op: Operation): ErrorCode[] {
+  const codes: ErrorCode[] = [];
+  const readsBody = BODY_METHODS.has(method);
+  if (op.params || op.query || op.body || readsBody) codes.push("invalid_input");
+  if (readsBody) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "busy");
+  if (op.auth === "user" || op.auth === "registered" || op.auth === "cron") codes.push("unauthorized");
+  if (op.auth === "registered") codes.push("forbidden");
+  codes.push("database_unavailable", "internal_error");
+  return codes;
+}
 
-  return async function handle(req: VercelRequest, res: VercelResponse): Promise<void> {
+/**
+ * One Vercel function: the declared operations per method behind the one wrapper. For every
+ * request, in this order: CORS and security headers, method (405 with Allow), path params, auth,
+ * query, body (JSON only, ≤ 16 KiB), the database connection, the handler; anything thrown becomes
+ * the error envelope. So the same bad request gets the same answer on every route.
+ */
+export function route(path: string, operations: Partial<Record<HttpMethod, Operation>>): RouteHandler {
+  const allow = [...Object.keys(operations), "OPTIONS"].join(", ");
+
+  async function handle(req: VercelRequest, res: VercelResponse): Promise<void> {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Cache-Control", "no-store");
     applyCors(req, res, allow);
@@ -47,32 +123,59 @@ export function route(handlers: Partial<Record<HttpMethod, Handler>>) {
         res.status(204).end();
         return;
       }
-      const handler = handlers[req.method as HttpMethod];
-      if (!handler) {
+      const op = operations[req.method as HttpMethod];
+      if (!op) {
         res.setHeader("Allow", allow);
         throw new ApiError("method_not_allowed", `${req.method} is not allowed on this route.`);
       }
-      const body = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
+      const params = op.params?.parse(req.query);
+      const claims = authorize(op.auth, req.headers.authorization);
+      const query = op.query?.parse(req.query);
+      const rawBody = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
+      // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
+      const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
       await connectDatabase();
-      const reply = await handler(createContext(req, body));
-      res.status(reply.status ?? 200).json({ success: true, ...reply.body });
+      const reply = await op.handler({ params, query, body, claims, req } as HandlerInput<
+        AuthRule,
+        unknown,
+        unknown,
+        unknown
+      >);
+      const status = reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
+      if ("raw" in reply) {
+        const declared = op.responses[status as 200] as RawResponse;
+        res.setHeader("Content-Type", declared.contentType);
+        res.status(status).send(reply.raw);
+      } else {
+        res.status(status).json(Object.assign({ success: true }, reply.body));
+      }
     } catch (error) {
       const apiError = toApiError(error);
       for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
       res.status(apiError.status).json(toErrorBody(apiError));
     }
-  };
+  }
+
+  return Object.assign(handle, { contract: { path, operations } });
 }
 
-function createContext(req: VercelRequest, body: unknown): RequestContext {
-  return {
-    req,
-    params: (schema) => schema.parse(req.query),
-    // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
-    body: (schema) => schema.parse(body === undefined ? {} : body),
-    claims: () => requireClaims(req.headers.authorization),
-    optionalClaims: () => readClaims(req.headers.authorization),
-  };
+function authorize(rule: AuthRule, authorization: string | undefined): TokenClaims | null {
+  switch (rule) {
+    case "none":
+      return null;
+    case "optional":
+      return readClaims(authorization);
+    case "cron":
+      requireCronSecret(authorization);
+      return null;
+    case "user":
+      return requireClaims(authorization);
+    case "registered": {
+      const claims = requireClaims(authorization);
+      if (claims.kind === "guest") throw new ApiError("forbidden", "Guests cannot do this; sign up first.");
+      return claims;
+    }
+  }
 }
 
 function readJsonBody(req: VercelRequest): unknown {

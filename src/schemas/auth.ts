@@ -11,3 +11,10 @@ export const loginUserBodySchema = z.object({
   email: emailSchema,
   password: z.string().min(1).max(200),
 });
+
+/** signup and login: the account and a token for it. */
+export const authTokenResponseSchema = z.object({
+  message: z.string(),
+  userId: z.string(),
+  token: z.string(),
+});

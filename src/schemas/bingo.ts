@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { objectIdSchema } from "./common";
+import { idSchema, objectIdSchema } from "./common";
 
 export const bingoSquareSchema = z.object({
   question: z.string().trim().min(1).max(200),
@@ -46,3 +46,41 @@ export const recordBingoSquareBodySchema = z.object({
 export type BingoGridRows = z.infer<typeof bingoGridSchema>;
 export type BingoInput = z.infer<typeof bingoInputSchema>;
 export type RecordBingoSquareInput = z.infer<typeof recordBingoSquareBodySchema>;
+
+export const bingoSchema = z.object({
+  size: z.number().int(),
+  grid: z.array(z.array(z.object({ question: z.string(), shortQuestion: z.string().optional() }))),
+  description: z.string(),
+});
+
+export const bingoCardSchema = z.object({
+  marks: z.array(z.object({ row: z.number().int(), col: z.number().int(), participantId: idSchema, name: z.string() })),
+  linesCompleted: z.number().int(),
+  completed: z.boolean(),
+});
+
+export const getBingoResponseSchema = z.object({ bingo: bingoSchema, card: bingoCardSchema.optional() });
+export const replaceBingoGridResponseSchema = z.object({ bingo: bingoSchema });
+
+export const bingoAchievementSchema = z.object({
+  participantId: idSchema,
+  participantName: z.string(),
+  achievementType: z.enum(["line", "card"]),
+});
+
+export const recordBingoSquareResponseSchema = z.object({
+  card: bingoCardSchema,
+  achievements: z.array(bingoAchievementSchema),
+});
+
+export const leaderboardResponseSchema = z.object({
+  leaderboard: z.array(
+    z.object({
+      participantId: idSchema,
+      name: z.string(),
+      linesCompleted: z.number().int(),
+      completed: z.boolean(),
+      squaresFilled: z.number().int(),
+    }),
+  ),
+});

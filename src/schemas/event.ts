@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "../events/event-states";
 import { bingoInputSchema } from "./bingo";
-import { isoDateSchema, objectIdSchema } from "./common";
+import { idSchema, isoDateSchema, objectIdSchema, timestampSchema } from "./common";
 
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });
 
@@ -40,7 +40,49 @@ export const updateEventStatusBodySchema = z.object({
 
 export type CreateEventInput = z.infer<typeof createEventBodySchema>;
 
-export const getEventActivityQuerySchema = eventParamsSchema.extend({
+export const getEventActivityQuerySchema = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const eventStateSchema = z.enum(["pending", "active", "ended"]);
+
+/** The `event` object of every event response; `participantIds` is the lobby in join order. */
+export const eventSchema = z.object({
+  _id: idSchema,
+  name: z.string(),
+  description: z.string(),
+  joinCode: z.string(),
+  startDate: timestampSchema.nullable(),
+  endDate: timestampSchema.nullable(),
+  maxParticipant: z.number().int().nullable(),
+  participantCount: z.number().int(),
+  /** The realtime guide's word for the state (what is stored). */
+  state: eventStateSchema,
+  /** The apps' word for the same state. */
+  currentState: z.enum(["Upcoming", "In Progress", "Completed"]),
+  /** Always "Name Bingo", the only game there is. */
+  gameType: z.string(),
+  startedAt: timestampSchema.nullable(),
+  endedAt: timestampSchema.nullable(),
+  createdBy: idSchema,
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+  /** The lobby in join order; GET event and GET by join code only (transitions answer without it). */
+  participantIds: z.array(z.object({ _id: idSchema, name: z.string(), userId: idSchema })).optional(),
+});
+
+export const eventResponseSchema = z.object({ event: eventSchema });
+
+export const activityPageResponseSchema = z.object({
+  activity: z.array(
+    z.object({
+      seq: z.number().int(),
+      event: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      at: z.iso.datetime(),
+    }),
+  ),
+  lastSeq: z.number().int(),
+  hasMore: z.boolean(),
 });

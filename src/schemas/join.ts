@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { displayNameSchema, emailSchema, objectIdSchema } from "./common";
+import { displayNameSchema, emailSchema, idSchema, objectIdSchema } from "./common";
 import { profileFieldsSchema } from "./user";
 
 export const joinEventUserBodySchema = z.object({
@@ -13,3 +13,17 @@ export const joinEventGuestBodySchema = profileFieldsSchema.partial().extend({
 });
 
 export type JoinEventGuestInput = z.infer<typeof joinEventGuestBodySchema>;
+
+export const participantSchema = z.object({ _id: idSchema, userId: idSchema, name: z.string(), eventId: idSchema });
+
+/** A guest joining with their token also gets a fresh one. */
+export const joinEventUserResponseSchema = z.object({ participant: participantSchema, token: z.string().optional() });
+/** Joining again answers 200 with the participant already there. */
+export const rejoinEventUserResponseSchema = joinEventUserResponseSchema.extend({ alreadyJoined: z.literal(true) });
+
+export const joinEventGuestResponseSchema = z.object({
+  participant: participantSchema,
+  userId: idSchema,
+  token: z.string(),
+});
+export const rejoinEventGuestResponseSchema = joinEventGuestResponseSchema.extend({ alreadyJoined: z.literal(true) });

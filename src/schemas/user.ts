@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { displayNameSchema, emailSchema, objectIdSchema } from "./common";
+import { displayNameSchema, emailSchema, idSchema, objectIdSchema } from "./common";
 
 export const getUserParamsSchema = z.object({ userId: objectIdSchema });
 
@@ -53,3 +53,33 @@ export const updateUserBodySchema = z.object({
 export type SocialLinksInput = z.infer<typeof socialLinksSchema>;
 export type ProfileFieldsInput = z.infer<typeof profileFieldsSchema>;
 export type UpdateUserInput = z.infer<typeof updateUserBodySchema>;
+
+/** What anyone signed in may see of anyone: enough to put a name on a participant. */
+export const userNameSchema = z.object({ _id: idSchema, name: z.string() });
+
+const socialLinksOutputSchema = z.object({
+  linkedin: z.string().optional(),
+  github: z.string().optional(),
+  other: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
+});
+
+/** What people who share an event with a user see: the profile, without the email. */
+export const publicProfileSchema = userNameSchema.extend({
+  isGuest: z.boolean(),
+  bio: z.string(),
+  title: z.string(),
+  organization: z.string(),
+  profilePhoto: z.string().nullable(),
+  socialLinks: socialLinksOutputSchema,
+});
+
+/** What users see of themselves. */
+export const ownUserSchema = publicProfileSchema.extend({
+  email: z.string().optional(),
+  authProvider: z.enum(["local", "guest"]),
+});
+
+export const getOwnUserResponseSchema = z.object({ user: ownUserSchema });
+
+/** Yourself in full, people you share an event with their public profile, anyone else their name. */
+export const getUserResponseSchema = z.object({ user: z.union([ownUserSchema, publicProfileSchema, userNameSchema]) });

@@ -1,11 +1,16 @@
-import { route } from "../../../src/http/route";
+import { operation, route } from "../../../src/http/route";
 import { pageActivity } from "../../../src/realtime/activity";
-import { getEventActivityQuerySchema } from "../../../src/schemas/event";
+import { activityPageResponseSchema, eventParamsSchema, getEventActivityQuerySchema } from "../../../src/schemas/event";
 
-// GET /api/events/:eventId/activity?after=<seq>&limit=<n> – the realtime events after `after`, in order
-export default route({
-  GET: async (ctx) => {
-    const { eventId, after, limit } = ctx.params(getEventActivityQuerySchema);
-    return { body: await pageActivity(eventId, after, limit) };
-  },
+export default route("/api/events/{eventId}/activity", {
+  // GET /api/events/:eventId/activity?after=<seq>&limit=<n> – the realtime events after `after`, in order
+  GET: operation({
+    summary: "The realtime events after `after`, in order (catch up after a gap or a reconnect)",
+    auth: "none",
+    params: eventParamsSchema,
+    query: getEventActivityQuerySchema,
+    responses: { 200: activityPageResponseSchema },
+    errors: ["not_found"],
+    handler: async ({ params, query }) => ({ body: await pageActivity(params.eventId, query.after, query.limit) }),
+  }),
 });

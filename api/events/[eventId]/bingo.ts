@@ -1,26 +1,45 @@
 import { getBingo, recordBingoSquare } from "../../../src/bingo/cards";
 import { replaceBingoGrid } from "../../../src/bingo/grid";
-import { route } from "../../../src/http/route";
-import { recordBingoSquareBodySchema, replaceBingoGridBodySchema } from "../../../src/schemas/bingo";
+import { operation, route } from "../../../src/http/route";
+import {
+  getBingoResponseSchema,
+  recordBingoSquareBodySchema,
+  recordBingoSquareResponseSchema,
+  replaceBingoGridBodySchema,
+  replaceBingoGridResponseSchema,
+} from "../../../src/schemas/bingo";
 import { eventParamsSchema } from "../../../src/schemas/event";
 
-export default route({
+export default route("/api/events/{eventId}/bingo", {
   // GET /api/events/:eventId/bingo – the grid, public; plus the caller's card when they are a participant
-  GET: async (ctx) => {
-    const { eventId } = ctx.params(eventParamsSchema);
-    return { body: await getBingo(eventId, ctx.optionalClaims()) };
-  },
+  GET: operation({
+    summary: "The grid, public; plus the caller's card when they are a participant",
+    auth: "optional",
+    params: eventParamsSchema,
+    responses: { 200: getBingoResponseSchema },
+    errors: ["not_found"],
+    handler: async ({ params, claims }) => ({ body: await getBingo(params.eventId, claims) }),
+  }),
   // PUT /api/events/:eventId/bingo – the host replaces the grid (and its description) while the event is pending
-  PUT: async (ctx) => {
-    const host = ctx.claims();
-    const { eventId } = ctx.params(eventParamsSchema);
-    return { body: { bingo: await replaceBingoGrid(eventId, host.userId, ctx.body(replaceBingoGridBodySchema)) } };
-  },
+  PUT: operation({
+    summary: "The host replaces the grid (and its description) while the event is pending",
+    auth: "user",
+    params: eventParamsSchema,
+    body: replaceBingoGridBodySchema,
+    responses: { 200: replaceBingoGridResponseSchema },
+    errors: ["forbidden", "not_found", "event_not_pending"],
+    handler: async ({ params, claims, body }) => ({
+      body: { bingo: await replaceBingoGrid(params.eventId, claims.userId, body) },
+    }),
+  }),
   // POST /api/events/:eventId/bingo – a participant records "I met this person for this square"
-  POST: async (ctx) => {
-    const claims = ctx.claims();
-    const { eventId } = ctx.params(eventParamsSchema);
-    const input = ctx.body(recordBingoSquareBodySchema);
-    return { body: await recordBingoSquare(eventId, claims, input) };
-  },
+  POST: operation({
+    summary: 'A participant records "I met this person for this square"',
+    auth: "user",
+    params: eventParamsSchema,
+    body: recordBingoSquareBodySchema,
+    responses: { 200: recordBingoSquareResponseSchema },
+    errors: ["forbidden", "not_found", "event_not_active", "square_taken", "participant_already_used"],
+    handler: async ({ params, claims, body }) => ({ body: await recordBingoSquare(params.eventId, claims, body) }),
+  }),
 });

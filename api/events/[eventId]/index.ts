@@ -1,13 +1,19 @@
 import { getEventOrThrow } from "../../../src/events/event-store";
 import { serializeEvent } from "../../../src/events/serialize";
-import { route } from "../../../src/http/route";
-import { eventParamsSchema } from "../../../src/schemas/event";
+import { operation, route } from "../../../src/http/route";
+import { eventParamsSchema, eventResponseSchema } from "../../../src/schemas/event";
 
-// GET /api/events/:eventId – an event and its lobby, public
-export default route({
-  GET: async (ctx) => {
-    const { eventId } = ctx.params(eventParamsSchema);
-    const { event, lobby } = await getEventOrThrow(eventId);
-    return { body: { event: serializeEvent(event, lobby) } };
-  },
+export default route("/api/events/{eventId}", {
+  // GET /api/events/:eventId – an event and its lobby, public
+  GET: operation({
+    summary: "An event and its lobby, public",
+    auth: "none",
+    params: eventParamsSchema,
+    responses: { 200: eventResponseSchema },
+    errors: ["not_found"],
+    handler: async ({ params }) => {
+      const { event, lobby } = await getEventOrThrow(params.eventId);
+      return { body: { event: serializeEvent(event, lobby) } };
+    },
+  }),
 });

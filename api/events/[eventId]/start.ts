@@ -1,13 +1,18 @@
 import { transitionEvent } from "../../../src/events/lifecycle";
 import { serializeEvent } from "../../../src/events/serialize";
-import { route } from "../../../src/http/route";
-import { eventParamsSchema } from "../../../src/schemas/event";
+import { operation, route } from "../../../src/http/route";
+import { eventParamsSchema, eventResponseSchema } from "../../../src/schemas/event";
 
-// POST /api/events/:eventId/start – the host moves the event to active
-export default route({
-  POST: async (ctx) => {
-    const host = ctx.claims();
-    const { eventId } = ctx.params(eventParamsSchema);
-    return { body: { event: serializeEvent(await transitionEvent(eventId, host.userId, "active")) } };
-  },
+export default route("/api/events/{eventId}/start", {
+  // POST /api/events/:eventId/start – the host moves the event to active
+  POST: operation({
+    summary: "The host moves the event to active",
+    auth: "user",
+    params: eventParamsSchema,
+    responses: { 200: eventResponseSchema },
+    errors: ["forbidden", "not_found", "invalid_transition"],
+    handler: async ({ params, claims }) => ({
+      body: { event: serializeEvent(await transitionEvent(params.eventId, claims.userId, "active")) },
+    }),
+  }),
 });

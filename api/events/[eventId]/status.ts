@@ -1,14 +1,19 @@
 import { transitionEvent } from "../../../src/events/lifecycle";
 import { serializeEvent } from "../../../src/events/serialize";
-import { route } from "../../../src/http/route";
-import { eventParamsSchema, updateEventStatusBodySchema } from "../../../src/schemas/event";
+import { operation, route } from "../../../src/http/route";
+import { eventParamsSchema, eventResponseSchema, updateEventStatusBodySchema } from "../../../src/schemas/event";
 
-// PUT /api/events/:eventId/status – the host starts ({status:"active"}) or ends ({status:"ended"}) the event
-export default route({
-  PUT: async (ctx) => {
-    const host = ctx.claims();
-    const { eventId } = ctx.params(eventParamsSchema);
-    const { status } = ctx.body(updateEventStatusBodySchema);
-    return { body: { event: serializeEvent(await transitionEvent(eventId, host.userId, status)) } };
-  },
+export default route("/api/events/{eventId}/status", {
+  // PUT /api/events/:eventId/status – the host starts ({status:"active"}) or ends ({status:"ended"}) the event
+  PUT: operation({
+    summary: 'The host starts ({status:"active"}) or ends ({status:"ended"}) the event',
+    auth: "user",
+    params: eventParamsSchema,
+    body: updateEventStatusBodySchema,
+    responses: { 200: eventResponseSchema },
+    errors: ["forbidden", "not_found", "invalid_transition"],
+    handler: async ({ params, claims, body }) => ({
+      body: { event: serializeEvent(await transitionEvent(params.eventId, claims.userId, body.status)) },
+    }),
+  }),
 });

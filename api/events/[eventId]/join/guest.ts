@@ -2,22 +2,34 @@ import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsGuest } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
 import { clientIp, enforceRateLimit, RATE_LIMITS } from "../../../../src/http/rate-limit";
-import { route } from "../../../../src/http/route";
+import { operation, route } from "../../../../src/http/route";
 import { eventParamsSchema } from "../../../../src/schemas/event";
-import { joinEventGuestBodySchema } from "../../../../src/schemas/join";
+import {
+  joinEventGuestBodySchema,
+  joinEventGuestResponseSchema,
+  rejoinEventGuestResponseSchema,
+} from "../../../../src/schemas/join";
 
-// POST /api/events/:eventId/join/guest – join without an account; answers with a guest token (rate-limited per IP)
-export default route({
-  POST: async (ctx) => {
-    const { eventId } = ctx.params(eventParamsSchema);
-    const input = ctx.body(joinEventGuestBodySchema);
-    await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, clientIp(ctx.req));
-    const { participant, created, userId } = await joinEventAsGuest(eventId, ctx.optionalClaims(), input);
-    const body = {
-      participant: serializeParticipant(eventId, participant),
-      userId,
-      token: signToken({ userId, kind: "guest" }),
-    };
-    return created ? { status: 201, body } : { body: { ...body, alreadyJoined: true } };
-  },
+export default route("/api/events/{eventId}/join/guest", {
+  // POST /api/events/:eventId/join/guest – join without an account; answers with a guest token (rate-limited per IP)
+  POST: operation({
+    summary: "Join without an account; answers with a guest token (a guest's token is reused; rate-limited per IP)",
+    auth: "optional",
+    params: eventParamsSchema,
+    body: joinEventGuestBodySchema,
+    responses: { 201: joinEventGuestResponseSchema, 200: rejoinEventGuestResponseSchema },
+    errors: ["event_full", "not_found", "event_ended", "rate_limited"],
+    handler: async ({ params: { eventId }, claims, body, req }) => {
+      await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, clientIp(req));
+      const { participant, created, userId } = await joinEventAsGuest(eventId, claims, body);
+      const joined = {
+        participant: serializeParticipant(eventId, participant),
+        userId,
+        token: signToken({ userId, kind: "guest" }),
+      };
+      return created
+        ? { status: 201 as const, body: joined }
+        : { status: 200 as const, body: { ...joined, alreadyJoined: true as const } };
+    },
+  }),
 });

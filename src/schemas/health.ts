@@ -1,0 +1,12 @@
+import { z } from "zod";
+
+export const healthResponseSchema = z.object({
+  db: z.literal("up"),
+  realtime: z.enum(["pusher", "custom-host", "disabled"]),
+});
+
+export const publishPendingResponseSchema = z.object({
+  events: z.number().int(),
+  published: z.number().int(),
+  expiredRateLimitWindows: z.number().int(),
+});
