@@ -84,7 +84,10 @@ describe("one order of checks on every route: method, path params, auth, query, 
 
   it("POST /api/events/createEvent – a guest's token with a bad body is a 403 forbidden: auth before body", async () => {
     const guest = await joinGuestToken();
-    const res = await api().post("/api/events/createEvent").set(...bearer(guest)).send({ name: 42 });
+    const res = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(guest))
+      .send({ name: 42 });
     expectError(res, 403, "forbidden");
   });
 });

@@ -60,7 +60,8 @@ interface RouteCase {
   fn: string;
   methods: string;
   path: () => string;
-  success: { send: Send; status: number };
+  /** `raw`: the answer is the document or a page, not the JSON envelope. */
+  success: { send: Send; status: number; raw?: true };
   error: { send: Send; status: number; code: string };
 }
 
@@ -415,6 +416,24 @@ const ROUTES: RouteCase[] = [
       code: "unauthorized",
     },
   },
+  {
+    fn: "openapi.json",
+    methods: "GET",
+    path: () => "/api/openapi.json",
+    success: { send: (o) => api().get("/api/openapi.json").set(withOrigin(o)), status: 200, raw: true },
+    error: { send: (o) => api().post("/api/openapi.json").set(withOrigin(o)), status: 405, code: "method_not_allowed" },
+  },
+  {
+    fn: "docs",
+    methods: "GET",
+    path: () => "/api/docs",
+    success: { send: (o) => api().get("/api/docs").set(withOrigin(o)), status: 200, raw: true },
+    error: {
+      send: (o) => api().get("/api/docs?asset=other.js").set(withOrigin(o)),
+      status: 400,
+      code: "invalid_input",
+    },
+  },
 ];
 
 // POST /api/events/:eventId/bingo needs an active event with two participants; it is the one
@@ -460,7 +479,7 @@ describe("security headers and CORS on every route", () => {
     it(`${name} – success from an allowed origin: nosniff, no-store, the origin echoed with Vary: Origin`, async () => {
       const res = await route.success.send(ALLOWED_ORIGIN);
       expect(res.status, res.text).toBe(route.success.status);
-      expect(res.body.success).toBe(true);
+      if (!route.success.raw) expect(res.body.success).toBe(true);
       expectSecurityHeaders(res, name);
       expectAllowedCors(res, name);
     });

@@ -23,8 +23,11 @@ type ClaimsFor<A extends AuthRule> = A extends "user" | "registered"
 
 /** A response that is not the JSON envelope (the docs page, the OpenAPI document itself). */
 export interface RawResponse {
-  contentType: string;
+  /** The first is the default; a handler picks another with `contentType`. */
+  contentTypes: readonly [string, ...string[]];
   description: string;
+  /** The shape of the content when it is JSON; text otherwise. */
+  schema?: z.ZodType;
 }
 
 /** Success responses by status: a zod schema of the JSON body (without `success`), or raw content. */
@@ -37,7 +40,7 @@ type JsonBody<R extends Responses> = {
 
 export type Reply<R extends Responses> =
   | { status?: keyof R & number; body: JsonBody<R> }
-  | { status?: keyof R & number; raw: string | Buffer };
+  | { status?: keyof R & number; raw: string | Buffer; contentType?: string };
 
 export interface HandlerInput<A extends AuthRule, P, Q, B> {
   params: Output<P>;
@@ -64,6 +67,8 @@ export interface Operation<
   responses: R;
   /** The codes this operation's own rules answer; the wrapper adds the ones it owns (see impliedErrors). */
   errors?: readonly ErrorCode[];
+  /** `false` for operations that never touch the database (the docs): no connection, no 503. */
+  database?: false;
   handler: (input: HandlerInput<A, P, Q, B>) => Promise<Reply<R>>;
 }
 
@@ -100,7 +105,8 @@ export function impliedErrors(method: HttpMethod, op: Operation): ErrorCode[] {
   if (readsBody) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "busy");
   if (op.auth === "user" || op.auth === "registered" || op.auth === "cron") codes.push("unauthorized");
   if (op.auth === "registered") codes.push("forbidden");
-  codes.push("database_unavailable", "internal_error");
+  if (op.database !== false) codes.push("database_unavailable");
+  codes.push("internal_error");
   return codes;
 }
 
@@ -134,7 +140,7 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
       const rawBody = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
       // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
       const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
-      await connectDatabase();
+      if (op.database !== false) await connectDatabase();
       const reply = await op.handler({ params, query, body, claims, req } as HandlerInput<
         AuthRule,
         unknown,
@@ -144,7 +150,7 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
       const status = reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
       if ("raw" in reply) {
         const declared = op.responses[status as 200] as RawResponse;
-        res.setHeader("Content-Type", declared.contentType);
+        res.setHeader("Content-Type", reply.contentType ?? declared.contentTypes[0]);
         res.status(status).send(reply.raw);
       } else {
         res.status(status).json(Object.assign({ success: true }, reply.body));

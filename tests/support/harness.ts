@@ -1,14 +1,25 @@
 import { randomBytes } from "node:crypto";
 import mongoose from "mongoose";
 import request from "supertest";
-import { expect } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { createApiListener } from "../../dev/local-server";
 import type { PublishedEvent, PusherServer } from "../../dev/pusher-server";
+import { ContractChecker } from "./contract-check";
 
 // Test harness: the API as Vercel would run it (in-process, through supertest), factories that
 // build real rows through the API, and readers for what reached the local Pusher server.
 
-const listener = createApiListener();
+// Every response the API gives here is checked against /api/openapi.json's document; a test whose
+// requests got an undeclared status, header or body fails after it ran.
+export const contract = new ContractChecker();
+export const listener = contract.wrap(createApiListener());
+
+afterEach(() => {
+  const violations = contract.violations.splice(0);
+  if (violations.length > 0) throw new Error(`Responses outside the OpenAPI document:\n${violations.join("\n")}`);
+});
+
+afterAll(() => contract.writeCount(expect.getState().testPath ?? "unknown"));
 
 export function api() {
   return request(listener);

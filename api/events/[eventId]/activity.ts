@@ -5,7 +5,7 @@ import { activityPageResponseSchema, eventParamsSchema, getEventActivityQuerySch
 export default route("/api/events/{eventId}/activity", {
   // GET /api/events/:eventId/activity?after=<seq>&limit=<n> – the realtime events after `after`, in order
   GET: operation({
-    summary: "The realtime events after `after`, in order (catch up after a gap or a reconnect)",
+    summary: "The realtime events after a seq, in order (catch up after a gap or a reconnect)",
     auth: "none",
     params: eventParamsSchema,
     query: getEventActivityQuerySchema,

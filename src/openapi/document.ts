@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { ERROR_STATUS, type ErrorCode } from "../errors";
+import { type HttpMethod, impliedErrors, type Operation, type RawResponse, type RouteContract } from "../http/route";
+
+// The OpenAPI 3.1 document, generated from the routes' declarations: every schema in it comes from
+// a zod schema through z.toJSONSchema, so what the server enforces and what clients read are one.
+
+type JsonSchema = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>>;
+  components: Record<string, Record<string, unknown>>;
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security: Record<string, string[]>[];
+  parameters?: { name: string; in: "path" | "query"; required: boolean; schema: JsonSchema }[];
+  requestBody?: { required: boolean; content: { "application/json": { schema: JsonSchema } } };
+  responses: Record<string, OpenApiResponse>;
+}
+
+export interface OpenApiResponse {
+  description: string;
+  headers: Record<string, { $ref: string }>;
+  content: Record<string, { schema: JsonSchema }>;
+}
+
+const DESCRIPTION = `The Shatter events API. JSON in, JSON out; every success has \`"success": true\`, every error is the
+error envelope with a \`code\` from the closed list of each response. Every operation checks, in this
+order: method (405 with \`Allow\`), path parameters, auth, query, body; so the same bad request gets the
+same answer on every route. \`OPTIONS\` on any path answers 204 with \`Allow\` (CORS preflight).`;
+
+function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  return json;
+}
+
+const HEADERS = {
+  CacheControl: { description: "Never cached.", schema: toSchema(z.literal("no-store"), "output") },
+  XContentTypeOptions: { description: "No MIME sniffing.", schema: toSchema(z.literal("nosniff"), "output") },
+  Vary: { description: "Sent when the request has an Origin.", schema: toSchema(z.literal("Origin"), "output") },
+  AccessControlAllowOrigin: {
+    description: "The request's Origin, when it is one of CORS_ORIGINS.",
+    schema: toSchema(z.string(), "output"),
+  },
+  RetryAfter: {
+    description: "Seconds to wait before retrying.",
+    schema: toSchema(z.string().regex(/^\d+$/), "output"),
+  },
+} as const;
+
+type HeaderName = keyof typeof HEADERS;
+const COMMON_HEADERS: HeaderName[] = ["CacheControl", "XContentTypeOptions", "Vary", "AccessControlAllowOrigin"];
+/** The response header names, as sent, for each component above. */
+export const HEADER_NAMES: Record<HeaderName, string> = {
+  CacheControl: "Cache-Control",
+  XContentTypeOptions: "X-Content-Type-Options",
+  Vary: "Vary",
+  AccessControlAllowOrigin: "Access-Control-Allow-Origin",
+  RetryAfter: "Retry-After",
+};
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(["rate_limited", "busy", "database_unavailable"]);
+
+function headersOf(names: HeaderName[]): OpenApiResponse["headers"] {
+  return Object.fromEntries(names.map((name) => [HEADER_NAMES[name], { $ref: `#/components/headers/${name}` }]));
+}
+
+const issueSchema = z.object({ path: z.string(), message: z.string() });
+
+function errorBodySchema(codes: [ErrorCode, ...ErrorCode[]]): z.ZodType {
+  return z.object({
+    success: z.literal(false),
+    error: z.string(),
+    code: z.enum(codes),
+    ...(codes.includes("invalid_input") ? { issues: z.array(issueSchema).optional() } : {}),
+  });
+}
+
+function successResponse(declared: z.ZodObject | RawResponse): OpenApiResponse {
+  if ("contentTypes" in declared) {
+    const schema = toSchema(declared.schema ?? z.string(), "output");
+    return {
+      description: declared.description,
+      headers: headersOf(COMMON_HEADERS),
+      content: Object.fromEntries(declared.contentTypes.map((type) => [type, { schema }])),
+    };
+  }
+  return {
+    description: "Success.",
+    headers: headersOf(COMMON_HEADERS),
+    content: {
+      "application/json": { schema: toSchema(declared.extend({ success: z.literal(true) }), "output") },
+    },
+  };
+}
+
+function errorResponses(method: HttpMethod, op: Operation): Record<string, OpenApiResponse> {
+  const codes = [...new Set([...(op.errors ?? []), ...impliedErrors(method, op)])];
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  const responses: Record<string, OpenApiResponse> = {};
+  for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const sorted = group.sort() as [ErrorCode, ...ErrorCode[]];
+    responses[String(status)] = {
+      description: sorted.map((code) => `\`${code}\``).join(", "),
+      headers: headersOf(
+        sorted.some((code) => RETRYABLE.has(code)) ? [...COMMON_HEADERS, "RetryAfter"] : COMMON_HEADERS,
+      ),
+      content: { "application/json": { schema: toSchema(errorBodySchema(sorted), "output") } },
+    };
+  }
+  return responses;
+}
+
+const SECURITY: Record<Operation["auth"], Record<string, string[]>[]> = {
+  none: [],
+  optional: [{}, { bearerToken: [] }],
+  user: [{ bearerToken: [] }],
+  registered: [{ bearerToken: [] }],
+  cron: [{ cronSecret: [] }],
+};
+
+function parametersOf(op: Operation): OpenApiOperation["parameters"] {
+  const parameters: NonNullable<OpenApiOperation["parameters"]> = [];
+  for (const [where, schema] of [
+    ["path", op.params],
+    ["query", op.query],
+  ] as const) {
+    if (!schema) continue;
+    const json = toSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, property] of Object.entries(json.properties ?? {})) {
+      parameters.push({
+        name,
+        in: where,
+        required: where === "path" || !!json.required?.includes(name),
+        schema: property,
+      });
+    }
+  }
+  return parameters.length > 0 ? parameters : undefined;
+}
+
+function operationId(method: HttpMethod, path: string): string {
+  const words = path
+    .replace(/^\/api\//, "")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return method.toLowerCase() + words.map((word) => word[0]?.toUpperCase() + word.slice(1)).join("");
+}
+
+function toOperation(path: string, method: HttpMethod, op: Operation): OpenApiOperation {
+  const responses: Record<string, OpenApiResponse> = {};
+  for (const [status, declared] of Object.entries(op.responses))
+    if (declared) responses[status] = successResponse(declared);
+  return {
+    operationId: operationId(method, path),
+    summary: op.summary,
+    tags: [path.split("/")[2] ?? "api"],
+    security: SECURITY[op.auth],
+    ...(op.auth === "registered" ? { description: "A guest's token is refused with 403 `forbidden`." } : {}),
+    parameters: parametersOf(op),
+    ...(op.body
+      ? {
+          requestBody: {
+            // A body every field of which is optional may be left out.
+            required: !op.body.safeParse({}).success,
+            content: { "application/json": { schema: toSchema(op.body, "input") } },
+          },
+        }
+      : {}),
+    responses: { ...responses, ...errorResponses(method, op) },
+  };
+}
+
+export function buildOpenApiDocument(routes: readonly RouteContract[]): OpenApiDocument {
+  const paths: OpenApiDocument["paths"] = {};
+  for (const { path, operations } of [...routes].sort((a, b) => a.path.localeCompare(b.path))) {
+    const item: OpenApiDocument["paths"][string] = {};
+    for (const [method, op] of Object.entries(operations) as [HttpMethod, Operation][]) {
+      item[method.toLowerCase() as Lowercase<HttpMethod>] = toOperation(path, method, op);
+    }
+    paths[path] = item;
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Shatter events API", version: "1.0.0", description: DESCRIPTION },
+    paths,
+    components: {
+      securitySchemes: {
+        bearerToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "The token from signup, login or join/guest (a guest token).",
+        },
+        cronSecret: { type: "http", scheme: "bearer", description: "Vercel Cron's `Bearer $CRON_SECRET`." },
+      },
+      headers: HEADERS,
+    },
+  };
+}
