@@ -1,6 +1,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { API_ROUTES } from "../api/openapi.json";
+import { ERROR_STATUS } from "../src/errors";
 import { buildOpenApiDocument } from "../src/openapi/document";
 import { api, contract } from "./support/harness";
 
@@ -49,6 +50,19 @@ describe("GET /api/openapi.json", () => {
     expect(codes("503")).toEqual(["busy", "database_unavailable"]);
     expect(Object.keys(join?.responses["503"]?.headers ?? {})).toContain("Retry-After");
     for (const { op } of operations) expect(Object.keys(op.responses)).toContain("500");
+  });
+
+  it("GET /api/openapi.json – every error code of src/errors.ts is one some operation declares (405 is every path's)", () => {
+    const declared = new Set<string>(["method_not_allowed"]);
+    for (const item of Object.values(contract.document.paths))
+      for (const op of Object.values(item))
+        for (const response of Object.values(op.responses)) {
+          const schema = response.content["application/json"]?.schema as {
+            properties?: { code?: { enum?: string[] } };
+          };
+          for (const code of schema?.properties?.code?.enum ?? []) declared.add(code);
+        }
+    expect([...declared].sort()).toEqual(Object.keys(ERROR_STATUS).sort());
   });
 });
 

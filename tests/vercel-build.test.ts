@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { buildForVercel, VERCEL_OUTPUT } from "../dev/vercel-build";
 import { readFunctionConfig, serveVercelOutput, type VercelOutputServer } from "../dev/vercel-output-server";
 import { resolveVercelPath } from "../dev/vercel-routes";
 import packageJson from "../package.json";
-import { bearer, expectError, payloadsOf } from "./support/harness";
+import { api, bearer, expectError, payloadsOf } from "./support/harness";
 
 // Runs Vercel's real `vercel build`, checks the output against the contract (one function per
 // route, Vercel's generated routing sends each documented path to it), then runs what it built:
@@ -34,7 +34,10 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
   { path: "/api/bingo/createBingo", fn: "api/bingo/createBingo" },
   { path: "/api/bingo/updateBingo", fn: "api/bingo/updateBingo" },
   { path: "/api/cron/publish-pending", fn: "api/cron/publish-pending" },
+  { path: "/api/openapi.json", fn: "api/openapi.json" },
+  { path: "/api/docs", fn: "api/docs" },
 ];
+const SAMPLE_PARAMS: Record<string, string> = { eventId: ID, userId: ID, joinCode: "12345678" };
 
 let functions: string[] = [];
 let built: VercelOutputServer;
@@ -84,6 +87,30 @@ describe("vercel build", () => {
     expect(functions).toContain("api/cron/publish-pending");
   });
 
+  it("GET /api/openapi.json – documents exactly the functions vercel build emits, each path reaching its own", async () => {
+    const { body: document } = await api().get("/api/openapi.json").expect(200);
+    const resolved = Object.keys(document.paths).map((template: string) => {
+      const path = template.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name] ?? "x");
+      const params = Object.fromEntries(
+        [...template.matchAll(/\{(\w+)\}/g)].map(([, name = ""]) => [name, SAMPLE_PARAMS[name]]),
+      );
+      const expected = `${template.slice(1).replace(/\{(\w+)\}/g, "[$1]")}`;
+      return { template, resolution: resolveVercelPath(VERCEL_OUTPUT, path), params, expected };
+    });
+    for (const { template, resolution, params, expected } of resolved) {
+      const fn = functions.includes(expected) ? expected : `${expected}/index`;
+      expect(resolution, template).toEqual({ function: fn, query: params });
+    }
+    expect(resolved.map(({ resolution }) => ("function" in resolution ? resolution.function : "")).sort()).toEqual(
+      functions,
+    );
+  });
+
+  it("vercel build – the docs function carries the installed Scalar bundle it serves", () => {
+    const bundle = "node_modules/@scalar/api-reference/dist/browser/standalone.js";
+    expect(existsSync(join(VERCEL_OUTPUT, "functions", "api/docs.func", bundle))).toBe(true);
+  });
+
   it("vercel routing – an unknown API path is a 404", () => {
     expect(resolveVercelPath(VERCEL_OUTPUT, "/api/nope")).toEqual({ status: 404 });
   });
@@ -106,6 +133,17 @@ describe("built functions", () => {
       expect(res.status, `${path}: ${built.logs.get(resolveFunction(path)) ?? ""}`).toBe(204);
     }
   }, 120_000);
+
+  it("GET /api/openapi.json and GET /api/docs – the built functions serve the document, the page and its bundle", async () => {
+    const document = await http().get("/api/openapi.json").expect(200);
+    expect(document.body).toEqual((await api().get("/api/openapi.json")).body);
+    const page = await http().get("/api/docs").expect(200);
+    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(page.text).toContain("/api/docs?asset=scalar.js");
+    const bundle = await http().get("/api/docs?asset=scalar.js").expect(200);
+    expect(bundle.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(bundle.text.length).toBeGreaterThan(1_000_000);
+  }, 60_000);
 
   it("a whole event runs on the built functions: sign up, create, join, start, bingo, leaderboard, end, cron", async () => {
     const host = await http()
