@@ -384,7 +384,117 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        Bingo: {
+            size: number;
+            grid: {
+                question: string;
+                shortQuestion?: string;
+            }[][];
+            description: string;
+        };
+        BingoAchievement: {
+            participantId: string;
+            participantName: string;
+            /** @enum {string} */
+            achievementType: "line" | "card";
+        };
+        BingoCard: {
+            marks: {
+                row: number;
+                col: number;
+                participantId: string;
+                name: string;
+            }[];
+            linesCompleted: number;
+            completed: boolean;
+        };
+        /** @description The error envelope; `issues` comes only with `invalid_input`. */
+        ErrorBody: {
+            /** @constant */
+            success: false;
+            error: string;
+            code: string;
+            issues?: {
+                path: string;
+                message: string;
+            }[];
+        };
+        Event: {
+            _id: string;
+            name: string;
+            description: string;
+            joinCode: string;
+            startDate: string | null;
+            endDate: string | null;
+            maxParticipant: number | null;
+            participantCount: number;
+            /** @enum {string} */
+            state: "pending" | "active" | "ended";
+            /** @enum {string} */
+            currentState: "Upcoming" | "In Progress" | "Completed";
+            gameType: string;
+            startedAt: string | null;
+            endedAt: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            participantIds?: {
+                _id: string;
+                name: string;
+                userId: string;
+            }[];
+        };
+        OwnUser: {
+            _id: string;
+            name: string;
+            isGuest: boolean;
+            bio: string;
+            title: string;
+            organization: string;
+            profilePhoto: string | null;
+            socialLinks: {
+                linkedin?: string;
+                github?: string;
+                other?: {
+                    label: string;
+                    url: string;
+                }[];
+            };
+            email?: string;
+            /** @enum {string} */
+            authProvider: "local" | "guest";
+        };
+        Participant: {
+            _id: string;
+            userId: string;
+            name: string;
+            eventId: string;
+        };
+        PublicProfile: {
+            _id: string;
+            name: string;
+            isGuest: boolean;
+            bio: string;
+            title: string;
+            organization: string;
+            profilePhoto: string | null;
+            socialLinks: {
+                linkedin?: string;
+                github?: string;
+                other?: {
+                    label: string;
+                    url: string;
+                }[];
+            };
+        };
+        UserName: {
+            _id: string;
+            name: string;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -449,17 +559,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid_credentials` */
@@ -472,13 +577,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_credentials";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -491,13 +595,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -510,13 +613,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `rate_limited` */
@@ -530,13 +632,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "rate_limited";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -549,13 +650,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -569,13 +669,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -626,17 +725,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `email_taken` */
@@ -649,13 +743,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "email_taken";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -668,13 +761,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -687,13 +779,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -706,13 +797,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -726,13 +816,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -768,14 +857,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        bingo: {
-                            size: number;
-                            grid: {
-                                question: string;
-                                shortQuestion?: string;
-                            }[][];
-                            description: string;
-                        };
+                        bingo: components["schemas"]["Bingo"];
                         /** @constant */
                         success: true;
                     };
@@ -791,17 +873,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -814,13 +891,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -833,13 +909,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -852,13 +927,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `event_not_pending` */
@@ -871,13 +945,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_not_pending";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -890,13 +963,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -909,13 +981,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -928,13 +999,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -948,13 +1018,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -981,24 +1050,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        bingo: {
-                            size: number;
-                            grid: {
-                                question: string;
-                                shortQuestion?: string;
-                            }[][];
-                            description: string;
-                        };
-                        card?: {
-                            marks: {
-                                row: number;
-                                col: number;
-                                participantId: string;
-                                name: string;
-                            }[];
-                            linesCompleted: number;
-                            completed: boolean;
-                        };
+                        bingo: components["schemas"]["Bingo"];
+                        card?: components["schemas"]["BingoCard"];
                         /** @constant */
                         success: true;
                     };
@@ -1014,17 +1067,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -1037,13 +1085,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1056,13 +1103,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -1076,13 +1122,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1118,14 +1163,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        bingo: {
-                            size: number;
-                            grid: {
-                                question: string;
-                                shortQuestion?: string;
-                            }[][];
-                            description: string;
-                        };
+                        bingo: components["schemas"]["Bingo"];
                         /** @constant */
                         success: true;
                     };
@@ -1141,17 +1179,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -1164,13 +1197,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -1183,13 +1215,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -1202,13 +1233,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `event_not_pending` */
@@ -1221,13 +1251,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_not_pending";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -1240,13 +1269,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -1259,13 +1287,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1278,13 +1305,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -1298,13 +1324,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1347,13 +1372,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1366,13 +1390,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -1386,13 +1409,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1432,17 +1454,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1455,13 +1472,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1488,33 +1504,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        event: {
-                            _id: string;
-                            name: string;
-                            description: string;
-                            joinCode: string;
-                            startDate: string | null;
-                            endDate: string | null;
-                            maxParticipant: number | null;
-                            participantCount: number;
-                            /** @enum {string} */
-                            state: "pending" | "active" | "ended";
-                            /** @enum {string} */
-                            currentState: "Upcoming" | "In Progress" | "Completed";
-                            gameType: string;
-                            startedAt: string | null;
-                            endedAt: string | null;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            participantIds?: {
-                                _id: string;
-                                name: string;
-                                userId: string;
-                            }[];
-                        };
+                        event: components["schemas"]["Event"];
                         /** @constant */
                         success: true;
                     };
@@ -1530,17 +1520,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -1553,13 +1538,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1572,13 +1556,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -1592,13 +1575,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1654,17 +1636,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -1677,13 +1654,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1696,13 +1672,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -1716,13 +1691,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1749,24 +1723,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        bingo: {
-                            size: number;
-                            grid: {
-                                question: string;
-                                shortQuestion?: string;
-                            }[][];
-                            description: string;
-                        };
-                        card?: {
-                            marks: {
-                                row: number;
-                                col: number;
-                                participantId: string;
-                                name: string;
-                            }[];
-                            linesCompleted: number;
-                            completed: boolean;
-                        };
+                        bingo: components["schemas"]["Bingo"];
+                        card?: components["schemas"]["BingoCard"];
                         /** @constant */
                         success: true;
                     };
@@ -1782,17 +1740,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -1805,13 +1758,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -1824,13 +1776,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -1844,13 +1795,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -1887,14 +1837,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        bingo: {
-                            size: number;
-                            grid: {
-                                question: string;
-                                shortQuestion?: string;
-                            }[][];
-                            description: string;
-                        };
+                        bingo: components["schemas"]["Bingo"];
                         /** @constant */
                         success: true;
                     };
@@ -1910,17 +1853,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -1933,13 +1871,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -1952,13 +1889,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -1971,13 +1907,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `event_not_pending` */
@@ -1990,13 +1925,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_not_pending";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -2009,13 +1943,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -2028,13 +1961,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -2047,13 +1979,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -2067,13 +1998,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -2108,22 +2038,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        card: {
-                            marks: {
-                                row: number;
-                                col: number;
-                                participantId: string;
-                                name: string;
-                            }[];
-                            linesCompleted: number;
-                            completed: boolean;
-                        };
-                        achievements: {
-                            participantId: string;
-                            participantName: string;
-                            /** @enum {string} */
-                            achievementType: "line" | "card";
-                        }[];
+                        card: components["schemas"]["BingoCard"];
+                        achievements: components["schemas"]["BingoAchievement"][];
                         /** @constant */
                         success: true;
                     };
@@ -2139,17 +2055,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -2162,13 +2073,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -2181,13 +2091,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -2200,13 +2109,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `event_not_active`, `participant_already_used`, `square_taken` */
@@ -2219,13 +2127,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_not_active" | "participant_already_used" | "square_taken";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -2238,13 +2145,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -2257,13 +2163,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -2276,13 +2181,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -2296,13 +2200,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -2329,33 +2232,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        event: {
-                            _id: string;
-                            name: string;
-                            description: string;
-                            joinCode: string;
-                            startDate: string | null;
-                            endDate: string | null;
-                            maxParticipant: number | null;
-                            participantCount: number;
-                            /** @enum {string} */
-                            state: "pending" | "active" | "ended";
-                            /** @enum {string} */
-                            currentState: "Upcoming" | "In Progress" | "Completed";
-                            gameType: string;
-                            startedAt: string | null;
-                            endedAt: string | null;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            participantIds?: {
-                                _id: string;
-                                name: string;
-                                userId: string;
-                            }[];
-                        };
+                        event: components["schemas"]["Event"];
                         /** @constant */
                         success: true;
                     };
@@ -2371,17 +2248,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -2394,13 +2266,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -2413,13 +2284,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -2432,13 +2302,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid_transition` */
@@ -2451,13 +2320,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_transition";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -2470,13 +2338,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -2489,13 +2356,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -2508,13 +2374,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -2528,13 +2393,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -2580,12 +2444,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        participant: {
-                            _id: string;
-                            userId: string;
-                            name: string;
-                            eventId: string;
-                        };
+                        participant: components["schemas"]["Participant"];
                         userId: string;
                         token: string;
                         /** @constant */
@@ -2606,12 +2465,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        participant: {
-                            _id: string;
-                            userId: string;
-                            name: string;
-                            eventId: string;
-                        };
+                        participant: components["schemas"]["Participant"];
                         userId: string;
                         token: string;
                         /** @constant */
@@ -2629,17 +2483,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_full" | "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -2652,13 +2501,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `event_ended` */
@@ -2671,13 +2519,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_ended";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -2690,13 +2537,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -2709,13 +2555,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `rate_limited` */
@@ -2729,13 +2574,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "rate_limited";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -2748,13 +2592,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -2768,13 +2611,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -2808,12 +2650,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        participant: {
-                            _id: string;
-                            userId: string;
-                            name: string;
-                            eventId: string;
-                        };
+                        participant: components["schemas"]["Participant"];
                         token?: string;
                         /** @constant */
                         alreadyJoined: true;
@@ -2833,12 +2670,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        participant: {
-                            _id: string;
-                            userId: string;
-                            name: string;
-                            eventId: string;
-                        };
+                        participant: components["schemas"]["Participant"];
                         token?: string;
                         /** @constant */
                         success: true;
@@ -2855,17 +2687,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_full" | "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -2878,13 +2705,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -2897,13 +2723,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -2916,13 +2741,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `event_ended` */
@@ -2935,13 +2759,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "event_ended";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -2954,13 +2777,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -2973,13 +2795,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -2992,13 +2813,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -3012,13 +2832,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -3067,17 +2886,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -3090,13 +2904,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -3109,13 +2922,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -3129,13 +2941,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -3162,33 +2973,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        event: {
-                            _id: string;
-                            name: string;
-                            description: string;
-                            joinCode: string;
-                            startDate: string | null;
-                            endDate: string | null;
-                            maxParticipant: number | null;
-                            participantCount: number;
-                            /** @enum {string} */
-                            state: "pending" | "active" | "ended";
-                            /** @enum {string} */
-                            currentState: "Upcoming" | "In Progress" | "Completed";
-                            gameType: string;
-                            startedAt: string | null;
-                            endedAt: string | null;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            participantIds?: {
-                                _id: string;
-                                name: string;
-                                userId: string;
-                            }[];
-                        };
+                        event: components["schemas"]["Event"];
                         /** @constant */
                         success: true;
                     };
@@ -3204,17 +2989,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -3227,13 +3007,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -3246,13 +3025,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -3265,13 +3043,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid_transition` */
@@ -3284,13 +3061,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_transition";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -3303,13 +3079,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -3322,13 +3097,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -3341,13 +3115,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -3361,13 +3134,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -3401,33 +3173,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        event: {
-                            _id: string;
-                            name: string;
-                            description: string;
-                            joinCode: string;
-                            startDate: string | null;
-                            endDate: string | null;
-                            maxParticipant: number | null;
-                            participantCount: number;
-                            /** @enum {string} */
-                            state: "pending" | "active" | "ended";
-                            /** @enum {string} */
-                            currentState: "Upcoming" | "In Progress" | "Completed";
-                            gameType: string;
-                            startedAt: string | null;
-                            endedAt: string | null;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            participantIds?: {
-                                _id: string;
-                                name: string;
-                                userId: string;
-                            }[];
-                        };
+                        event: components["schemas"]["Event"];
                         /** @constant */
                         success: true;
                     };
@@ -3443,17 +3189,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -3466,13 +3207,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -3485,13 +3225,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -3504,13 +3243,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `invalid_transition` */
@@ -3523,13 +3261,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_transition";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -3542,13 +3279,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -3561,13 +3297,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -3580,13 +3315,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -3600,13 +3334,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -3652,33 +3385,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        event: {
-                            _id: string;
-                            name: string;
-                            description: string;
-                            joinCode: string;
-                            startDate: string | null;
-                            endDate: string | null;
-                            maxParticipant: number | null;
-                            participantCount: number;
-                            /** @enum {string} */
-                            state: "pending" | "active" | "ended";
-                            /** @enum {string} */
-                            currentState: "Upcoming" | "In Progress" | "Completed";
-                            gameType: string;
-                            startedAt: string | null;
-                            endedAt: string | null;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            participantIds?: {
-                                _id: string;
-                                name: string;
-                                userId: string;
-                            }[];
-                        };
+                        event: components["schemas"]["Event"];
                         /** @constant */
                         success: true;
                     };
@@ -3694,17 +3401,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -3717,13 +3419,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -3736,13 +3437,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -3755,13 +3455,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -3774,13 +3473,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -3793,13 +3491,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -3813,13 +3510,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -3846,33 +3542,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        event: {
-                            _id: string;
-                            name: string;
-                            description: string;
-                            joinCode: string;
-                            startDate: string | null;
-                            endDate: string | null;
-                            maxParticipant: number | null;
-                            participantCount: number;
-                            /** @enum {string} */
-                            state: "pending" | "active" | "ended";
-                            /** @enum {string} */
-                            currentState: "Upcoming" | "In Progress" | "Completed";
-                            gameType: string;
-                            startedAt: string | null;
-                            endedAt: string | null;
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            participantIds?: {
-                                _id: string;
-                                name: string;
-                                userId: string;
-                            }[];
-                        };
+                        event: components["schemas"]["Event"];
                         /** @constant */
                         success: true;
                     };
@@ -3888,17 +3558,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -3911,13 +3576,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -3930,13 +3594,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -3950,13 +3613,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -4000,13 +3662,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -4020,13 +3681,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -4071,13 +3731,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -4104,45 +3763,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        user: {
-                            _id: string;
-                            name: string;
-                            isGuest: boolean;
-                            bio: string;
-                            title: string;
-                            organization: string;
-                            profilePhoto: string | null;
-                            socialLinks: {
-                                linkedin?: string;
-                                github?: string;
-                                other?: {
-                                    label: string;
-                                    url: string;
-                                }[];
-                            };
-                            email?: string;
-                            /** @enum {string} */
-                            authProvider: "local" | "guest";
-                        } | {
-                            _id: string;
-                            name: string;
-                            isGuest: boolean;
-                            bio: string;
-                            title: string;
-                            organization: string;
-                            profilePhoto: string | null;
-                            socialLinks: {
-                                linkedin?: string;
-                                github?: string;
-                                other?: {
-                                    label: string;
-                                    url: string;
-                                }[];
-                            };
-                        } | {
-                            _id: string;
-                            name: string;
-                        };
+                        user: components["schemas"]["OwnUser"] | components["schemas"]["PublicProfile"] | components["schemas"]["UserName"];
                         /** @constant */
                         success: true;
                     };
@@ -4158,17 +3779,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -4181,13 +3797,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -4200,13 +3815,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -4219,13 +3833,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -4239,13 +3852,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -4291,26 +3903,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        user: {
-                            _id: string;
-                            name: string;
-                            isGuest: boolean;
-                            bio: string;
-                            title: string;
-                            organization: string;
-                            profilePhoto: string | null;
-                            socialLinks: {
-                                linkedin?: string;
-                                github?: string;
-                                other?: {
-                                    label: string;
-                                    url: string;
-                                }[];
-                            };
-                            email?: string;
-                            /** @enum {string} */
-                            authProvider: "local" | "guest";
-                        };
+                        user: components["schemas"]["OwnUser"];
                         /** @constant */
                         success: true;
                     };
@@ -4326,17 +3919,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "invalid_input" | "invalid_json";
-                        issues?: {
-                            path: string;
-                            message: string;
-                        }[];
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unauthorized` */
@@ -4349,13 +3937,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `forbidden` */
@@ -4368,13 +3955,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "forbidden";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -4387,13 +3973,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `email_taken` */
@@ -4406,13 +3991,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "email_taken";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `payload_too_large` */
@@ -4425,13 +4009,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "payload_too_large";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `unsupported_media_type` */
@@ -4444,13 +4027,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -4463,13 +4045,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `busy`, `database_unavailable` */
@@ -4483,13 +4064,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "busy" | "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };
@@ -4514,26 +4094,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        user: {
-                            _id: string;
-                            name: string;
-                            isGuest: boolean;
-                            bio: string;
-                            title: string;
-                            organization: string;
-                            profilePhoto: string | null;
-                            socialLinks: {
-                                linkedin?: string;
-                                github?: string;
-                                other?: {
-                                    label: string;
-                                    url: string;
-                                }[];
-                            };
-                            email?: string;
-                            /** @enum {string} */
-                            authProvider: "local" | "guest";
-                        };
+                        user: components["schemas"]["OwnUser"];
                         /** @constant */
                         success: true;
                     };
@@ -4549,13 +4110,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unauthorized";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `not_found` */
@@ -4568,13 +4128,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `internal_error` */
@@ -4587,13 +4146,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "internal_error";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description `database_unavailable` */
@@ -4607,13 +4165,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: false;
-                        error: string;
+                    "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "database_unavailable";
-                    };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
         };

@@ -35,9 +35,35 @@ error envelope with a \`code\` from the closed list of each response. Every oper
 order: method (405 with \`Allow\`), path parameters, auth, query, body; so the same bad request gets the
 same answer on every route. \`OPTIONS\` on any path answers 204 with \`Allow\` (CORS preflight).`;
 
-function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
-  return json;
+/** Named schemas (`.meta({ id })`: Event, Participant, ErrorBody…), shared by the operations. */
+type SharedSchemas = Record<string, JsonSchema>;
+
+/**
+ * One zod schema as JSON Schema. zod puts the named schemas it meets under `$defs`; they move to
+ * `components.schemas`, and their `$ref`s with them, so each is written once in the document.
+ */
+function toSchema(schema: z.ZodType, io: "input" | "output", shared?: SharedSchemas): JsonSchema {
+  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as SharedSchemas)) {
+    if (!shared) throw new Error(`${id}: a named schema outside an operation`);
+    const moved = pointRefsAtComponents(definition) as JsonSchema;
+    const known = shared[id];
+    if (known && JSON.stringify(known) !== JSON.stringify(moved)) throw new Error(`${id}: two schemas share this id`);
+    shared[id] = moved;
+  }
+  return pointRefsAtComponents(json) as JsonSchema;
+}
+
+function pointRefsAtComponents(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pointRefsAtComponents);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) =>
+      key === "$ref" && typeof inner === "string"
+        ? [key, inner.replace(/^#\/\$defs\//, "#/components/schemas/")]
+        : [key, pointRefsAtComponents(inner)],
+    ),
+  );
 }
 
 const HEADERS = {
@@ -70,20 +96,24 @@ function headersOf(names: HeaderName[]): OpenApiResponse["headers"] {
   return Object.fromEntries(names.map((name) => [HEADER_NAMES[name], { $ref: `#/components/headers/${name}` }]));
 }
 
-const issueSchema = z.object({ path: z.string(), message: z.string() });
-
-function errorBodySchema(codes: [ErrorCode, ...ErrorCode[]]): z.ZodType {
-  return z.object({
+const errorBodySchema = z
+  .object({
     success: z.literal(false),
     error: z.string(),
-    code: z.enum(codes),
-    ...(codes.includes("invalid_input") ? { issues: z.array(issueSchema).optional() } : {}),
-  });
+    code: z.string(),
+    /** Only with `invalid_input`: every problem, by field path. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "ErrorBody", description: "The error envelope; `issues` comes only with `invalid_input`." });
+
+/** The envelope with exactly the codes one response can carry. */
+function errorBodyWithCodes(codes: [ErrorCode, ...ErrorCode[]]): z.ZodType {
+  return z.intersection(errorBodySchema, z.looseObject({ code: z.enum(codes) }));
 }
 
-function successResponse(declared: z.ZodObject | RawResponse): OpenApiResponse {
+function successResponse(declared: z.ZodObject | RawResponse, shared: SharedSchemas): OpenApiResponse {
   if ("contentTypes" in declared) {
-    const schema = toSchema(declared.schema ?? z.string(), "output");
+    const schema = toSchema(declared.schema ?? z.string(), "output", shared);
     return {
       description: declared.description,
       headers: headersOf(COMMON_HEADERS),
@@ -94,12 +124,12 @@ function successResponse(declared: z.ZodObject | RawResponse): OpenApiResponse {
     description: "Success.",
     headers: headersOf(COMMON_HEADERS),
     content: {
-      "application/json": { schema: toSchema(declared.extend({ success: z.literal(true) }), "output") },
+      "application/json": { schema: toSchema(declared.extend({ success: z.literal(true) }), "output", shared) },
     },
   };
 }
 
-function errorResponses(method: HttpMethod, op: Operation): Record<string, OpenApiResponse> {
+function errorResponses(method: HttpMethod, op: Operation, shared: SharedSchemas): Record<string, OpenApiResponse> {
   const codes = [...new Set([...(op.errors ?? []), ...impliedErrors(method, op)])];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
@@ -111,7 +141,7 @@ function errorResponses(method: HttpMethod, op: Operation): Record<string, OpenA
       headers: headersOf(
         sorted.some((code) => RETRYABLE.has(code)) ? [...COMMON_HEADERS, "RetryAfter"] : COMMON_HEADERS,
       ),
-      content: { "application/json": { schema: toSchema(errorBodySchema(sorted), "output") } },
+      content: { "application/json": { schema: toSchema(errorBodyWithCodes(sorted), "output", shared) } },
     };
   }
   return responses;
@@ -125,14 +155,14 @@ const SECURITY: Record<Operation["auth"], Record<string, string[]>[]> = {
   cron: [{ cronSecret: [] }],
 };
 
-function parametersOf(op: Operation): OpenApiOperation["parameters"] {
+function parametersOf(op: Operation, shared: SharedSchemas): OpenApiOperation["parameters"] {
   const parameters: NonNullable<OpenApiOperation["parameters"]> = [];
   for (const [where, schema] of [
     ["path", op.params],
     ["query", op.query],
   ] as const) {
     if (!schema) continue;
-    const json = toSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const json = toSchema(schema, "input", shared) as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       parameters.push({
         name,
@@ -153,36 +183,37 @@ function operationId(method: HttpMethod, path: string): string {
   return method.toLowerCase() + words.map((word) => word[0]?.toUpperCase() + word.slice(1)).join("");
 }
 
-function toOperation(path: string, method: HttpMethod, op: Operation): OpenApiOperation {
+function toOperation(path: string, method: HttpMethod, op: Operation, shared: SharedSchemas): OpenApiOperation {
   const responses: Record<string, OpenApiResponse> = {};
   for (const [status, declared] of Object.entries(op.responses))
-    if (declared) responses[status] = successResponse(declared);
+    if (declared) responses[status] = successResponse(declared, shared);
   return {
     operationId: operationId(method, path),
     summary: op.summary,
     tags: [path.split("/")[2] ?? "api"],
     security: SECURITY[op.auth],
     ...(op.auth === "registered" ? { description: "A guest's token is refused with 403 `forbidden`." } : {}),
-    parameters: parametersOf(op),
+    parameters: parametersOf(op, shared),
     ...(op.body
       ? {
           requestBody: {
             // A body every field of which is optional may be left out.
             required: !op.body.safeParse({}).success,
-            content: { "application/json": { schema: toSchema(op.body, "input") } },
+            content: { "application/json": { schema: toSchema(op.body, "input", shared) } },
           },
         }
       : {}),
-    responses: { ...responses, ...errorResponses(method, op) },
+    responses: { ...responses, ...errorResponses(method, op, shared) },
   };
 }
 
 export function buildOpenApiDocument(routes: readonly RouteContract[]): OpenApiDocument {
   const paths: OpenApiDocument["paths"] = {};
+  const shared: SharedSchemas = {};
   for (const { path, operations } of [...routes].sort((a, b) => a.path.localeCompare(b.path))) {
     const item: OpenApiDocument["paths"][string] = {};
     for (const [method, op] of Object.entries(operations) as [HttpMethod, Operation][]) {
-      item[method.toLowerCase() as Lowercase<HttpMethod>] = toOperation(path, method, op);
+      item[method.toLowerCase() as Lowercase<HttpMethod>] = toOperation(path, method, op, shared);
     }
     paths[path] = item;
   }
@@ -191,6 +222,7 @@ export function buildOpenApiDocument(routes: readonly RouteContract[]): OpenApiD
     info: { title: "Shatter events API", version: "1.0.0", description: DESCRIPTION },
     paths,
     components: {
+      schemas: Object.fromEntries(Object.entries(shared).sort(([a], [b]) => a.localeCompare(b))),
       securitySchemes: {
         bearerToken: {
           type: "http",

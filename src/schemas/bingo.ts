@@ -47,26 +47,34 @@ export type BingoGridRows = z.infer<typeof bingoGridSchema>;
 export type BingoInput = z.infer<typeof bingoInputSchema>;
 export type RecordBingoSquareInput = z.infer<typeof recordBingoSquareBodySchema>;
 
-export const bingoSchema = z.object({
-  size: z.number().int(),
-  grid: z.array(z.array(z.object({ question: z.string(), shortQuestion: z.string().optional() }))),
-  description: z.string(),
-});
+export const bingoSchema = z
+  .object({
+    size: z.number().int(),
+    grid: z.array(z.array(z.object({ question: z.string(), shortQuestion: z.string().optional() }))),
+    description: z.string(),
+  })
+  .meta({ id: "Bingo" });
 
-export const bingoCardSchema = z.object({
-  marks: z.array(z.object({ row: z.number().int(), col: z.number().int(), participantId: idSchema, name: z.string() })),
-  linesCompleted: z.number().int(),
-  completed: z.boolean(),
-});
+export const bingoCardSchema = z
+  .object({
+    marks: z.array(
+      z.object({ row: z.number().int(), col: z.number().int(), participantId: idSchema, name: z.string() }),
+    ),
+    linesCompleted: z.number().int(),
+    completed: z.boolean(),
+  })
+  .meta({ id: "BingoCard" });
 
 export const getBingoResponseSchema = z.object({ bingo: bingoSchema, card: bingoCardSchema.optional() });
 export const replaceBingoGridResponseSchema = z.object({ bingo: bingoSchema });
 
-export const bingoAchievementSchema = z.object({
-  participantId: idSchema,
-  participantName: z.string(),
-  achievementType: z.enum(["line", "card"]),
-});
+export const bingoAchievementSchema = z
+  .object({
+    participantId: idSchema,
+    participantName: z.string(),
+    achievementType: z.enum(["line", "card"]),
+  })
+  .meta({ id: "BingoAchievement" });
 
 export const recordBingoSquareResponseSchema = z.object({
   card: bingoCardSchema,

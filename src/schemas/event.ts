@@ -48,29 +48,31 @@ export const getEventActivityQuerySchema = z.object({
 export const eventStateSchema = z.enum(["pending", "active", "ended"]);
 
 /** The `event` object of every event response; `participantIds` is the lobby in join order. */
-export const eventSchema = z.object({
-  _id: idSchema,
-  name: z.string(),
-  description: z.string(),
-  joinCode: z.string(),
-  startDate: timestampSchema.nullable(),
-  endDate: timestampSchema.nullable(),
-  maxParticipant: z.number().int().nullable(),
-  participantCount: z.number().int(),
-  /** The realtime guide's word for the state (what is stored). */
-  state: eventStateSchema,
-  /** The apps' word for the same state. */
-  currentState: z.enum(["Upcoming", "In Progress", "Completed"]),
-  /** Always "Name Bingo", the only game there is. */
-  gameType: z.string(),
-  startedAt: timestampSchema.nullable(),
-  endedAt: timestampSchema.nullable(),
-  createdBy: idSchema,
-  createdAt: timestampSchema,
-  updatedAt: timestampSchema,
-  /** The lobby in join order; GET event and GET by join code only (transitions answer without it). */
-  participantIds: z.array(z.object({ _id: idSchema, name: z.string(), userId: idSchema })).optional(),
-});
+export const eventSchema = z
+  .object({
+    _id: idSchema,
+    name: z.string(),
+    description: z.string(),
+    joinCode: z.string(),
+    startDate: timestampSchema.nullable(),
+    endDate: timestampSchema.nullable(),
+    maxParticipant: z.number().int().nullable(),
+    participantCount: z.number().int(),
+    /** The realtime guide's word for the state (what is stored). */
+    state: eventStateSchema,
+    /** The apps' word for the same state. */
+    currentState: z.enum(["Upcoming", "In Progress", "Completed"]),
+    /** Always "Name Bingo", the only game there is. */
+    gameType: z.string(),
+    startedAt: timestampSchema.nullable(),
+    endedAt: timestampSchema.nullable(),
+    createdBy: idSchema,
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+    /** The lobby in join order; GET event and GET by join code only (transitions answer without it). */
+    participantIds: z.array(z.object({ _id: idSchema, name: z.string(), userId: idSchema })).optional(),
+  })
+  .meta({ id: "Event" });
 
 export const eventResponseSchema = z.object({ event: eventSchema });
 

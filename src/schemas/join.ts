@@ -14,7 +14,9 @@ export const joinEventGuestBodySchema = profileFieldsSchema.partial().extend({
 
 export type JoinEventGuestInput = z.infer<typeof joinEventGuestBodySchema>;
 
-export const participantSchema = z.object({ _id: idSchema, userId: idSchema, name: z.string(), eventId: idSchema });
+export const participantSchema = z
+  .object({ _id: idSchema, userId: idSchema, name: z.string(), eventId: idSchema })
+  .meta({ id: "Participant" });
 
 /** A guest joining with their token also gets a fresh one. */
 export const joinEventUserResponseSchema = z.object({ participant: participantSchema, token: z.string().optional() });

@@ -55,7 +55,8 @@ export type ProfileFieldsInput = z.infer<typeof profileFieldsSchema>;
 export type UpdateUserInput = z.infer<typeof updateUserBodySchema>;
 
 /** What anyone signed in may see of anyone: enough to put a name on a participant. */
-export const userNameSchema = z.object({ _id: idSchema, name: z.string() });
+const userNameShape = { _id: idSchema, name: z.string() };
+export const userNameSchema = z.object(userNameShape).meta({ id: "UserName" });
 
 const socialLinksOutputSchema = z.object({
   linkedin: z.string().optional(),
@@ -64,20 +65,21 @@ const socialLinksOutputSchema = z.object({
 });
 
 /** What people who share an event with a user see: the profile, without the email. */
-export const publicProfileSchema = userNameSchema.extend({
+const publicProfileShape = {
+  ...userNameShape,
   isGuest: z.boolean(),
   bio: z.string(),
   title: z.string(),
   organization: z.string(),
   profilePhoto: z.string().nullable(),
   socialLinks: socialLinksOutputSchema,
-});
+};
+export const publicProfileSchema = z.object(publicProfileShape).meta({ id: "PublicProfile" });
 
 /** What users see of themselves. */
-export const ownUserSchema = publicProfileSchema.extend({
-  email: z.string().optional(),
-  authProvider: z.enum(["local", "guest"]),
-});
+export const ownUserSchema = z
+  .object({ ...publicProfileShape, email: z.string().optional(), authProvider: z.enum(["local", "guest"]) })
+  .meta({ id: "OwnUser" });
 
 export const getOwnUserResponseSchema = z.object({ user: ownUserSchema });
 

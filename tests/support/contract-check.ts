@@ -159,7 +159,8 @@ export class ContractChecker {
     const key = `${name} ${status} ${mediaType}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(schema);
+      // The document's `#/components/schemas/…` refs resolve against the root of what is compiled.
+      validate = this.ajv.compile({ ...schema, components: { schemas: this.document.components.schemas } });
       this.validators.set(key, validate);
     }
     const value = mediaType.startsWith("application/json") ? parseJson(body) : { ok: true, value: body.toString() };
