@@ -15,6 +15,7 @@ describe.skipIf(skipBrowserTests())("GET /api/docs in Chromium", () => {
 
   beforeAll(async () => {
     if (chromiumMissing()) throw new Error(BROWSER_MISSING_IN_CI);
+    await contract.load();
     server = createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

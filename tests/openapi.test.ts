@@ -1,5 +1,5 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../api/openapi.json";
 import { ERROR_STATUS } from "../src/errors";
 import { buildOpenApiDocument } from "../src/openapi/document";
@@ -8,6 +8,8 @@ import { api, contract } from "./support/harness";
 // The OpenAPI document is generated from the routes' declarations and served by its own function.
 // That it names exactly the functions `vercel build` emits is checked in tests/vercel-build.test.ts,
 // which has the build output at hand.
+
+beforeAll(() => contract.load());
 
 /** The codes an error response allows: the shared ErrorBody narrowed to an enum of codes. */
 function codesOf(schema: unknown): string[] | undefined {

@@ -1,11 +1,9 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import type { RequestListener } from "node:http";
-import { join } from "node:path";
+import { dirname } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { API_ROUTES } from "../../api/openapi.json";
-import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from "../../src/openapi/document";
-import { CONTRACT_LOG } from "./contract-log";
+import type { OpenApiDocument, OpenApiOperation } from "../../src/openapi/document";
 
 // Checks every response the API gives in the tests against the OpenAPI document: a status, a
 // header, a content type or a body shape the route does not declare is a violation, and the test
@@ -46,23 +44,52 @@ interface PathMatcher {
 }
 
 export class ContractChecker {
-  readonly document: OpenApiDocument = buildOpenApiDocument(API_ROUTES.map((fn) => fn.contract));
+  private loaded?: OpenApiDocument;
+  private loading?: Promise<OpenApiDocument>;
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly matchers: PathMatcher[];
+  private matchers: PathMatcher[] = [];
+  private readonly pending = new Set<Promise<void>>();
   checked = 0;
   violations: string[] = [];
 
   constructor() {
     addFormats(this.ajv);
-    this.matchers = Object.keys(this.document.paths)
-      .map((template) => ({
-        template,
-        pattern: new RegExp(`^${template.replace(/\./g, "\\.").replace(/\{\w+\}/g, "[^/]+")}/?$`),
-        params: (template.match(/\{/g) ?? []).length,
-      }))
-      // Static paths win over templated ones, as in Vercel's routing.
-      .sort((a, b) => a.params - b.params);
+  }
+
+  /**
+   * Builds the document from the routes' declarations. Lazily: loading api/ parses the
+   * environment, which some test files set first (vi.stubEnv) and only then make a request.
+   */
+  load(): Promise<OpenApiDocument> {
+    this.loading ??= (async () => {
+      const [{ API_ROUTES }, { buildOpenApiDocument }] = await Promise.all([
+        import("../../api/openapi.json"),
+        import("../../src/openapi/document"),
+      ]);
+      const document = buildOpenApiDocument(API_ROUTES.map((fn) => fn.contract));
+      this.matchers = Object.keys(document.paths)
+        .map((template) => ({
+          template,
+          pattern: new RegExp(`^${template.replace(/\./g, "\\.").replace(/\{\w+\}/g, "[^/]+")}/?$`),
+          params: (template.match(/\{/g) ?? []).length,
+        }))
+        // Static paths win over templated ones, as in Vercel's routing.
+        .sort((a, b) => a.params - b.params);
+      this.loaded = document;
+      return document;
+    })();
+    return this.loading;
+  }
+
+  get document(): OpenApiDocument {
+    if (!this.loaded) throw new Error("await contract.load() first");
+    return this.loaded;
+  }
+
+  /** Waits for the checks of responses already sent (the first one loads the document). */
+  async settle(): Promise<void> {
+    await Promise.all(this.pending);
   }
 
   /** Wraps the API's request listener so that every response it sends is checked. */
@@ -83,13 +110,16 @@ export class ContractChecker {
         return end(chunk, ...rest);
       }) as typeof res.end;
       res.on("finish", () => {
-        this.record({
+        const response = {
           method: req.method ?? "GET",
           url: req.url ?? "/",
           status: res.statusCode,
           headers: res.getHeaders(),
           body: Buffer.concat(chunks),
-        });
+        };
+        const check: Promise<void> = this.load().then(() => this.record(response));
+        this.pending.add(check);
+        void check.finally(() => this.pending.delete(check));
       });
       return listener(req, res);
     };
@@ -179,10 +209,10 @@ export class ContractChecker {
       .map((name) => `header ${name} is not declared`);
   }
 
-  /** Appends this file's count to the log the global teardown sums up. */
-  writeCount(file: string): void {
-    mkdirSync(join(CONTRACT_LOG, ".."), { recursive: true });
-    appendFileSync(CONTRACT_LOG, `${this.checked} ${file}\n`);
+  /** Appends this file's count to the run's log, which the global teardown sums up. */
+  writeCount(log: string, file: string): void {
+    mkdirSync(dirname(log), { recursive: true });
+    appendFileSync(log, `${this.checked} ${file}\n`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import mongoose from "mongoose";
 import request from "supertest";
-import { afterAll, afterEach, expect } from "vitest";
+import { afterAll, afterEach, expect, inject } from "vitest";
 import { createApiListener } from "../../dev/local-server";
 import type { PublishedEvent, PusherServer } from "../../dev/pusher-server";
 import { ContractChecker } from "./contract-check";
@@ -14,12 +14,16 @@ import { ContractChecker } from "./contract-check";
 export const contract = new ContractChecker();
 export const listener = contract.wrap(createApiListener());
 
-afterEach(() => {
+afterEach(async () => {
+  await contract.settle();
   const violations = contract.violations.splice(0);
   if (violations.length > 0) throw new Error(`Responses outside the OpenAPI document:\n${violations.join("\n")}`);
 });
 
-afterAll(() => contract.writeCount(expect.getState().testPath ?? "unknown"));
+afterAll(async () => {
+  await contract.settle();
+  contract.writeCount(inject("contractLog"), expect.getState().testPath ?? "unknown");
+});
 
 export function api() {
   return request(listener);
