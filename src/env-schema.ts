@@ -12,6 +12,9 @@ const envSchema = z.object({
   MONGODB_URI: z.string().trim().min(1, "MONGODB_URI is required"),
   MONGODB_DB: optional,
   DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Every request answers within this (a 503 past it); keep it under the functions' maxDuration
+  // (10 s in vercel.json), which also pays for a cold start.
+  REQUEST_BUDGET_MS: z.coerce.number().int().min(500).max(300_000).default(8_000),
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
   JWT_TTL_SECONDS: z.coerce
     .number()

@@ -1,10 +1,17 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
 import type { z } from "zod";
 import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
-import { connectDatabase } from "../db/connection";
+import {
+  connectDatabase,
+  type DatabaseConnection,
+  discardDatabaseConnection,
+  recordDatabaseAnswered,
+  recordDatabaseFailure,
+} from "../db/connection";
 import { env } from "../env";
 import { findMalformedText } from "../schemas/text";
 import { ApiError, toApiError, toErrorBody } from "./errors";
+import { withinTimeBudget } from "./time-budget";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -42,6 +49,7 @@ export function route(handlers: Partial<Record<HttpMethod, Handler>>) {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Cache-Control", "no-store");
     applyCors(req, res, allow);
+    let database: DatabaseConnection | undefined;
     try {
       if (req.method === "OPTIONS") {
         res.setHeader("Allow", allow);
@@ -54,11 +62,21 @@ export function route(handlers: Partial<Record<HttpMethod, Handler>>) {
         throw new ApiError("method_not_allowed", `${req.method} is not allowed on this route.`);
       }
       const body = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
-      await connectDatabase();
-      const reply = await handler(createContext(req, body));
+      const context = createContext(req, body);
+      const reply = await withinTimeBudget(
+        (async () => {
+          database = connectDatabase();
+          await database;
+          return handler(context);
+        })(),
+        env.REQUEST_BUDGET_MS,
+        () => discardDatabaseConnection(database),
+      );
+      recordDatabaseAnswered();
       res.status(reply.status ?? 200).json({ success: true, ...reply.body });
     } catch (error) {
       const apiError = toApiError(error);
+      if (apiError.code === "database_unavailable") recordDatabaseFailure(database, error);
       for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
       res.status(apiError.status).json(toErrorBody(apiError));
     }
