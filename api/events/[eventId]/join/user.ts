@@ -1,6 +1,7 @@
 import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsUser } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
+import { clientIp, withEventMissLimit } from "../../../../src/http/rate-limit";
 import { route } from "../../../../src/http/route";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import { joinEventUserBodySchema } from "../../../../src/schemas/join";
@@ -10,7 +11,10 @@ export default route({
   POST: async (ctx) => {
     const claims = ctx.claims();
     const { eventId } = ctx.params(eventParamsSchema);
-    const { participant, created } = await joinEventAsUser(eventId, claims, ctx.body(joinEventUserBodySchema));
+    const input = ctx.body(joinEventUserBodySchema);
+    const { participant, created } = await withEventMissLimit(clientIp(ctx.req), () =>
+      joinEventAsUser(eventId, claims, input),
+    );
     const body = {
       participant: serializeParticipant(eventId, participant),
       // The app stores a token from this answer when a returning guest joins another event.
