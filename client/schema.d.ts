@@ -10,7 +10,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange email and password for a token (rate-limited per IP and per email) */
+        /** Exchange email and password for a token (rate-limited per IP, per email and IP, and per email) */
         post: operations["postAuthLogin"];
         delete?: never;
         options?: never;
@@ -27,7 +27,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a registered account and sign it in */
+        /** Create a registered account and sign it in (rate-limited per IP) */
         post: operations["postAuthSignup"];
         delete?: never;
         options?: never;
@@ -199,7 +199,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Join without an account; answers with a guest token (a guest's token is reused; rate-limited per IP) */
+        /** Join without an account; answers with a guest token (a guest's token is reused; rate-limited per IP, unknown events count as guesses) */
         post: operations["postEventsEventIdJoinGuest"];
         delete?: never;
         options?: never;
@@ -302,7 +302,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The event a join code belongs to, public */
+        /** The event a join code belongs to, public (look-ups and misses limited per IP) */
         get: operations["getEventsEventJoinCode"];
         put?: never;
         post?: never;
@@ -782,6 +782,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    Vary: components["headers"]["Vary"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & ({
+                        /** @enum {string} */
+                        code: "rate_limited";
                     } & {
                         [key: string]: unknown;
                     });
@@ -2803,6 +2822,25 @@ export interface operations {
                     });
                 };
             };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    Vary: components["headers"]["Vary"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & ({
+                        /** @enum {string} */
+                        code: "rate_limited";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -3579,6 +3617,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "not_found";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    Vary: components["headers"]["Vary"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & ({
+                        /** @enum {string} */
+                        code: "rate_limited";
                     } & {
                         [key: string]: unknown;
                     });

@@ -50,6 +50,8 @@ async function main(): Promise<boolean> {
       PUSHER_HOST: pusher.host,
       PUSHER_PORT: String(pusher.port),
       PUSHER_USE_TLS: "false",
+      // The load plays a proxy on loopback that names each guest's address in X-Real-IP.
+      TRUSTED_PROXY_IPS: "127.0.0.1,::1",
     });
 
     // Only now, with the environment set, may anything import src/.

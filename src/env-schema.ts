@@ -12,6 +12,9 @@ const envSchema = z.object({
   MONGODB_URI: z.string().trim().min(1, "MONGODB_URI is required"),
   MONGODB_DB: optional,
   DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Every request answers within this (a 503 past it); keep it under the functions' maxDuration
+  // (10 s in vercel.json), which also pays for a cold start.
+  REQUEST_BUDGET_MS: z.coerce.number().int().min(500).max(300_000).default(8_000),
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
   JWT_TTL_SECONDS: z.coerce
     .number()
@@ -26,10 +29,34 @@ const envSchema = z.object({
   PUSHER_PORT: optional,
   PUSHER_USE_TLS: optional.transform((value) => (value === undefined ? undefined : value === "true")),
   PUSHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
-  // Requests per minute. Guest joins: a whole venue can share one NAT'd IP, so the ceiling is high.
-  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
-  RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  // Rate limits, sized so that a whole venue behind one NAT'd IP (hundreds of phones) never meets
+  // them while one client guessing or stuffing passwords does. Windows are fixed in
+  // src/http/rate-limit.ts: logins per IP, signups, guest joins and event look-ups per minute;
+  // logins per (email, IP) and event misses per 10 minutes; logins per email per hour.
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_LOGIN_PER_EMAIL_IP: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_SIGNUP_PER_IP: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
+  RATE_LIMIT_EVENT_LOOKUPS_PER_IP: z.coerce.number().int().min(1).default(1_000),
+  RATE_LIMIT_EVENT_MISSES_PER_IP: z.coerce.number().int().min(1).default(100),
+  // Addresses of proxies in front of the API whose X-Forwarded-For is believed (comma-separated).
+  TRUSTED_PROXY_IPS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((address) =>
+          address
+            .trim()
+            .toLowerCase()
+            .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1"),
+        )
+        .filter(Boolean),
+    ),
+  // Set by the Vercel platform itself ("1"); its edge sets the forwarding headers.
+  VERCEL: optional.transform((value) => value !== undefined && value !== "0"),
   // Digits in a new event's join code: the Shatter app's QR scanner reads only 4-digit codes.
   JOIN_CODE_DIGITS: z.coerce.number().int().min(4).max(8).default(8),
   // Vercel sends it as a bearer token to cron functions; without it they refuse every caller.

@@ -76,13 +76,38 @@ const UNREACHABLE_ERRORS = new Set([
   "MongoOperationTimeoutError",
   "MongoNotConnectedError",
   "MongoTopologyClosedError",
+  // A request still running on a connection that was discarded because the database failed: its
+  // client, pool and implicit session are closed under it.
+  "MongoClientClosedError",
+  "MongoPoolClosedError",
+  "MongoExpiredSessionError",
 ]);
 
-function isDatabaseUnreachable(error: unknown): boolean {
-  // MongoNetworkError covers its subclasses: timeouts, resets, pools cleared by a failed monitor.
-  return (
-    error instanceof mongoose.mongo.MongoNetworkError || (error instanceof Error && UNREACHABLE_ERRORS.has(error.name))
-  );
+// Socket errors the driver sometimes lets through unwrapped, e.g. "This socket has been ended by
+// the other party" (EPIPE) when it writes to a connection the database side has half-closed.
+const SOCKET_ERROR_CODES = new Set([
+  "EPIPE",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTCONN",
+  "ERR_SOCKET_CLOSED",
+  "ERR_STREAM_DESTROYED",
+  "ERR_STREAM_WRITE_AFTER_END",
+]);
+
+/** Whether `error` (or what caused it) means the database could not be reached or stopped answering. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    // MongoNetworkError covers its subclasses: timeouts, resets, pools cleared by a failed monitor.
+    if (cause instanceof mongoose.mongo.MongoNetworkError || UNREACHABLE_ERRORS.has(cause.name)) return true;
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && SOCKET_ERROR_CODES.has(code)) return true;
+  }
+  return false;
 }
 
 /** Turns anything thrown while handling a request into the error envelope. */

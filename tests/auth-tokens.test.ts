@@ -212,9 +212,16 @@ describe("login timing", () => {
 });
 
 describe("rate limit defaults", () => {
-  it("RATE_LIMITS – without configuration: login 30/min per IP and 10/min per email, guest join 1000/min per IP", () => {
-    expect(RATE_LIMITS.loginPerIp).toMatchObject({ max: 30, windowMs: 60_000 });
-    expect(RATE_LIMITS.loginPerEmail).toMatchObject({ max: 10, windowMs: 60_000 });
-    expect(RATE_LIMITS.guestJoinPerIp).toMatchObject({ max: 1_000, windowMs: 60_000 });
+  it("RATE_LIMITS – without configuration: sized for a venue behind one IP, per email and IP for logins", () => {
+    const minute = 60_000;
+    expect(RATE_LIMITS.loginPerIp).toMatchObject({ max: 600, windowMs: minute });
+    expect(RATE_LIMITS.loginPerEmailAndIp).toMatchObject({ max: 10, windowMs: 10 * minute });
+    expect(RATE_LIMITS.loginPerEmail).toMatchObject({ max: 100, windowMs: 60 * minute });
+    expect(RATE_LIMITS.signupPerIp).toMatchObject({ max: 120, windowMs: minute });
+    expect(RATE_LIMITS.guestJoinPerIp).toMatchObject({ max: 1_000, windowMs: minute });
+    expect(RATE_LIMITS.eventLookupsPerIp).toMatchObject({ max: 1_000, windowMs: minute });
+    expect(RATE_LIMITS.eventMissesPerIp).toMatchObject({ max: 100, windowMs: 10 * minute });
+    // One attacker IP (10 per 10 minutes) cannot reach the per-email ceiling within its hour.
+    expect(RATE_LIMITS.loginPerEmailAndIp.max * 6).toBeLessThan(RATE_LIMITS.loginPerEmail.max);
   });
 });

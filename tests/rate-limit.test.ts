@@ -9,13 +9,23 @@ import { api, createEvent, createHost, createUser, expectError } from "./support
 // Low limits for this file only: src/env.ts parses process.env once, when first imported.
 vi.hoisted(() => {
   process.env.RATE_LIMIT_LOGIN_PER_IP = "5";
+  process.env.RATE_LIMIT_LOGIN_PER_EMAIL_IP = "2";
   process.env.RATE_LIMIT_LOGIN_PER_EMAIL = "3";
+  process.env.RATE_LIMIT_SIGNUP_PER_IP = "3";
   process.env.RATE_LIMIT_GUEST_JOIN_PER_IP = "5";
+  process.env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP = "6";
+  process.env.RATE_LIMIT_EVENT_MISSES_PER_IP = "4";
+  // The test client connects from loopback: it plays the trusted proxy that sets X-Real-IP.
+  process.env.TRUSTED_PROXY_IPS = "127.0.0.1,::1";
 });
 
 const PER_IP = 5;
+const PER_EMAIL_AND_IP = 2;
 const PER_EMAIL = 3;
+const SIGNUPS_PER_IP = 3;
 const GUEST_JOINS_PER_IP = 5;
+const LOOKUPS_PER_IP = 6;
+const MISSES_PER_IP = 4;
 const MINUTE = 60_000;
 const PASSWORD = "correct horse battery";
 
@@ -44,7 +54,8 @@ function expectRateLimited(res: { status: number; body: unknown; headers: Record
   expect(res.headers["retry-after"]).toMatch(/^\d+$/);
   const seconds = Number(res.headers["retry-after"]);
   expect(seconds).toBeGreaterThan(0);
-  expect(seconds).toBeLessThanOrEqual(60);
+  // Windows are a minute, ten minutes (per email and IP, event misses) or an hour (per email).
+  expect(seconds).toBeLessThanOrEqual(3600);
 }
 
 function collection(name: string) {
@@ -114,9 +125,10 @@ describe("POST /api/auth/login", () => {
     const other = await createUser({ password: PASSWORD });
     const ip = freshIp();
     for (let i = 0; i < PER_IP; i++) await login(ip, unknownEmail(), PASSWORD);
+    const wrongByIp = await login(ip, other.email, "not the password");
     const rightByIp = await login(ip, other.email, PASSWORD);
     expectRateLimited(rightByIp);
-    expect(rightByIp.body).toEqual(wrongByEmail.body);
+    expect(rightByIp.body).toEqual(wrongByIp.body);
     expect((await login(freshIp(), other.email, PASSWORD)).status).toBe(200);
   });
 
@@ -132,16 +144,32 @@ describe("POST /api/auth/login", () => {
     expect(window?.count).toBe(20);
   });
 
-  it("POST /api/auth/login – X-Forwarded-For's first address is the client when X-Real-IP is absent", async () => {
+  it("POST /api/auth/login – behind a trusted proxy, the last X-Forwarded-For address that is not the proxy is the client", async () => {
     const ip = freshIp();
-    const viaProxy = () =>
+    const viaProxy = (spoofed: string) =>
       api()
         .post("/api/auth/login")
-        .set("X-Forwarded-For", `${ip}, 10.0.0.1`)
+        .set("X-Forwarded-For", `${spoofed}, ${ip}, 127.0.0.1`)
         .send({ email: unknownEmail(), password: PASSWORD });
-    for (let i = 0; i < PER_IP; i++) expectError(await viaProxy(), 401, "invalid_credentials");
-    expectRateLimited(await viaProxy());
+    // Whatever the client writes first, the address the proxy saw is the one counted.
+    for (let i = 0; i < PER_IP; i++) expectError(await viaProxy(freshIp()), 401, "invalid_credentials");
+    expectRateLimited(await viaProxy(freshIp()));
     expectRateLimited(await login(ip, unknownEmail(), PASSWORD));
+  });
+
+  it(`POST /api/auth/login – wrong passwords from one IP limit that IP for the email after ${PER_EMAIL_AND_IP}, and the owner still signs in from another network`, async () => {
+    const owner = await createUser({ password: PASSWORD });
+    const attacker = freshIp();
+    for (let i = 0; i < PER_EMAIL_AND_IP; i++) {
+      expectError(await login(attacker, owner.email, `guess ${i}`), 401, "invalid_credentials");
+    }
+    for (let i = 0; i < 10; i++) expectRateLimited(await login(attacker, owner.email, `guess more ${i}`));
+    // Even the right password is refused from the attacker's IP (no oracle there)…
+    expectRateLimited(await login(attacker, owner.email, PASSWORD));
+    // …but the owner, elsewhere, is not locked out.
+    const res = await login(freshIp(), owner.email, PASSWORD);
+    expect(res.status).toBe(200);
+    expect(res.body.userId).toBe(owner.userId);
   });
 
   it("POST /api/auth/login – an invalid body is a 400 and does not use up an attempt", async () => {
@@ -186,6 +214,100 @@ describe("POST /api/events/:eventId/join/guest", () => {
     expect((await join("From Elsewhere", freshIp())).status).toBe(201);
     const after = await api().get(`/api/events/${event._id}`).expect(200);
     expect(after.body.event.participantCount).toBe(GUEST_JOINS_PER_IP + 1);
+  });
+});
+
+describe("POST /api/auth/signup", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(FROZEN_AT);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it(`POST /api/auth/signup – signup ${SIGNUPS_PER_IP + 1} from one IP within a minute is a 429 rate_limited and stores no account; other IPs still sign up`, async () => {
+    const ip = freshIp();
+    const signup = (from: string, email: string) =>
+      api().post("/api/auth/signup").set("X-Real-IP", from).send({ name: "Sam Signup", email, password: PASSWORD });
+    for (let i = 0; i < SIGNUPS_PER_IP; i++) expect((await signup(ip, unknownEmail())).status).toBe(201);
+    const email = unknownEmail();
+    const limited = await signup(ip, email);
+    expectRateLimited(limited);
+    expect(limited.headers["retry-after"]).toBe(RETRY_AFTER);
+    expect(await collection("users").countDocuments({ emailKey: email })).toBe(0);
+    expect((await signup(freshIp(), email)).status).toBe(201);
+  });
+});
+
+describe("join codes and joins: guesses per IP", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(FROZEN_AT);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A well-formed join code that no event has (codes are 8 digits; these start with 0000). */
+  let unusedCode = 0;
+  const missingCode = () => String(unusedCode++).padStart(8, "0");
+
+  const lookup = (from: string, code: string) => api().get(`/api/events/event/${code}`).set("X-Real-IP", from);
+
+  it(`GET /api/events/event/:joinCode – after ${MISSES_PER_IP} unknown codes from one IP every look-up from it is a 429, even of a real code; other IPs still look up`, async () => {
+    const event = await createEvent(await createHost());
+    const guesser = freshIp();
+    for (let i = 0; i < MISSES_PER_IP; i++) expectError(await lookup(guesser, missingCode()), 404, "not_found");
+    const limited = await lookup(guesser, event.joinCode);
+    expectRateLimited(limited);
+    const tenMinuteWindowEnd = FROZEN_AT - (FROZEN_AT % (10 * MINUTE)) + 10 * MINUTE;
+    expect(Number(limited.headers["retry-after"])).toBe((tenMinuteWindowEnd - FROZEN_AT) / 1000);
+    expectRateLimited(await lookup(guesser, missingCode()));
+    const elsewhere = await lookup(freshIp(), event.joinCode);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.event._id).toBe(event._id);
+  });
+
+  it(`GET /api/events/event/:joinCode – a venue's phones behind one IP look up the real code ${LOOKUPS_PER_IP} times in a minute without a miss counted; the next is a 429`, async () => {
+    const event = await createEvent(await createHost());
+    const venue = freshIp();
+    for (let i = 0; i < LOOKUPS_PER_IP; i++) expect((await lookup(venue, event.joinCode)).status).toBe(200);
+    expectRateLimited(await lookup(venue, event.joinCode));
+    const misses = await RateLimitWindow.findById(
+      `event-miss-ip:${venue}:${FROZEN_AT - (FROZEN_AT % (10 * MINUTE))}`,
+    ).lean();
+    expect(misses?.count ?? 0).toBe(0);
+  });
+
+  it("POST /api/events/:eventId/join/guest and join/user – joins to unknown events count as misses: afterwards the IP's joins and look-ups are a 429", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const guesser = freshIp();
+    const user = await createUser();
+    for (let i = 0; i < MISSES_PER_IP / 2; i++) {
+      const guest = await api()
+        .post(`/api/events/${new mongoose.Types.ObjectId().toHexString()}/join/guest`)
+        .set("X-Real-IP", guesser)
+        .send({ name: "Guessing Gus" });
+      expectError(guest, 404, "not_found");
+      const member = await api()
+        .post(`/api/events/${new mongoose.Types.ObjectId().toHexString()}/join/user`)
+        .set("X-Real-IP", guesser)
+        .set("Authorization", `Bearer ${user.token}`)
+        .send({});
+      expectError(member, 404, "not_found");
+    }
+    expectRateLimited(
+      await api().post(`/api/events/${event._id}/join/guest`).set("X-Real-IP", guesser).send({ name: "Gus Again" }),
+    );
+    expectRateLimited(await lookup(guesser, event.joinCode));
+    expect(await collection("users").countDocuments({ name: "Gus Again" })).toBe(0);
+    // A real guest from another IP joins as usual.
+    expect(
+      (await api().post(`/api/events/${event._id}/join/guest`).set("X-Real-IP", freshIp()).send({ name: "Real Rita" }))
+        .status,
+    ).toBe(201);
   });
 });
 

@@ -39,7 +39,9 @@ describe("database round trips per request", () => {
     await api().get("/api/health").expect(200);
   });
 
-  it("POST /api/events/:eventId/join/user – with a name: seat, participant, log entry: 3 database commands", async () => {
+  // Joins and join-code look-ups first read the caller IP's window of missed event guesses (one
+  // find); a look-up also counts itself in the IP's look-up window (one findAndModify).
+  it("POST /api/events/:eventId/join/user – with a name: guesses, seat, participant, log entry: 4 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser();
     const commands = await measure(
@@ -51,10 +53,10 @@ describe("database round trips per request", () => {
           .send({ name: "Counted Carla" }),
       201,
     );
-    expect(commands).toEqual(["findAndModify", "insert", "insert"]);
+    expect(commands).toEqual(["find", "findAndModify", "insert", "insert"]);
   });
 
-  it("POST /api/events/:eventId/join/user – without a name: the account name, then as with a name: 4 database commands", async () => {
+  it("POST /api/events/:eventId/join/user – without a name: guesses, the account name, then as with a name: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser({ name: "Default Dana" });
     const commands = await measure(
@@ -66,15 +68,15 @@ describe("database round trips per request", () => {
           .send({}),
       201,
     );
-    expect(commands).toEqual(["find", "findAndModify", "insert", "insert"]);
+    expect(commands).toEqual(["find", "find", "findAndModify", "insert", "insert"]);
   });
 
   // The per-IP rate-limit window (one findAndModify) comes on top of the guest insert, the seat,
   // the participant and its activity-log entry.
-  it("POST /api/events/:eventId/join/guest – rate limit, guest, seat, participant, log entry: 5 database commands", async () => {
+  it("POST /api/events/:eventId/join/guest – rate limit, guesses, guest, seat, participant, log entry: 6 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure("join/guest", () => joinAsGuest(event._id, "Counted Guest"), 201);
-    expect(commands).toEqual(["findAndModify", "insert", "findAndModify", "insert", "insert"]);
+    expect(commands).toEqual(["findAndModify", "find", "insert", "findAndModify", "insert", "insert"]);
   });
 
   // A transition reads the event (checks and lastSeq), then one findAndModify changes the state
@@ -117,14 +119,14 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "find"]);
   });
 
-  it("GET /api/events/event/:joinCode – the event holding the code and its lobby: 2 database commands", async () => {
+  it("GET /api/events/event/:joinCode – look-up window, guesses, the event holding the code and its lobby: 4 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure(
       "GET event by join code",
       () => api().get(`/api/events/event/${event.joinCode}`),
       200,
     );
-    expect(commands).toEqual(["find", "find"]);
+    expect(commands).toEqual(["findAndModify", "find", "find", "find"]);
   });
 
   it("GET /api/users/:userId – yourself: 1 command; someone else: 2 (the user, then whether you share an event)", async () => {

@@ -5,16 +5,19 @@ import { authTokenResponseSchema, loginUserBodySchema } from "../../src/schemas/
 import { authenticateUser } from "../../src/users/accounts";
 
 export default route("/api/auth/login", {
-  // POST /api/auth/login – exchange email and password for a token (rate-limited per IP and per email)
+  // POST /api/auth/login – exchange email and password for a token (rate-limited per IP, per email and IP, per email)
   POST: operation({
-    summary: "Exchange email and password for a token (rate-limited per IP and per email)",
+    summary: "Exchange email and password for a token (rate-limited per IP, per email and IP, and per email)",
     auth: "none",
     body: loginUserBodySchema,
     responses: { 200: authTokenResponseSchema },
     errors: ["invalid_credentials", "rate_limited"],
     handler: async ({ body: { email, password }, req }) => {
-      await enforceRateLimit(RATE_LIMITS.loginPerIp, clientIp(req));
-      await enforceRateLimit(RATE_LIMITS.loginPerEmail, email.toLowerCase());
+      const ip = clientIp(req);
+      const emailKey = email.toLowerCase();
+      await enforceRateLimit(RATE_LIMITS.loginPerIp, ip);
+      await enforceRateLimit(RATE_LIMITS.loginPerEmailAndIp, `${emailKey}:${ip}`);
+      await enforceRateLimit(RATE_LIMITS.loginPerEmail, emailKey);
       const user = await authenticateUser(email, password);
       const userId = user._id.toHexString();
       return { body: { message: "Signed in.", userId, token: signToken({ userId, kind: "user" }) } };

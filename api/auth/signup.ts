@@ -1,17 +1,19 @@
 import { signToken } from "../../src/auth/tokens";
+import { clientIp, enforceRateLimit, RATE_LIMITS } from "../../src/http/rate-limit";
 import { operation, route } from "../../src/http/route";
 import { authTokenResponseSchema, signupUserBodySchema } from "../../src/schemas/auth";
 import { registerUser } from "../../src/users/accounts";
 
 export default route("/api/auth/signup", {
-  // POST /api/auth/signup – create a registered account and sign it in
+  // POST /api/auth/signup – create a registered account and sign it in (rate-limited per IP)
   POST: operation({
-    summary: "Create a registered account and sign it in",
+    summary: "Create a registered account and sign it in (rate-limited per IP)",
     auth: "none",
     body: signupUserBodySchema,
     responses: { 201: authTokenResponseSchema },
-    errors: ["email_taken"],
-    handler: async ({ body }) => {
+    errors: ["email_taken", "rate_limited"],
+    handler: async ({ body, req }) => {
+      await enforceRateLimit(RATE_LIMITS.signupPerIp, clientIp(req));
       const userId = (await registerUser(body))._id.toHexString();
       return { body: { message: "Account created.", userId, token: signToken({ userId, kind: "user" }) } };
     },

@@ -7,43 +7,109 @@ import { Participant } from "../models/participant";
 import { RateLimitWindow } from "../models/rate-limit-window";
 import { User } from "../models/user";
 
-// Warm invocations of a function share one connection; a failed attempt is forgotten so the
-// next request tries again instead of failing forever.
-const cache = globalThis as typeof globalThis & { shatterDb?: Promise<typeof mongoose> };
+// Warm invocations of a function share one connection. A connection that lost the database is
+// discarded and the next request builds a new one: the driver alone can stay wedged for a minute
+// after the database is back, and is slow to notice it is back at all.
+const cache = globalThis as typeof globalThis & {
+  shatterDb?: Promise<typeof mongoose>;
+  shatterDbClosing?: Promise<void>;
+  shatterDbIndexes?: Promise<void>;
+};
 
 mongoose.set("strictQuery", true);
 // Never queue commands while disconnected: a request should fail fast with a 503, not hang.
 mongoose.set("bufferCommands", false);
 
-export function connectDatabase(): Promise<typeof mongoose> {
-  cache.shatterDb ??= mongoose
-    .connect(env.MONGODB_URI, {
-      dbName: env.MONGODB_DB,
-      // Every wait is bounded: finding a server, opening a connection, and a reply on an open one
-      // (a database that stops answering rather than refusing). A write to a hung database waits
-      // for several of these plus the driver's one retry: a 503 within about 5 × DB_TIMEOUT_MS.
-      serverSelectionTimeoutMS: env.DB_TIMEOUT_MS,
-      connectTimeoutMS: env.DB_TIMEOUT_MS,
-      socketTimeoutMS: env.DB_TIMEOUT_MS,
-      maxPoolSize: 10,
-      autoIndex: false,
-      // Collections come into being with their indexes below (or with their first insert), not
-      // with a `create` command inside whichever request first loads a model.
-      autoCreate: false,
-      // Lets tests count round trips per request; the driver only does work when someone listens.
-      monitorCommands: true,
-    })
-    .then(async (connection) => {
-      // Once per cold start: make sure the unique indexes the invariants rely on exist.
-      await Promise.all(
-        [User, Event, Participant, ActivityEntry, BingoCard, RateLimitWindow].map((model) => model.createIndexes()),
-      );
-      return connection;
-    })
-    .catch(async (error: unknown) => {
-      cache.shatterDb = undefined;
-      await mongoose.disconnect().catch(() => undefined);
-      throw error;
-    });
+export type DatabaseConnection = Promise<typeof mongoose>;
+
+export function connectDatabase(): DatabaseConnection {
+  if (!cache.shatterDb) {
+    const opening = openConnection();
+    cache.shatterDb = opening;
+    // A failed attempt is forgotten so the next request tries again instead of failing forever.
+    opening.catch(() => discardDatabaseConnection(opening));
+  }
   return cache.shatterDb;
+}
+
+/**
+ * Forgets `used` (the connection a failed request ran on) and closes it once its other requests
+ * are done, unless another request already replaced it. The next request opens a new one.
+ */
+export function discardDatabaseConnection(used: DatabaseConnection | undefined): void {
+  if (!used || cache.shatterDb !== used) return;
+  cache.shatterDb = undefined;
+  const previous = cache.shatterDbClosing;
+  const closing = (async () => {
+    await previous;
+    await used.catch(() => undefined);
+    // Not forced: Mongoose refuses every later command on a force-closed connection, even once it
+    // reconnects. The next connection waits for this close, since both use the same Mongoose
+    // connection; the driver sends nothing to a server it cannot select, so a dead one costs nothing.
+    await mongoose.connection.close().catch(() => undefined);
+  })();
+  cache.shatterDbClosing = closing;
+  void closing.finally(() => {
+    if (cache.shatterDbClosing === closing) cache.shatterDbClosing = undefined;
+  });
+}
+
+// What a request meets when its connection no longer reaches a database: no server to select,
+// or no answer in time.
+const SILENT_DATABASE_ERRORS = new Set([
+  "MongoServerSelectionError",
+  "MongooseServerSelectionError",
+  "MongoOperationTimeoutError",
+  "MongoNetworkTimeoutError",
+]);
+// Other failures (a reset or refused connection) rebuild the connection only when no request has
+// had an answer for this long: an outage, not one connection's blip while others are served
+// (the driver replaces that connection itself, and a rebuild would fail its neighbours).
+const OUTAGE_MS = 1_000;
+let lastAnsweredAt = 0;
+
+/** Notes that a request got its answers from the database. */
+export function recordDatabaseAnswered(): void {
+  lastAnsweredAt = Date.now();
+}
+
+/**
+ * Notes that a request on `used` failed because of the database: when it found no server, got no
+ * answer in time, or nobody has had an answer for a while, the connection is rebuilt.
+ */
+export function recordDatabaseFailure(used: DatabaseConnection | undefined, error: unknown): void {
+  const silent = error instanceof Error && SILENT_DATABASE_ERRORS.has(error.name);
+  if (silent || Date.now() - lastAnsweredAt > OUTAGE_MS) discardDatabaseConnection(used);
+}
+
+async function openConnection(): Promise<typeof mongoose> {
+  await cache.shatterDbClosing;
+  const connection = await mongoose.connect(env.MONGODB_URI, {
+    dbName: env.MONGODB_DB,
+    // Every wait is bounded: finding a server, opening a connection, and a reply on an open one
+    // (a database that stops answering rather than refusing). A write to a silent database waits
+    // for several of these plus the driver's one retry; the request's time budget
+    // (REQUEST_BUDGET_MS) bounds the sum.
+    serverSelectionTimeoutMS: env.DB_TIMEOUT_MS,
+    connectTimeoutMS: env.DB_TIMEOUT_MS,
+    socketTimeoutMS: env.DB_TIMEOUT_MS,
+    maxPoolSize: 10,
+    autoIndex: false,
+    // Collections come into being with their indexes below (or with their first insert), not
+    // with a `create` command inside whichever request first loads a model.
+    autoCreate: false,
+    // Lets tests count round trips per request; the driver only does work when someone listens.
+    monitorCommands: true,
+  });
+  // Once per cold start: make sure the unique indexes the invariants rely on exist.
+  cache.shatterDbIndexes ??= Promise.all(
+    [User, Event, Participant, ActivityEntry, BingoCard, RateLimitWindow].map((model) => model.createIndexes()),
+  ).then(() => undefined);
+  try {
+    await cache.shatterDbIndexes;
+  } catch (error) {
+    cache.shatterDbIndexes = undefined;
+    throw error;
+  }
+  return connection;
 }

@@ -15,9 +15,37 @@ export interface RateLimit {
  * round trip), and refuses it with 429 and Retry-After once the window is full.
  */
 export async function enforceRateLimit(limit: RateLimit, subject: string, now = Date.now()): Promise<void> {
+  const { count, windowEnd } = await countRateLimitHit(limit, subject, now);
+  if (count > limit.max) throw rateLimited(windowEnd, now);
+}
+
+/** Refuses with 429 while `subject`'s current window of `limit` is full, without counting (one read). */
+export async function checkRateLimit(limit: RateLimit, subject: string, now = Date.now()): Promise<void> {
+  const { id, windowEnd } = rateLimitWindow(limit, subject, now);
+  const window = await RateLimitWindow.findById(id).lean();
+  if ((window?.count ?? 0) >= limit.max) throw rateLimited(windowEnd, now);
+}
+
+function rateLimited(windowEnd: number, now: number): ApiError {
+  const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));
+  return new ApiError("rate_limited", `Too many requests; try again in ${retryAfter} s.`, undefined, {
+    "Retry-After": String(retryAfter),
+  });
+}
+
+function rateLimitWindow(limit: RateLimit, subject: string, now: number): { id: string; windowEnd: number } {
   const windowStart = now - (now % limit.windowMs);
-  const windowEnd = windowStart + limit.windowMs;
-  const filter = { _id: `${limit.name}:${subject}:${windowStart}` };
+  return { id: `${limit.name}:${subject}:${windowStart}`, windowEnd: windowStart + limit.windowMs };
+}
+
+/** Counts one hit in `subject`'s current window of `limit` (one round trip) and returns the count. */
+export async function countRateLimitHit(
+  limit: RateLimit,
+  subject: string,
+  now = Date.now(),
+): Promise<{ count: number; windowEnd: number }> {
+  const { id, windowEnd } = rateLimitWindow(limit, subject, now);
+  const filter = { _id: id };
   const update = { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowEnd) } };
   let window: { count: number } | null;
   try {
@@ -27,12 +55,7 @@ export async function enforceRateLimit(limit: RateLimit, subject: string, now = 
     if (!isDuplicateKeyError(error)) throw error;
     window = await RateLimitWindow.findOneAndUpdate(filter, update, { returnDocument: "after" }).lean();
   }
-  if ((window?.count ?? 0) > limit.max) {
-    const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));
-    throw new ApiError("rate_limited", `Too many requests; try again in ${retryAfter} s.`, undefined, {
-      "Retry-After": String(retryAfter),
-    });
-  }
+  return { count: window?.count ?? 0, windowEnd };
 }
 
 /** Deletes windows that have ended (run by the cron function). */
@@ -42,21 +65,66 @@ export async function deleteExpiredRateLimitWindows(now = new Date()): Promise<n
 }
 
 /**
- * The caller's IP address. On Vercel the platform sets X-Real-IP / X-Forwarded-For itself
- * (a client-sent value is overwritten), so they can be trusted there.
+ * The caller's IP address. Forwarding headers are only believed where something trustworthy set
+ * them: on Vercel (its edge overwrites X-Real-IP and X-Forwarded-For with the real client), or
+ * when the connection comes from a proxy listed in TRUSTED_PROXY_IPS (then X-Forwarded-For is
+ * read from the right, skipping those proxies). Anywhere else a client could name any address.
  */
-export function clientIp(req: VercelRequest): string {
-  const realIp = req.headers["x-real-ip"];
-  if (typeof realIp === "string" && realIp) return realIp.trim();
-  const forwarded = req.headers["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  return first || req.socket?.remoteAddress || "unknown";
+export function clientIp(
+  req: Pick<VercelRequest, "headers" | "socket">,
+  trust: { vercel: boolean; proxies: readonly string[] } = { vercel: env.VERCEL, proxies: env.TRUSTED_PROXY_IPS },
+): string {
+  const peer = normalizeIp(req.socket?.remoteAddress);
+  const realIp = normalizeIp(headerValues(req.headers["x-real-ip"])[0]?.trim());
+  const forwarded = headerValues(req.headers["x-forwarded-for"])
+    .flatMap((value) => value.split(","))
+    .map((address) => normalizeIp(address.trim()))
+    .filter(Boolean);
+  if (trust.vercel) return realIp || forwarded[0] || peer || "unknown";
+  if (peer && trust.proxies.includes(peer)) {
+    // Each proxy appends the address it saw: the last one that is not ours is the client.
+    const client = realIp || forwarded.reverse().find((address) => !trust.proxies.includes(address));
+    return client || peer;
+  }
+  return peer || "unknown";
+}
+
+function headerValues(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** `::ffff:10.0.0.1` (IPv4 on an IPv6 socket) is `10.0.0.1`. */
+export function normalizeIp(address: string | undefined): string {
+  if (!address) return "";
+  return address.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
+}
+
+/**
+ * Runs an attempt to reach an event (a join-code look-up, a join) from `ip`, refused while the IP
+ * has missed too often; a miss (`not_found`) is added to the IP's misses. Guessing join codes or
+ * event ids is mostly missing, while a venue's phones mostly hit the code on the screen.
+ */
+export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
+  await checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now);
+  try {
+    return await attempt();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") {
+      await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
+    }
+    throw error;
+  }
 }
 
 const MINUTE = 60_000;
 
 export const RATE_LIMITS = {
   loginPerIp: { name: "login-ip", max: env.RATE_LIMIT_LOGIN_PER_IP, windowMs: MINUTE },
-  loginPerEmail: { name: "login-email", max: env.RATE_LIMIT_LOGIN_PER_EMAIL, windowMs: MINUTE },
+  loginPerEmailAndIp: { name: "login-email-ip", max: env.RATE_LIMIT_LOGIN_PER_EMAIL_IP, windowMs: 10 * MINUTE },
+  loginPerEmail: { name: "login-email", max: env.RATE_LIMIT_LOGIN_PER_EMAIL, windowMs: 60 * MINUTE },
+  signupPerIp: { name: "signup-ip", max: env.RATE_LIMIT_SIGNUP_PER_IP, windowMs: MINUTE },
   guestJoinPerIp: { name: "guest-join-ip", max: env.RATE_LIMIT_GUEST_JOIN_PER_IP, windowMs: MINUTE },
+  eventLookupsPerIp: { name: "event-lookup-ip", max: env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP, windowMs: MINUTE },
+  eventMissesPerIp: { name: "event-miss-ip", max: env.RATE_LIMIT_EVENT_MISSES_PER_IP, windowMs: 10 * MINUTE },
 } as const satisfies Record<string, RateLimit>;

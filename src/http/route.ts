@@ -2,9 +2,17 @@ import type { VercelRequest, VercelResponse } from "@vercel/node";
 import type { z } from "zod";
 import { requireCronSecret } from "../auth/cron";
 import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
-import { connectDatabase } from "../db/connection";
+import {
+  connectDatabase,
+  type DatabaseConnection,
+  discardDatabaseConnection,
+  recordDatabaseAnswered,
+  recordDatabaseFailure,
+} from "../db/connection";
 import { env } from "../env";
 import { ApiError, type ErrorCode, toApiError, toErrorBody } from "../errors";
+import { findMalformedText } from "../schemas/text";
+import { withinTimeBudget } from "./time-budget";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -123,6 +131,7 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Cache-Control", "no-store");
     applyCors(req, res, allow);
+    let database: DatabaseConnection | undefined;
     try {
       if (req.method === "OPTIONS") {
         res.setHeader("Allow", allow);
@@ -140,13 +149,20 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
       const rawBody = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
       // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
       const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
-      if (op.database !== false) await connectDatabase();
-      const reply = await op.handler({ params, query, body, claims, req } as HandlerInput<
-        AuthRule,
-        unknown,
-        unknown,
-        unknown
-      >);
+      const input = { params, query, body, claims, req } as HandlerInput<AuthRule, unknown, unknown, unknown>;
+      const reply =
+        op.database === false
+          ? await op.handler(input)
+          : await withinTimeBudget(
+              (async () => {
+                database = connectDatabase();
+                await database;
+                return op.handler(input);
+              })(),
+              env.REQUEST_BUDGET_MS,
+              () => discardDatabaseConnection(database),
+            );
+      if (op.database !== false) recordDatabaseAnswered();
       const status = reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
       if ("raw" in reply) {
         const declared = op.responses[status as 200] as RawResponse;
@@ -157,6 +173,7 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
       }
     } catch (error) {
       const apiError = toApiError(error);
+      if (apiError.code === "database_unavailable") recordDatabaseFailure(database, error);
       for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
       res.status(apiError.status).json(toErrorBody(apiError));
     }
@@ -205,6 +222,13 @@ function readJsonBody(req: VercelRequest): unknown {
   }
   // Without a Content-Length (chunked, HTTP/2), measure what the body parsed to instead.
   if (length === 0 && chunkedBodyBytes(body) > MAX_BODY_BYTES) throw tooLarge();
+  // Invalid UTF-8 decodes to U+FFFD and a lone surrogate would be stored as one: refuse both.
+  const malformedAt = findMalformedText(body);
+  if (malformedAt !== undefined) {
+    throw new ApiError("invalid_input", "The request is not valid.", [
+      { path: malformedAt, message: "must be well-formed UTF-8 text" },
+    ]);
+  }
   return body;
 }
 

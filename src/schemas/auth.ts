@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { displayNameSchema, emailSchema } from "./common";
+import { emailSchema } from "./common";
+import { displayNameSchema } from "./text";
 
 export const signupUserBodySchema = z.object({
   name: displayNameSchema,

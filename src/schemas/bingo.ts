@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { idSchema, objectIdSchema } from "./common";
+import { multilineTextSchema, visibleLineTextSchema } from "./text";
 
 export const bingoSquareSchema = z.object({
-  question: z.string().trim().min(1).max(200),
-  shortQuestion: z.string().trim().min(1).max(40).optional(),
+  question: visibleLineTextSchema(200),
+  shortQuestion: visibleLineTextSchema(40).optional(),
 });
 
 /** A square grid, 3×3 to 5×5, given as rows. */
@@ -16,7 +17,7 @@ export const bingoGridSchema = z
     "must be square: every row as long as the grid is tall",
   );
 
-const bingoDescriptionSchema = z.string().trim().max(500);
+const bingoDescriptionSchema = multilineTextSchema(500);
 
 export const bingoInputSchema = z.object({ grid: bingoGridSchema, description: bingoDescriptionSchema.optional() });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "../events/event-states";
 import { bingoInputSchema } from "./bingo";
 import { idSchema, isoDateSchema, objectIdSchema, timestampSchema } from "./common";
+import { multilineTextSchema, visibleLineTextSchema } from "./text";
 
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });
 
@@ -12,8 +13,8 @@ export const getEventByJoinCodeParamsSchema = z.object({
 
 export const createEventBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    description: z.string().trim().max(2000).optional(),
+    name: visibleLineTextSchema(100),
+    description: multilineTextSchema(2000).optional(),
     startDate: isoDateSchema.nullish(),
     endDate: isoDateSchema.nullish(),
     maxParticipant: z.number().int().min(1).max(100_000).nullish(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { displayNameSchema, emailSchema, idSchema, objectIdSchema } from "./common";
+import { emailSchema, idSchema, objectIdSchema } from "./common";
+import { displayNameSchema } from "./text";
 import { profileFieldsSchema } from "./user";
 
 export const joinEventUserBodySchema = z.object({

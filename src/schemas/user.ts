@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { displayNameSchema, emailSchema, idSchema, objectIdSchema } from "./common";
+import { emailSchema, idSchema, objectIdSchema } from "./common";
+import { displayNameSchema, lineTextSchema, multilineTextSchema, visibleLineTextSchema } from "./text";
 
 export const getUserParamsSchema = z.object({ userId: objectIdSchema });
 
@@ -22,16 +23,16 @@ export const socialLinksSchema = z.object({
   linkedin: linkSchema.optional(),
   github: linkSchema.optional(),
   other: z
-    .array(z.object({ label: z.string().trim().min(1).max(50), url: linkSchema.pipe(httpUrlSchema) }))
+    .array(z.object({ label: visibleLineTextSchema(50), url: linkSchema.pipe(httpUrlSchema) }))
     .max(10, "must have at most 10 links")
     .optional(),
 });
 
 /** The profile fields a user sets on themselves and a guest gives when joining. */
 export const profileFieldsSchema = z.object({
-  bio: z.string().trim().max(500),
-  title: z.string().trim().max(100),
-  organization: z.string().trim().max(100),
+  bio: multilineTextSchema(500),
+  title: lineTextSchema(100),
+  organization: lineTextSchema(100),
   profilePhoto: z.union([z.literal(""), httpUrlSchema]),
   socialLinks: socialLinksSchema,
 });

@@ -4,7 +4,13 @@ import { createServer, type Server, Socket } from "node:net";
 // connections (the port is closed), cut every open one, or cut one command exactly before it
 // reaches the database or exactly after the database ran it (its reply is never delivered).
 
-export type CutPoint = "before" | "after";
+export type CutPoint = "before" | "after" | "mid-reply";
+
+/**
+ * How a connection is cut: `destroy` closes it, `fin` half-closes it towards the API (the API's
+ * next write on it meets "socket has been ended by the other party"), `reset` sends a TCP RST.
+ */
+export type CutHow = "destroy" | "fin" | "reset";
 
 export interface CommandTrap {
   /** The command's name, e.g. `findAndModify`, and its collection, e.g. `events`. */
@@ -23,7 +29,7 @@ export interface DbProxy {
   /** Stops listening (new connections are refused) and cuts every open connection. */
   close(): Promise<void>;
   /** Cuts every open connection; new ones are still accepted. */
-  cutAll(): void;
+  cutAll(how?: CutHow): void;
   /** A black hole: connections stay open but nothing passes either way until `stall(false)`. */
   stall(on?: boolean): void;
   /** Arms a one-shot trap: the next matching command cuts its connection; resolves when it fired. */
@@ -50,7 +56,7 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
   const upstream = new URL(upstreamUri);
   const upstreamHost = upstream.hostname;
   const upstreamPort = Number(upstream.port || 27017);
-  const sockets = new Set<Socket>();
+  const connections = new Set<(how?: CutHow) => void>();
   const commands: string[] = [];
   const traps: { trap: CommandTrap; fired: () => void }[] = [];
   let server: Server | undefined;
@@ -59,22 +65,35 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
   const onConnection = (client: Socket) => {
     const database = new Socket();
     let pending = Buffer.alloc(0);
-    let cutOnReply: (() => void) | undefined;
-    const cut = () => {
-      client.destroy();
+    let cutOnReply: ((reply: Buffer) => void) | undefined;
+    let severed = false;
+    const cut = (how: CutHow = "destroy") => {
+      if (how === "fin" && !severed) {
+        // Half-close towards the API and drop the database side; the API's socket learns of the
+        // FIN only when it reads, so its next write meets "ended by the other party".
+        severed = true;
+        database.destroy();
+        client.end();
+        return;
+      }
+      severed = true;
+      if (how === "reset" && !client.destroyed) client.resetAndDestroy();
+      else client.destroy();
       database.destroy();
     };
-    for (const socket of [client, database]) {
-      sockets.add(socket);
-      socket.on("close", () => {
-        sockets.delete(socket);
-        cut();
-      });
-      socket.on("error", cut);
-    }
+    connections.add(cut);
+    client.on("close", () => {
+      connections.delete(cut);
+      cut();
+    });
+    client.on("error", () => cut());
+    database.on("close", () => {
+      if (!client.writableEnded) cut();
+    });
+    database.on("error", () => cut());
     database.connect(upstreamPort, upstreamHost);
     client.on("data", (chunk: Buffer) => {
-      if (stalled) return;
+      if (stalled || severed) return;
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= HEADER_BYTES && pending.length >= pending.readInt32LE(0)) {
         const message = pending.subarray(0, pending.readInt32LE(0));
@@ -91,18 +110,26 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
           return;
         }
         database.write(message);
-        if (armed) {
+        if (armed?.trap.at === "after") {
           cutOnReply = () => {
             cut();
             armed.fired();
+          };
+        } else if (armed?.trap.at === "mid-reply") {
+          // Half of the reply gets through, then the connection is reset.
+          cutOnReply = (reply) => {
+            client.write(reply.subarray(0, Math.max(1, Math.floor(reply.length / 2))), () => {
+              cut("reset");
+              armed.fired();
+            });
           };
         }
       }
     });
     database.on("data", (chunk: Buffer) => {
-      if (stalled) return;
-      // The database answered, so it ran the command: drop the answer and the connection.
-      if (cutOnReply) return cutOnReply();
+      if (stalled || severed) return;
+      // The database answered, so it ran the command: drop (part of) the answer and the connection.
+      if (cutOnReply) return cutOnReply(chunk);
       client.write(chunk);
     });
   };
@@ -121,7 +148,7 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
   const close = async () => {
     const closing = server;
     server = undefined;
-    for (const socket of sockets) socket.destroy();
+    for (const cut of connections) cut();
     if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
   };
   if (options.listening !== false) await listen();
@@ -136,8 +163,8 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
     commands,
     open: () => (server ? Promise.resolve() : listen()),
     close,
-    cutAll: () => {
-      for (const socket of sockets) socket.destroy();
+    cutAll: (how = "destroy") => {
+      for (const cut of connections) cut(how);
     },
     cutOn: (trap) => new Promise<void>((fired) => traps.push({ trap, fired })),
     stall: (on = true) => {

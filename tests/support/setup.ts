@@ -23,6 +23,9 @@ Object.assign(process.env, {
   DB_TIMEOUT_MS: "3000",
   CORS_ORIGINS: "https://dashboard.shatter.test",
   CRON_SECRET: "test-cron-secret",
+  // supertest connects from loopback, standing in for a proxy that names the client in X-Real-IP
+  // (the factories sign up from addresses of their own); tests/client-ip.test.ts runs without it.
+  TRUSTED_PROXY_IPS: "127.0.0.1,::1",
 });
 
 afterAll(async () => {

@@ -1,18 +1,21 @@
 import { getEventByJoinCodeOrThrow } from "../../../src/events/event-store";
 import { serializeEvent } from "../../../src/events/serialize";
+import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../src/http/rate-limit";
 import { operation, route } from "../../../src/http/route";
 import { eventResponseSchema, getEventByJoinCodeParamsSchema } from "../../../src/schemas/event";
 
 export default route("/api/events/event/{joinCode}", {
-  // GET /api/events/event/:joinCode – the event a join code belongs to, public
+  // GET /api/events/event/:joinCode – the event a join code belongs to, public (guesses limited per IP)
   GET: operation({
-    summary: "The event a join code belongs to, public",
+    summary: "The event a join code belongs to, public (look-ups and misses limited per IP)",
     auth: "none",
     params: getEventByJoinCodeParamsSchema,
     responses: { 200: eventResponseSchema },
-    errors: ["not_found"],
-    handler: async ({ params }) => {
-      const { event, lobby } = await getEventByJoinCodeOrThrow(params.joinCode);
+    errors: ["not_found", "rate_limited"],
+    handler: async ({ params: { joinCode }, req }) => {
+      const ip = clientIp(req);
+      await enforceRateLimit(RATE_LIMITS.eventLookupsPerIp, ip);
+      const { event, lobby } = await withEventMissLimit(ip, () => getEventByJoinCodeOrThrow(joinCode));
       return { body: { event: serializeEvent(event, lobby) } };
     },
   }),

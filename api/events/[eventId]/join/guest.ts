@@ -1,7 +1,7 @@
 import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsGuest } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
-import { clientIp, enforceRateLimit, RATE_LIMITS } from "../../../../src/http/rate-limit";
+import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../../src/http/rate-limit";
 import { operation, route } from "../../../../src/http/route";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
@@ -11,17 +11,21 @@ import {
 } from "../../../../src/schemas/join";
 
 export default route("/api/events/{eventId}/join/guest", {
-  // POST /api/events/:eventId/join/guest – join without an account; answers with a guest token (rate-limited per IP)
+  // POST /api/events/:eventId/join/guest – join without an account; answers with a guest token (rate-limited per IP, unknown events count as guesses)
   POST: operation({
-    summary: "Join without an account; answers with a guest token (a guest's token is reused; rate-limited per IP)",
+    summary:
+      "Join without an account; answers with a guest token (a guest's token is reused; rate-limited per IP, unknown events count as guesses)",
     auth: "optional",
     params: eventParamsSchema,
     body: joinEventGuestBodySchema,
     responses: { 201: joinEventGuestResponseSchema, 200: rejoinEventGuestResponseSchema },
     errors: ["event_full", "not_found", "event_ended", "rate_limited"],
     handler: async ({ params: { eventId }, claims, body, req }) => {
-      await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, clientIp(req));
-      const { participant, created, userId } = await joinEventAsGuest(eventId, claims, body);
+      const ip = clientIp(req);
+      await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, ip);
+      const { participant, created, userId } = await withEventMissLimit(ip, () =>
+        joinEventAsGuest(eventId, claims, body),
+      );
       const joined = {
         participant: serializeParticipant(eventId, participant),
         userId,

@@ -1,6 +1,7 @@
 import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsUser } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
+import { clientIp, withEventMissLimit } from "../../../../src/http/rate-limit";
 import { operation, route } from "../../../../src/http/route";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
@@ -18,9 +19,11 @@ export default route("/api/events/{eventId}/join/user", {
     params: eventParamsSchema,
     body: joinEventUserBodySchema,
     responses: { 201: joinEventUserResponseSchema, 200: rejoinEventUserResponseSchema },
-    errors: ["event_full", "forbidden", "not_found", "event_ended"],
-    handler: async ({ params: { eventId }, claims, body }) => {
-      const { participant, created } = await joinEventAsUser(eventId, claims, body);
+    errors: ["event_full", "forbidden", "not_found", "event_ended", "rate_limited"],
+    handler: async ({ params: { eventId }, claims, body, req }) => {
+      const { participant, created } = await withEventMissLimit(clientIp(req), () =>
+        joinEventAsUser(eventId, claims, body),
+      );
       const joined = {
         participant: serializeParticipant(eventId, participant),
         // The app stores a token from this answer when a returning guest joins another event.
