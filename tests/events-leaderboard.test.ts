@@ -47,8 +47,23 @@ async function fill(eventId: string, player: Player, squares: [number, number][]
   }
 }
 
-function entry(player: Player, linesCompleted: number, completed: boolean, squaresFilled: number) {
-  return { participantId: player.participantId, name: player.name, linesCompleted, completed, squaresFilled };
+/** A row of the board; every mark records a connection, so people met default to the squares filled. */
+function entry(
+  player: Player,
+  linesCompleted: number,
+  completed: boolean,
+  squaresFilled: number,
+  connectionsCount = squaresFilled,
+) {
+  return {
+    participantId: player.participantId,
+    name: player.name,
+    profilePhoto: null,
+    connectionsCount,
+    linesCompleted,
+    completed,
+    squaresFilled,
+  };
 }
 
 const ROW_0: [number, number][] = [
@@ -79,33 +94,30 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     await fill(eventId, p[0], EVERY_SQUARE, players); // the full card
 
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(res.body).toEqual({
-      success: true,
-      leaderboard: [
-        entry(p[0], 8, true, 9),
-        entry(p[1], 2, false, 5),
-        entry(p[2], 1, false, 4),
-        entry(p[4], 1, false, 3),
-        entry(p[3], 1, false, 3),
-        entry(p[5], 0, false, 4),
-        entry(p[6], 0, false, 1),
-        entry(p[7], 0, false, 0),
-        entry(p[8], 0, false, 0),
-        entry(p[9], 0, false, 0),
-      ],
-    });
+    expect(res.body).toEqual([
+      entry(p[0], 8, true, 9),
+      entry(p[1], 2, false, 5),
+      entry(p[2], 1, false, 4),
+      entry(p[4], 1, false, 3),
+      entry(p[3], 1, false, 3),
+      entry(p[5], 0, false, 4),
+      entry(p[6], 0, false, 1),
+      entry(p[7], 0, false, 0),
+      entry(p[8], 0, false, 0),
+      entry(p[9], 0, false, 0),
+    ]);
   });
 
   it("GET /api/events/:eventId/leaderboard – public, before anyone marks: every participant with zeros in join order", async () => {
     const { eventId, players } = await bingoEvent(3);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(res.body).toEqual({ success: true, leaderboard: players.map((player) => entry(player, 0, false, 0)) });
+    expect(res.body).toEqual(players.map((player) => entry(player, 0, false, 0)));
   });
 
   it("GET /api/events/:eventId/leaderboard – an event nobody joined has an empty leaderboard", async () => {
     const event = await createEvent(await createHost());
     const res = await api().get(`/api/events/${event._id}/leaderboard`).expect(200);
-    expect(res.body).toEqual({ success: true, leaderboard: [] });
+    expect(res.body).toEqual([]);
   });
 
   it("GET /api/events/:eventId/leaderboard – a repeated mark does not count twice", async () => {
@@ -114,7 +126,7 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     await fill(eventId, me, [[1, 1]], players);
     await fill(eventId, me, [[1, 1]], players);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(res.body.leaderboard).toEqual([entry(me, 0, false, 1), entry(other, 0, false, 0)]);
+    expect(res.body).toEqual([entry(me, 0, false, 1), entry(other, 0, false, 0)]);
   });
 
   it("GET /api/events/:eventId/leaderboard – an unknown event is a 404 not_found, a malformed id a 400 invalid_input", async () => {

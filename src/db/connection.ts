@@ -4,6 +4,7 @@ import { ActivityEntry } from "../models/activity-entry";
 import { BingoCard } from "../models/bingo-card";
 import { Event } from "../models/event";
 import { Participant } from "../models/participant";
+import { ParticipantConnection } from "../models/participant-connection";
 import { RateLimitWindow } from "../models/rate-limit-window";
 import { User } from "../models/user";
 
@@ -103,7 +104,9 @@ async function openConnection(): Promise<typeof mongoose> {
   });
   // Once per cold start: make sure the unique indexes the invariants rely on exist.
   cache.shatterDbIndexes ??= Promise.all(
-    [User, Event, Participant, ActivityEntry, BingoCard, RateLimitWindow].map((model) => model.createIndexes()),
+    [User, Event, Participant, ParticipantConnection, ActivityEntry, BingoCard, RateLimitWindow].map((model) =>
+      model.createIndexes(),
+    ),
   ).then(() => undefined);
   try {
     await cache.shatterDbIndexes;

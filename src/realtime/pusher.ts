@@ -34,6 +34,17 @@ export interface BingoAchievedPayload {
   achievementType: "line" | "card";
 }
 
+/** The host dashboard's live leaderboard: one participant's entry as it now stands. */
+export interface LeaderboardUpdatedPayload {
+  participantId: string;
+  name: string;
+  profilePhoto: string | null;
+  connectionsCount: number;
+  linesCompleted: number;
+  completed: boolean;
+  squaresFilled: number;
+}
+
 export const realtimeMode: RealtimeMode =
   !env.PUSHER_APP_ID || !env.PUSHER_KEY || !env.PUSHER_SECRET
     ? "disabled"
@@ -48,7 +59,8 @@ export type RealtimeMessage =
   | { name: "event-started"; data: EventStartedPayload }
   | { name: "event-ended"; data: EventEndedPayload }
   | { name: "event"; data: EventStatusPayload }
-  | { name: "bingo-achieved"; data: BingoAchievedPayload };
+  | { name: "bingo-achieved"; data: BingoAchievedPayload }
+  | { name: "leaderboard-updated"; data: LeaderboardUpdatedPayload };
 
 /** What goes over the wire: the payload plus its position in the event's activity log. */
 export interface SequencedMessage {
