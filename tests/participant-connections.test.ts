@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { ActivityEntry } from "../src/models/activity-entry";
 import { ParticipantConnection } from "../src/models/participant-connection";
+import { ageActivity } from "./support/activity";
 import {
   api,
   bearer,
@@ -352,6 +354,31 @@ describe("POST /api/participantConnections", () => {
     expect(commands.slice(0, 4)).toEqual(["find", "find", "findAndModify", "insert"]);
     expect([...commands.slice(4, 7)].sort()).toEqual(["aggregate", "find", "find"]);
     expect(commands.slice(7)).toEqual(["insert"]);
+  });
+});
+
+describe("leaderboard-updated and the cron", () => {
+  it("GET /api/cron/publish-pending – a leaderboard-updated whose log entry was lost is rebuilt under its seq with the entry as it now stands", async () => {
+    const { eventId, players } = await meetingEvent(3);
+    const [me, a, b] = players as [Player, Player, Player];
+    await connect(eventId, me.token, me, a).expect(201);
+    await mark(eventId, me, 0, 0, b).expect(200);
+    const published = publishedTo(eventId).filter((m) => m.name === "leaderboard-updated");
+    const seqs = published.map((m) => m.data.seq);
+    expect(seqs).toEqual([expect.any(Number), expect.any(Number)]);
+    // As if both functions died right after publishing, before writing the log.
+    await ActivityEntry.deleteMany({ eventId, event: "leaderboard-updated" });
+    await ageActivity(eventId);
+
+    await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+
+    const now = entry(me, { connectionsCount: 2, squaresFilled: 1 });
+    const again = publishedTo(eventId)
+      .filter((m) => m.name === "leaderboard-updated")
+      .slice(2);
+    expect(again).toEqual(seqs.map((seq) => ({ name: "leaderboard-updated", data: { ...now, seq } })));
+    const logged = await ActivityEntry.find({ eventId, event: "leaderboard-updated" }).sort({ seq: 1 }).lean();
+    expect(logged.map((e) => e.seq)).toEqual(seqs);
   });
 });
 
