@@ -262,6 +262,16 @@ describe("PUT /api/events/:eventId/leaderboard/score", () => {
     expect((await api().get(`/api/events/${eventId}/leaderboard`).expect(200)).body).toEqual(boardBefore);
   });
 
+  it("PUT /api/events/:eventId/leaderboard/score – four database commands, all reads", async () => {
+    const { eventId, players } = await bingoEvent(2);
+    const [me, a] = players as [Player, Player];
+    await fill(eventId, me, [[1, 1]], [me, a]);
+    const { commands } = await countCommands(() => putScore(eventId, me.token, { linesCompleted: 1 }).expect(200));
+    // The caller's participant, then at once: newest card, people met, photo.
+    expect(commands[0]).toBe("find");
+    expect([...commands.slice(1)].sort()).toEqual(["aggregate", "find", "find"]);
+  });
+
   it("PUT /api/events/:eventId/leaderboard/score – the app's fire-and-forget body may be empty", async () => {
     const { eventId, players } = await bingoEvent(1);
     const [me] = players as [Player];

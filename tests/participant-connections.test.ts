@@ -476,6 +476,16 @@ describe("GET /api/participantConnections/connected-users", () => {
     ]);
   });
 
+  it("GET /api/participantConnections/connected-users – three database commands for the participant, four for the host", async () => {
+    const { host, eventId, me } = await withProfiles();
+    const own = await countCommands(() => connectedUsers(eventId, me.token, me).expect(200));
+    // The participant, their connections, the users they met.
+    expect(own.commands).toEqual(["find", "find", "find"]);
+    const hosts = await countCommands(() => connectedUsers(eventId, host.token, me).expect(200));
+    // And the event, to know its host.
+    expect(hosts.commands).toEqual(["find", "find", "find", "find"]);
+  });
+
   it("GET /api/participantConnections/connected-users – the host may read anyone's; another participant is a 403 forbidden", async () => {
     const { host, eventId, me, ada } = await withProfiles();
     const asHost = await connectedUsers(eventId, host.token, me).expect(200);
