@@ -240,7 +240,10 @@ describe("built functions", () => {
       "participant-joined",
       "event-started",
       "event",
+      "leaderboard-updated",
+      "leaderboard-updated",
       "bingo-achieved",
+      "leaderboard-updated",
       "event-ended",
       "event",
     ]);

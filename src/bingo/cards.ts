@@ -138,8 +138,9 @@ export async function fillSquare(
     const won = newAchievements(latest, next);
     const types = [...won.lines.map(() => "line" as const), ...(won.completed ? ["card" as const] : [])];
     const reserved = await reserveSeqs(event._id.toHexString(), 1 + types.length);
-    next.leaderboardSeq = reserved.firstSeq;
-    next.achieved = types.map((achievementType, i) => ({ seq: reserved.firstSeq + 1 + i, achievementType }));
+    // In publish order: the achievements, then the row they changed.
+    next.achieved = types.map((achievementType, i) => ({ seq: reserved.firstSeq + i, achievementType }));
+    next.leaderboardSeq = reserved.firstSeq + types.length;
     try {
       await BingoCard.create(next);
     } catch (error) {
