@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { afterEach, describe, expect, it } from "vitest";
 import { joinEvent } from "../src/events/join-event";
 import { Event } from "../src/models/event";
+import { RETRY_AFTER_MS } from "../src/realtime/activity";
 import { ageActivity, storedActivity } from "./support/activity";
 import {
   api,
@@ -116,15 +117,39 @@ describe("realtime that survives outages", () => {
     expect(stored.map((entry) => entry.sent)).toEqual([true, true]);
   });
 
-  it("an unsent entry younger than the retry delay is left to the request that wrote it", async () => {
+  it("Pusher answering 500: the very next write re-sends the refused entry at once, once", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     pusherServer().setFault({ kind: "status", status: 500 });
-    await joinAsGuest(event._id, "Fresh Fay").expect(201);
+    await joinAsGuest(event._id, "Refused Rae").expect(201);
     pusherServer().setFault(null);
 
     await joinAsGuest(event._id, "Second Sol").expect(201);
-    expect(publishedTo(event._id).map((message) => message.data.name)).toEqual(["Second Sol"]);
+    await joinAsGuest(event._id, "Third Tia").expect(201);
+    expect(publishedTo(event._id).map((message) => [message.data.name, message.data.seq])).toEqual([
+      ["Refused Rae", 1],
+      ["Second Sol", 2],
+      ["Third Tia", 3],
+    ]);
+    expect((await storedActivity(event._id)).map((entry) => entry.sent)).toEqual([true, true, true]);
+  });
+
+  it("Pusher timing out: the entry may still arrive, so it waits out the retry delay before a re-send", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    pusherServer().setFault({ kind: "delay", ms: 1_500 });
+    await joinAsGuest(event._id, "Stalled Stu").expect(201);
+    pusherServer().setFault(null);
+
+    await joinAsGuest(event._id, "Second Sol").expect(201);
+    expect(publishedTo(event._id).map((message) => message.data.name)).not.toContain("Stalled Stu");
+    const [stalled] = await storedActivity(event._id);
+    expect(stalled).toMatchObject({ seq: 1, sent: false });
+    expect(new Date(stalled?.dueAt ?? 0).getTime()).toBeGreaterThan(Date.now() + RETRY_AFTER_MS - 10_000);
+
+    await ageActivity(event._id);
+    await joinAsGuest(event._id, "Third Tia").expect(201);
+    expect(publishedTo(event._id).filter((message) => message.data.name === "Stalled Stu")).toHaveLength(1);
   });
 });
 

@@ -49,7 +49,7 @@ export async function recordBingoSquare(
 
 /** The event of a bingo mark or a connection: it must exist and be active. */
 export async function getActiveEventForBingo(eventId: string): Promise<EventDoc> {
-  const event = await Event.findById(eventId, { currentState: 1, bingo: 1, unsentSince: 1 }).lean<EventDoc>();
+  const event = await Event.findById(eventId, { currentState: 1, bingo: 1, resendDueAt: 1 }).lean<EventDoc>();
   if (!event) throw eventNotFound();
   if (event.currentState !== "active") {
     throw new ApiError(

@@ -13,12 +13,19 @@ const activityEntrySchema = new Schema<ActivityEntryDoc>(
     data: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
     sent: { type: Boolean, required: true },
+    // An unsent entry may be re-sent from this time on: at once when Pusher refused it, later when
+    // its publish timed out (Pusher may still take it). A re-sender claims it by moving `dueAt`
+    // past its own publish and stamping `claim`, in one conditional update, so of concurrent
+    // writes and crons only one sends it.
+    dueAt: { type: Date, default: null },
+    claim: { type: Schema.Types.ObjectId, default: null },
   },
   { collection: "activity", versionKey: false, minimize: false },
 );
 activityEntrySchema.index({ eventId: 1, seq: 1 }, { unique: true });
-// The cron's search for entries Pusher did not take.
-activityEntrySchema.index({ sent: 1, at: 1 });
+// The cron's search for entries Pusher did not take, and a re-sender's read of what it claimed.
+activityEntrySchema.index({ sent: 1, dueAt: 1 });
+activityEntrySchema.index({ claim: 1 });
 
 /** A realtime event as recorded in the activity log (lean). */
 export interface ActivityEntryDoc {
@@ -30,6 +37,8 @@ export interface ActivityEntryDoc {
   data: Record<string, unknown>;
   at: Date;
   sent: boolean;
+  dueAt: Date | null;
+  claim: Types.ObjectId | null;
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).

@@ -48,9 +48,9 @@ const eventSchema = new Schema<EventDoc>(
     // Set by every multi-document write; the cron audits the event (counters, missing log entries)
     // once it has been quiet for RETRY_AFTER_MS, then clears it.
     auditPending: { type: Boolean, default: false },
-    // When a publish of this event's activity first failed and is still unsent: the next write
-    // to the event retries it.
-    unsentSince: { type: Date, default: null },
+    // When the earliest unsent entry of this event's activity is due for re-sending: the next
+    // write to the event from then on re-sends it.
+    resendDueAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
@@ -86,7 +86,7 @@ export interface EventDoc {
   startedSeq: number | null;
   endedSeq: number | null;
   auditPending: boolean;
-  unsentSince: Date | null;
+  resendDueAt: Date | null;
   bingo: { size: number; grid: BingoSquare[]; description?: string };
   createdAt: Date;
   updatedAt: Date;

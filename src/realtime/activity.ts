@@ -1,4 +1,4 @@
-import type mongoose from "mongoose";
+import mongoose from "mongoose";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { env } from "../env";
 import { describeError } from "../errors";
@@ -11,6 +11,7 @@ import { Participant, type ParticipantDoc, type ParticipantEntry } from "../mode
 import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
 import {
   type LeaderboardUpdatedPayload,
+  type PublishOutcome,
   publishMessages,
   type RealtimeMessage,
   realtimeMode,
@@ -25,8 +26,10 @@ import {
 // to the same event or from the cron function, which rebuilds a missing entry from the change
 // that holds its seq. Delivery is at least once; clients drop a `seq` they have seen.
 
-// An unsent entry younger than this may still be in flight from the request that wrote it. A
-// function runs for at most maxDuration (10 s in vercel.json), so 30 s means it was abandoned.
+// A publish that timed out may still reach Pusher, so its entry is not re-sent before this; nor is
+// an entry a re-sender claimed (its claim lapses after this if it died or its publish timed out).
+// A function runs for at most maxDuration (10 s in vercel.json), so 30 s means it was abandoned.
+// An entry Pusher refused outright is due at once.
 export const RETRY_AFTER_MS = Math.max(30_000, 3 * env.PUSHER_TIMEOUT_MS);
 const CRON_EVENTS = 25;
 const CRON_ENTRIES = 100;
@@ -46,43 +49,52 @@ function logLine(msg: string, error: unknown): void {
   console.error(JSON.stringify({ level: "error", msg, error: describeError(error) }));
 }
 
+/** When what a publish did not deliver may be sent again. */
+function dueAfter(outcome: PublishOutcome, now: number): Date {
+  return new Date(outcome.inDoubt ? now + RETRY_AFTER_MS : now);
+}
+
 /**
- * Publishes what a write just stored, after anything older of the same event still unsent (when
- * the event says so and it is past RETRY_AFTER_MS), then writes the entries to the activity log in
- * one insert. Never throws: the change is committed, and a lost log entry is rebuilt by the cron.
+ * Publishes what a write just stored, after anything older of the same event that is due for
+ * re-sending (when the event says so), then writes the entries to the activity log in one insert.
+ * Never throws: the change is committed, and a lost log entry is rebuilt by the cron.
  */
 export async function announce(
-  event: Pick<EventDoc, "_id" | "unsentSince">,
+  event: Pick<EventDoc, "_id" | "resendDueAt">,
   announcements: readonly Announcement[],
   now = Date.now(),
 ): Promise<number> {
   const eventId = event._id.toHexString();
   let published = 0;
-  if (event.unsentSince && now - new Date(event.unsentSince).getTime() >= RETRY_AFTER_MS) {
-    published += await deliverUnsent(event._id, event.unsentSince).catch((error: unknown) => {
-      logLine("retrying unsent activity failed", error);
-      return 0;
+  if (event.resendDueAt && new Date(event.resendDueAt).getTime() <= now) {
+    const resent = await resendDue({ eventId: event._id }, now).catch((error: unknown) => {
+      logLine("re-sending unsent activity failed", error);
+      return new Map<string, number>();
     });
+    published += resent.get(eventId) ?? 0;
   }
-  const accepted = await publishMessages(eventId, announcements.map(toSequenced));
-  await recordActivity(event._id, announcements, accepted);
-  return published + accepted;
+  const outcome = await publishMessages(eventId, announcements.map(toSequenced));
+  await recordActivity(event._id, announcements, outcome, Date.now());
+  return published + outcome.accepted;
 }
 
 /** Writes entries to the log, the first `accepted` as sent; flags the event when some are not. */
 async function recordActivity(
   eventId: mongoose.Types.ObjectId,
   announcements: readonly Announcement[],
-  accepted: number,
+  outcome: PublishOutcome,
+  now: number,
 ): Promise<void> {
   if (announcements.length === 0) return;
+  const due = dueAfter(outcome, now);
   const docs = announcements.map((announcement, i) => ({
     eventId,
     seq: announcement.seq,
     event: announcement.message.name,
     data: { ...announcement.message.data },
     at: announcement.at,
-    sent: i < accepted,
+    sent: i < outcome.accepted,
+    dueAt: i < outcome.accepted ? null : due,
   }));
   try {
     await ActivityEntry.insertMany(docs, { ordered: false });
@@ -92,40 +104,88 @@ async function recordActivity(
     logLine("recording activity failed", error);
     return;
   }
-  if (accepted < announcements.length && realtimeMode !== "disabled") {
-    const first = announcements[accepted]?.at ?? new Date();
-    await Event.updateOne({ _id: eventId, unsentSince: null }, { $set: { unsentSince: first } }, { timestamps: false })
-      .exec()
-      .catch((error: unknown) => logLine("flagging unsent activity failed", error));
+  if (outcome.accepted < announcements.length && realtimeMode !== "disabled") {
+    await flagResendDue(eventId, due).catch((error: unknown) => logLine("flagging unsent activity failed", error));
   }
 }
 
-/** Publishes an event's unsent entries in seq order and marks what Pusher took as sent. */
-async function deliverUnsent(eventId: mongoose.Types.ObjectId, seen: Date): Promise<number> {
-  const unsent = await ActivityEntry.find({ eventId, sent: false })
-    .sort({ seq: 1 })
+/** Moves the event's `resendDueAt` to `due` unless something of it is due earlier already. */
+async function flagResendDue(eventId: mongoose.Types.ObjectId, due: Date): Promise<void> {
+  await Event.updateOne(
+    { _id: eventId, $or: [{ resendDueAt: null }, { resendDueAt: { $gt: due } }] },
+    { $set: { resendDueAt: due } },
+    { timestamps: false },
+  );
+}
+
+/**
+ * Claims the unsent entries matching `scope` that are due, publishes them per event in seq order,
+ * marks what Pusher took as sent and makes the rest due again (at once when Pusher refused them,
+ * after RETRY_AFTER_MS when the publish timed out). Only one of concurrent callers claims an
+ * entry: the claim is one conditional update on `dueAt`. Resolves to the number published.
+ */
+async function resendDue(scope: { eventId?: mongoose.Types.ObjectId }, now: number): Promise<Map<string, number>> {
+  const byEvent = new Map<string, ActivityEntryDoc[]>();
+  for (const entry of await claimDue(scope, now)) {
+    const key = entry.eventId.toHexString();
+    byEvent.set(key, [...(byEvent.get(key) ?? []), entry]);
+  }
+  const published = new Map<string, number>();
+  for (const [eventId, entries] of byEvent) {
+    published.set(eventId, await publishClaimed(entries));
+    await refreshResendDue(new mongoose.Types.ObjectId(eventId)).catch((error: unknown) =>
+      logLine("flagging unsent activity failed", error),
+    );
+  }
+  return published;
+}
+
+async function claimDue(scope: { eventId?: mongoose.Types.ObjectId }, now: number): Promise<ActivityEntryDoc[]> {
+  const dueFilter = { ...scope, sent: false, dueAt: { $lte: new Date(now) } };
+  const candidates = await ActivityEntry.find(dueFilter, { _id: 1 })
+    .sort({ eventId: 1, seq: 1 })
     .limit(CRON_ENTRIES)
-    .lean<ActivityEntryDoc[]>();
-  const accepted = await publishEntries(unsent);
-  if (accepted === unsent.length && unsent.length < CRON_ENTRIES) {
-    await Event.updateOne({ _id: eventId, unsentSince: seen }, { $set: { unsentSince: null } }, { timestamps: false });
-  }
-  return accepted;
+    .lean<Pick<ActivityEntryDoc, "_id">[]>();
+  if (candidates.length === 0) return [];
+  const claim = new mongoose.Types.ObjectId();
+  await ActivityEntry.updateMany(
+    { ...dueFilter, _id: { $in: candidates.map((entry) => entry._id) } },
+    { $set: { dueAt: new Date(now + RETRY_AFTER_MS), claim } },
+  );
+  return ActivityEntry.find({ claim }).sort({ eventId: 1, seq: 1 }).lean<ActivityEntryDoc[]>();
 }
 
-/** Publishes stored entries of one event, in order, and marks what Pusher took as sent. */
-async function publishEntries(entries: readonly ActivityEntryDoc[]): Promise<number> {
+/** Publishes claimed entries of one event, in order; settles each by what Pusher did. */
+async function publishClaimed(entries: readonly ActivityEntryDoc[]): Promise<number> {
   const first = entries[0];
   if (!first) return 0;
   const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
-  const accepted = await publishMessages(first.eventId.toHexString(), messages);
-  if (accepted === 0) return 0;
-  // Published: failing to mark them sent only means a later retry publishes them again.
-  await ActivityEntry.updateMany(
-    { _id: { $in: entries.slice(0, accepted).map((entry) => entry._id) } },
-    { $set: { sent: true } },
-  ).catch((error: unknown) => logLine("marking activity sent failed", error));
-  return accepted;
+  const outcome = await publishMessages(first.eventId.toHexString(), messages);
+  const claim = first.claim;
+  const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
+  const unsent = entries.slice(outcome.accepted).map((entry) => entry._id);
+  // Failing to settle only means the claim lapses and a later re-sender publishes them again.
+  if (sent.length > 0) {
+    await ActivityEntry.updateMany(
+      { _id: { $in: sent }, claim },
+      { $set: { sent: true, dueAt: null, claim: null } },
+    ).catch((error: unknown) => logLine("marking activity sent failed", error));
+  }
+  // Timed out: Pusher may still take them, so they stay claimed until RETRY_AFTER_MS has passed.
+  if (unsent.length > 0 && !outcome.inDoubt) {
+    await ActivityEntry.updateMany({ _id: { $in: unsent }, claim }, { $set: { dueAt: new Date(), claim: null } }).catch(
+      (error: unknown) => logLine("releasing activity failed", error),
+    );
+  }
+  return outcome.accepted;
+}
+
+/** Sets the event's `resendDueAt` to when its earliest unsent entry is due, or clears it. */
+async function refreshResendDue(eventId: mongoose.Types.ObjectId): Promise<void> {
+  const next = await ActivityEntry.findOne({ eventId, sent: false }, { dueAt: 1 })
+    .sort({ dueAt: 1 })
+    .lean<Pick<ActivityEntryDoc, "dueAt">>();
+  await Event.updateOne({ _id: eventId }, { $set: { resendDueAt: next?.dueAt ?? null } }, { timestamps: false });
 }
 
 export interface ActivityPage {
@@ -163,13 +223,11 @@ export async function pageActivity(eventId: string, after: number, limit: number
 
 /**
  * For the cron function: first audits events that had a multi-document write and have been quiet
- * for RETRY_AFTER_MS (so no request of theirs is still running), then publishes log entries that
- * Pusher refused, once they are older than RETRY_AFTER_MS.
+ * for RETRY_AFTER_MS (so no request of theirs is still running), then claims and publishes the
+ * unsent log entries that are due (refused ones at once, timed-out ones after RETRY_AFTER_MS).
  */
 export async function deliverStaleActivity(now = Date.now()): Promise<{ events: number; published: number }> {
   const quietSince = new Date(now - RETRY_AFTER_MS);
-  const touched = new Set<string>();
-  let published = 0;
   const toAudit = await Event.find(
     { auditPending: true, updatedAt: { $lt: quietSince } },
     {
@@ -187,48 +245,30 @@ export async function deliverStaleActivity(now = Date.now()): Promise<{ events: 
   )
     .limit(CRON_EVENTS)
     .lean<EventDoc[]>();
-  for (const event of toAudit) {
-    const rebuilt = await auditEvent(event);
-    if (rebuilt > 0) touched.add(event._id.toHexString());
-    published += rebuilt;
-  }
+  for (const event of toAudit) await auditEvent(event, now);
 
-  const stale = await ActivityEntry.find({ sent: false, at: { $lt: quietSince } })
-    .sort({ eventId: 1, seq: 1 })
-    .limit(CRON_ENTRIES)
-    .lean<ActivityEntryDoc[]>();
-  const byEvent = new Map<string, ActivityEntryDoc[]>();
-  for (const entry of stale) {
-    const key = entry.eventId.toHexString();
-    byEvent.set(key, [...(byEvent.get(key) ?? []), entry]);
-  }
-  for (const [eventId, entries] of byEvent) {
-    const accepted = await publishEntries(entries);
-    if (accepted > 0) touched.add(eventId);
-    published += accepted;
-  }
-  return { events: touched.size, published };
+  // What the audits rebuilt is due at once, so it goes out here with everything else due.
+  const resent = await resendDue({}, now);
+  return { events: resent.size, published: [...resent.values()].reduce((sum, n) => sum + n, 0) };
 }
 
 /**
  * Puts a quiet event's derived state right after a function died between two steps: counts its
  * participants to reset `participantCount` / `openSeats` (a seat taken whose participant was never
- * inserted), and, when the log holds fewer entries than `lastSeq - seqGaps`, rebuilds and
- * publishes the entries whose change holds a seq, then counts what is left as gaps. The update is
- * conditional on `updatedAt`, so a write that came in meanwhile wins and the next cron run audits
- * again. Resolves to the number of entries rebuilt and published.
+ * inserted), and, when the log holds fewer entries than `lastSeq - seqGaps`, rebuilds the entries
+ * whose change holds a seq (logged unsent and due, for the re-send that follows), then counts what
+ * is left as gaps. The update is conditional on `updatedAt`, so a write that came in meanwhile wins
+ * and the next cron run audits again.
  */
-async function auditEvent(event: EventDoc): Promise<number> {
+async function auditEvent(event: EventDoc, now: number): Promise<void> {
   const eventId = event._id;
   const participantCount = await Participant.countDocuments({ eventId });
   let logged = await ActivityEntry.countDocuments({ eventId });
-  let rebuilt = 0;
   if (logged + (event.seqGaps ?? 0) !== (event.lastSeq ?? 0)) {
     const missing = await missingAnnouncements(event);
     if (missing.length > 0) {
-      const accepted = await publishMessages(eventId.toHexString(), missing.map(toSequenced));
-      await recordActivity(eventId, missing, accepted);
-      rebuilt = accepted;
+      // Logged unsent and due, not published here: concurrent crons would each publish it.
+      await recordActivity(eventId, missing, { accepted: 0, inDoubt: false }, now);
       logged = await ActivityEntry.countDocuments({ eventId });
     }
   }
@@ -244,7 +284,6 @@ async function auditEvent(event: EventDoc): Promise<number> {
     },
     { timestamps: false },
   );
-  return rebuilt;
 }
 
 /** Each change of the event that holds a seq with no log entry, as the announcement it made. */

@@ -92,15 +92,25 @@ export function eventChannel(eventId: string): string {
 }
 
 /**
- * Publishes messages to `event-<eventId>` in order and resolves to how many of them, from the
- * first, Pusher accepted (all of them, or fewer when a request failed). Never throws: the writes
+ * How a publish went: how many messages, from the first, Pusher accepted, and, when it stopped
+ * short, whether Pusher may still take the rest (`inDoubt`: the request timed out, so it may yet
+ * arrive) or surely did not (it answered an error or could not be reached).
+ */
+export interface PublishOutcome {
+  accepted: number;
+  inDoubt: boolean;
+}
+
+/**
+ * Publishes messages to `event-<eventId>` in order and says how many of them, from the first,
+ * Pusher accepted (all of them, or fewer when a request failed). Never throws: the writes
  * they announce are already committed, so a failure is logged with channel and event names, and
  * the activity log keeps what was not sent for a retry. Awaited before the function responds,
  * because a frozen function sends nothing.
  */
-export async function publishMessages(eventId: string, messages: readonly SequencedMessage[]): Promise<number> {
+export async function publishMessages(eventId: string, messages: readonly SequencedMessage[]): Promise<PublishOutcome> {
   const pusher = getClient();
-  if (!pusher) return 0;
+  if (!pusher) return { accepted: 0, inDoubt: false };
   const channel = eventChannel(eventId);
   let accepted = 0;
   for (let start = 0; start < messages.length; start += MAX_BATCH) {
@@ -117,17 +127,29 @@ export async function publishMessages(eventId: string, messages: readonly Sequen
       const event = batch.map((message) => message.name).join(",");
       const failure = { level: "error", msg: "realtime publish failed", channel, event, status };
       console.error(JSON.stringify({ ...failure, error: describeError(error) }));
-      break;
+      return { accepted, inDoubt: isTimeout(error) };
     }
   }
-  return accepted;
+  return { accepted, inDoubt: false };
+}
+
+class PublishTimeoutError extends Error {
+  override name = "PublishTimeoutError";
+}
+
+// Our own timeout, or the SDK's (it aborts the request and wraps the AbortError).
+function isTimeout(error: unknown): boolean {
+  return error instanceof PublishTimeoutError || (error as { error?: { name?: unknown } }).error?.name === "AbortError";
 }
 
 // The SDK has its own timeout, but a stalled TLS handshake or DNS lookup can outlast it.
 async function withTimeout<T>(promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${env.PUSHER_TIMEOUT_MS} ms`)), env.PUSHER_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new PublishTimeoutError(`timed out after ${env.PUSHER_TIMEOUT_MS} ms`)),
+      env.PUSHER_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);

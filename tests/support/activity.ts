@@ -15,11 +15,12 @@ export function storedActivity(eventId: string): Promise<ActivityEntryDoc[]> {
 
 /**
  * Makes the event look untouched for longer than the retry delay: its unsent entries, its
- * "unsent since" flag and its last write, so the next write and the cron treat them as abandoned.
+ * "re-send due" flag and its last write, so the next write and the cron treat them as abandoned.
  */
 export async function ageActivity(eventId: string, to = new Date(Date.now() - RETRY_AFTER_MS - 1_000)): Promise<void> {
   const _id = new mongoose.Types.ObjectId(eventId);
   await ActivityEntry.updateMany({ eventId: _id }, { $set: { at: to } });
-  await Event.updateOne({ _id, unsentSince: { $ne: null } }, { $set: { unsentSince: to } }, { timestamps: false });
+  await ActivityEntry.updateMany({ eventId: _id, sent: false }, { $set: { dueAt: to, claim: null } });
+  await Event.updateOne({ _id, resendDueAt: { $ne: null } }, { $set: { resendDueAt: to } }, { timestamps: false });
   await Event.updateOne({ _id }, { $set: { updatedAt: to } }, { timestamps: false });
 }
