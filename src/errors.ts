@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   already_connected: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   internal_error: 500,
   database_unavailable: 503,
@@ -59,12 +60,13 @@ export class ApiError extends Error {
 export const RETRY_AFTER_SECONDS = 1;
 
 /**
- * A write lost every retry to concurrent writes on the same document: nothing was changed, and the
- * same request is expected to succeed shortly. 503 with Retry-After, so clients retry it as they
- * would an overloaded server, never as a refusal.
+ * The same request is expected to succeed shortly (a write lost every retry to concurrent writes
+ * on the same document and changed nothing, or an earlier request with the same Idempotency-Key is
+ * still running). 503 with Retry-After, so clients retry it as they would an overloaded server,
+ * never as a refusal.
  */
-export function busyError(message: string): ApiError {
-  return new ApiError("busy", message, undefined, { "Retry-After": String(RETRY_AFTER_SECONDS) });
+export function busyError(message: string, retryAfterSeconds = RETRY_AFTER_SECONDS): ApiError {
+  return new ApiError("busy", message, undefined, { "Retry-After": String(Math.max(1, retryAfterSeconds)) });
 }
 
 export function isDuplicateKeyError(error: unknown): error is { code: 11000; keyPattern?: Record<string, unknown> } {

@@ -46,14 +46,21 @@ describe("GET /api/openapi.json", () => {
       "409",
       "413",
       "415",
+      "422",
       "429",
       "500",
       "503",
     ]);
     const codes = (status: string) => codesOf(join?.responses[status]?.content["application/json"]?.schema);
     expect(codes("400")).toEqual(["event_full", "invalid_input", "invalid_json"]);
+    expect(codes("422")).toEqual(["idempotency_key_reused"]);
     expect(codes("503")).toEqual(["busy", "database_unavailable"]);
     expect(Object.keys(join?.responses["503"]?.headers ?? {})).toContain("Retry-After");
+    expect(Object.keys(join?.responses["201"]?.headers ?? {})).toContain("Idempotent-Replayed");
+    expect(join?.parameters?.map((parameter) => `${parameter.in} ${parameter.name}`)).toEqual([
+      "path eventId",
+      "header Idempotency-Key",
+    ]);
     for (const { op } of operations) expect(Object.keys(op.responses)).toContain("500");
   });
 

@@ -12,9 +12,10 @@ export default route("/api/auth/signup", {
     body: signupUserBodySchema,
     responses: { 201: authTokenResponseSchema },
     errors: ["email_taken", "rate_limited"],
-    handler: async ({ body, req }) => {
+    idempotent: true,
+    handler: async ({ body, req, newId }) => {
       await enforceRateLimit(RATE_LIMITS.signupPerIp, clientIp(req));
-      const userId = (await registerUser(body))._id.toHexString();
+      const userId = (await registerUser(body, newId()))._id.toHexString();
       return { body: { message: "Account created.", userId, token: signToken({ userId, kind: "user" }) } };
     },
   }),

@@ -1,17 +1,25 @@
+import { deleteExpiredIdempotencyKeys } from "../../src/http/idempotency";
 import { deleteExpiredRateLimitWindows } from "../../src/http/rate-limit";
 import { operation, route } from "../../src/http/route";
 import { deliverStaleActivity } from "../../src/realtime/activity";
 import { publishPendingResponseSchema } from "../../src/schemas/health";
 
 export default route("/api/cron/publish-pending", {
-  // GET /api/cron/publish-pending – Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows
+  // GET /api/cron/publish-pending – Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows and idempotency keys
   GET: operation({
-    summary: "Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows",
+    summary:
+      "Vercel Cron: publish realtime events no write managed to send; drop old rate-limit windows and idempotency keys",
     auth: "cron",
     responses: { 200: publishPendingResponseSchema },
     handler: async () => {
       const delivered = await deliverStaleActivity();
-      return { body: { ...delivered, expiredRateLimitWindows: await deleteExpiredRateLimitWindows() } };
+      return {
+        body: {
+          ...delivered,
+          expiredRateLimitWindows: await deleteExpiredRateLimitWindows(),
+          expiredIdempotencyKeys: await deleteExpiredIdempotencyKeys(),
+        },
+      };
     },
   }),
 });

@@ -10,8 +10,9 @@ export default route("/api/events/createEvent", {
     auth: "registered",
     body: createEventBodySchema,
     responses: { 201: eventResponseSchema },
-    handler: async ({ claims, body }) => ({
-      body: { event: serializeEvent(await createEvent(claims.userId, body), []) },
+    idempotent: true,
+    handler: async ({ claims, body, newId }) => ({
+      body: { event: serializeEvent(await createEvent(claims.userId, body, newId()), []) },
     }),
   }),
 });

@@ -12,13 +12,18 @@ const JOIN_CODE_ATTEMPTS = 20;
 const DEFAULT_BINGO_SIZE = 5;
 
 /** Creates a pending event with a fresh join code, unique among events that have not ended. */
-export async function createEvent(hostId: string, input: CreateEventInput): Promise<EventDoc> {
+export async function createEvent(
+  hostId: string,
+  input: CreateEventInput,
+  _id = new mongoose.Types.ObjectId(),
+): Promise<EventDoc> {
   const grid = input.bingo?.grid.flat() ?? drawBingoGrid(DEFAULT_BINGO_SIZE);
   const size = input.bingo?.grid.length ?? DEFAULT_BINGO_SIZE;
   for (let attempt = 1; ; attempt++) {
     try {
       const joinCode = newJoinCode();
       const event = await Event.create({
+        _id,
         name: input.name,
         description: input.description ?? "",
         joinCode,
@@ -34,6 +39,9 @@ export async function createEvent(hostId: string, input: CreateEventInput): Prom
     } catch (error) {
       // A code still in use by an event that has not ended: the unique index catches it, so draw again.
       if (!isDuplicateKeyError(error)) throw error;
+      // Or the event a retried request (same Idempotency-Key, same reserved id) stored before.
+      const stored = await Event.findOne({ _id, createdBy: new mongoose.Types.ObjectId(hostId) }).lean<EventDoc>();
+      if (stored) return stored;
       if (attempt >= JOIN_CODE_ATTEMPTS) throw busyError("No free join code was found; please try again.");
     }
   }

@@ -151,20 +151,23 @@ export type GuestJoinResult = JoinResult & { userId: string };
 
 /**
  * POST …/join/guest: a guest token that is sent is reused (so a guest who already joined gets
- * their participant back); otherwise a new guest user is made, and removed again if the join is
- * refused, so a refused join leaves nothing behind.
+ * their participant back); otherwise a new guest user is made under `guestId`, and removed again
+ * if the join is refused, so a refused join leaves nothing behind. A retry with the same
+ * Idempotency-Key passes the same `guestId`, so it finds the guest and participant its first
+ * attempt stored instead of making a second one.
  */
 export async function joinEventAsGuest(
   eventId: string,
   claims: TokenClaims | null,
   input: JoinEventGuestInput,
+  guestId = new mongoose.Types.ObjectId(),
 ): Promise<GuestJoinResult> {
   if (claims?.kind === "guest") {
     const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name);
     if (result.created) await announceJoin(result);
     return { ...result, userId: claims.userId };
   }
-  const guest = await createGuestUser(input);
+  const guest = await createGuestUser(input, guestId);
   let result: JoinResult;
   try {
     result = await joinEvent(eventId, guest._id, input.name);

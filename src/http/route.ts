@@ -1,4 +1,5 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
+import mongoose from "mongoose";
 import type { z } from "zod";
 import { requireCronSecret } from "../auth/cron";
 import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
@@ -12,6 +13,15 @@ import {
 import { env } from "../env";
 import { ApiError, type ErrorCode, toApiError, toErrorBody } from "../errors";
 import { findMalformedText } from "../schemas/text";
+import {
+  beginIdempotent,
+  type IdempotentAttempt,
+  isRepeatableAnswer,
+  readIdempotencyKey,
+  recordIdempotentAnswer,
+  releaseIdempotencyKey,
+  settleQuickly,
+} from "./idempotency";
 import { withinTimeBudget } from "./time-budget";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -56,6 +66,12 @@ export interface HandlerInput<A extends AuthRule, P, Q, B> {
   body: Output<B>;
   claims: ClaimsFor<A>;
   req: VercelRequest;
+  /**
+   * The id for what this request creates: with an `Idempotency-Key`, the one reserved with the
+   * key, so a retry of a request that died after its write finds what was stored instead of
+   * creating it again; a fresh id otherwise.
+   */
+  newId: () => mongoose.Types.ObjectId;
 }
 
 /** One method of one function, declared: what it accepts, who may call it, what it answers. */
@@ -77,6 +93,11 @@ export interface Operation<
   errors?: readonly ErrorCode[];
   /** `false` for operations that never touch the database (the docs): no connection, no 503. */
   database?: false;
+  /**
+   * `true` for operations that create things: they honour an `Idempotency-Key` header (README,
+   * "Retrying a write"), and what they create takes its id from `newId()`.
+   */
+  idempotent?: true;
   handler: (input: HandlerInput<A, P, Q, B>) => Promise<Reply<R>>;
 }
 
@@ -114,6 +135,7 @@ export function impliedErrors(method: HttpMethod, op: Operation): ErrorCode[] {
   if (op.auth === "user" || op.auth === "registered" || op.auth === "cron") codes.push("unauthorized");
   if (op.auth === "registered") codes.push("forbidden");
   if (op.database !== false) codes.push("database_unavailable");
+  if (op.idempotent) codes.push("invalid_input", "idempotency_key_reused", "busy");
   codes.push("internal_error");
   return codes;
 }
@@ -132,6 +154,7 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
     res.setHeader("Cache-Control", "no-store");
     applyCors(req, res, allow);
     let database: DatabaseConnection | undefined;
+    let held: IdempotentAttempt | undefined;
     try {
       if (req.method === "OPTIONS") {
         res.setHeader("Allow", allow);
@@ -149,7 +172,15 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
       const rawBody = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
       // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
       const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
-      const input = { params, query, body, claims, req } as HandlerInput<AuthRule, unknown, unknown, unknown>;
+      const key = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
+      const input = {
+        params,
+        query,
+        body,
+        claims,
+        req,
+        newId: () => held?.reservedId ?? new mongoose.Types.ObjectId(),
+      } as HandlerInput<AuthRule, unknown, unknown, unknown>;
       const reply =
         op.database === false
           ? await op.handler(input)
@@ -157,12 +188,28 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
               (async () => {
                 database = connectDatabase();
                 await database;
-                return op.handler(input);
+                if (key !== undefined) {
+                  const scope = { route: `${req.method} ${path}`, caller: claims?.userId ?? null };
+                  const begun = await beginIdempotent(scope, key, { params: req.query, body: rawBody ?? null });
+                  if (begun.kind === "replay") return begun;
+                  held = begun;
+                }
+                const answered = await op.handler(input);
+                if (held && !("raw" in answered)) {
+                  const status = answered.status ?? Number(Object.keys(op.responses)[0] ?? 200);
+                  await recordIdempotentAnswer(held, status, Object.assign({ success: true }, answered.body));
+                }
+                return answered;
               })(),
               env.REQUEST_BUDGET_MS,
               () => discardDatabaseConnection(database),
             );
       if (op.database !== false) recordDatabaseAnswered();
+      if ("kind" in reply) {
+        res.setHeader("Idempotent-Replayed", "true");
+        res.status(reply.status).json(reply.body);
+        return;
+      }
       const status = reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
       if ("raw" in reply) {
         const declared = op.responses[status as 200] as RawResponse;
@@ -174,6 +221,14 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.code === "database_unavailable") recordDatabaseFailure(database, error);
+      // Bounded: the answer is due within the budget, and a key left held lapses by itself.
+      if (held) {
+        await settleQuickly(
+          isRepeatableAnswer(apiError.status)
+            ? recordIdempotentAnswer(held, apiError.status, toErrorBody(apiError))
+            : releaseIdempotencyKey(held),
+        );
+      }
       for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
       res.status(apiError.status).json(toErrorBody(apiError));
     }
@@ -254,7 +309,7 @@ function applyCors(req: VercelRequest, res: VercelResponse, allow: string): void
   res.setHeader("Access-Control-Allow-Origin", origin);
   if (req.method === "OPTIONS") {
     res.setHeader("Access-Control-Allow-Methods", allow);
-    res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
     res.setHeader("Access-Control-Max-Age", "600");
   }
 }

@@ -19,7 +19,13 @@ export interface OpenApiOperation {
   summary: string;
   tags: string[];
   security: Record<string, string[]>[];
-  parameters?: { name: string; in: "path" | "query"; required: boolean; schema: JsonSchema }[];
+  parameters?: {
+    name: string;
+    in: "path" | "query" | "header";
+    required: boolean;
+    description?: string;
+    schema: JsonSchema;
+  }[];
   requestBody?: { required: boolean; content: { "application/json": { schema: JsonSchema } } };
   responses: Record<string, OpenApiResponse>;
 }
@@ -78,6 +84,10 @@ const HEADERS = {
     description: "Seconds to wait before retrying.",
     schema: toSchema(z.string().regex(/^\d+$/), "output"),
   },
+  IdempotentReplayed: {
+    description: "Sent when this is the stored answer to an earlier request with the same Idempotency-Key.",
+    schema: toSchema(z.literal("true"), "output"),
+  },
 } as const;
 
 type HeaderName = keyof typeof HEADERS;
@@ -89,6 +99,7 @@ export const HEADER_NAMES: Record<HeaderName, string> = {
   Vary: "Vary",
   AccessControlAllowOrigin: "Access-Control-Allow-Origin",
   RetryAfter: "Retry-After",
+  IdempotentReplayed: "Idempotent-Replayed",
 };
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(["rate_limited", "busy", "database_unavailable"]);
 
@@ -172,6 +183,16 @@ function parametersOf(op: Operation, shared: SharedSchemas): OpenApiOperation["p
       });
     }
   }
+  if (op.idempotent) {
+    parameters.push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      description:
+        "A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`.",
+      schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
+    });
+  }
   return parameters.length > 0 ? parameters : undefined;
 }
 
@@ -203,8 +224,19 @@ function toOperation(path: string, method: HttpMethod, op: Operation, shared: Sh
           },
         }
       : {}),
-    responses: { ...responses, ...errorResponses(method, op, shared) },
+    responses: withReplayHeader(op, { ...responses, ...errorResponses(method, op, shared) }),
   };
+}
+
+/** An idempotent operation may answer any of its responses again, marked as a replay. */
+function withReplayHeader(op: Operation, responses: Record<string, OpenApiResponse>): Record<string, OpenApiResponse> {
+  if (!op.idempotent) return responses;
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      { ...response, headers: { ...response.headers, ...headersOf(["IdempotentReplayed"]) } },
+    ]),
+  );
 }
 
 export function buildOpenApiDocument(routes: readonly RouteContract[]): OpenApiDocument {

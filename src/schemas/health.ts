@@ -9,4 +9,5 @@ export const publishPendingResponseSchema = z.object({
   events: z.number().int(),
   published: z.number().int(),
   expiredRateLimitWindows: z.number().int(),
+  expiredIdempotencyKeys: z.number().int(),
 });

@@ -11,10 +11,15 @@ export interface SignupInput {
   password: string;
 }
 
-export async function registerUser(input: SignupInput): Promise<UserDoc> {
+/**
+ * A new registered account under `_id` (a retried signup passes the id its Idempotency-Key
+ * reserved, and gets the account its first attempt stored).
+ */
+export async function registerUser(input: SignupInput, _id = new mongoose.Types.ObjectId()): Promise<UserDoc> {
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await User.create({
+      _id,
       name: input.name,
       email: input.email,
       emailKey: input.email.toLowerCase(),
@@ -23,8 +28,10 @@ export async function registerUser(input: SignupInput): Promise<UserDoc> {
     });
     return user.toObject();
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new ApiError("email_taken", "An account with that email already exists.");
-    throw error;
+    if (!isDuplicateKeyError(error)) throw error;
+    const stored = await User.findOne({ _id, authProvider: "local" }).lean();
+    if (stored) return stored;
+    throw new ApiError("email_taken", "An account with that email already exists.");
   }
 }
 
@@ -36,22 +43,33 @@ export async function authenticateUser(email: string, password: string): Promise
   return user;
 }
 
-/** A guest account with the profile given at the guest join; empty fields are left out. */
-export async function createGuestUser(input: JoinEventGuestInput): Promise<UserDoc> {
-  const _id = new mongoose.Types.ObjectId();
-  const guest = await User.create({
-    _id,
-    name: input.name,
-    email: input.email,
-    emailKey: guestEmailKey(_id),
-    authProvider: "guest",
-    organization: input.organization || undefined,
-    title: input.title || undefined,
-    bio: input.bio || undefined,
-    profilePhoto: input.profilePhoto || undefined,
-    socialLinks: storedSocialLinks(input.socialLinks),
-  });
-  return guest.toObject();
+/**
+ * A guest account with the profile given at the guest join; empty fields are left out. Under a
+ * reserved `_id` that is taken already (a retried join), the guest stored then is the one.
+ */
+export async function createGuestUser(
+  input: JoinEventGuestInput,
+  _id = new mongoose.Types.ObjectId(),
+): Promise<UserDoc> {
+  try {
+    const guest = await User.create({
+      _id,
+      name: input.name,
+      email: input.email,
+      emailKey: guestEmailKey(_id),
+      authProvider: "guest",
+      organization: input.organization || undefined,
+      title: input.title || undefined,
+      bio: input.bio || undefined,
+      profilePhoto: input.profilePhoto || undefined,
+      socialLinks: storedSocialLinks(input.socialLinks),
+    });
+    return guest.toObject();
+  } catch (error) {
+    const stored = isDuplicateKeyError(error) ? await User.findOne({ _id, authProvider: "guest" }).lean() : null;
+    if (!stored) throw error;
+    return stored;
+  }
 }
 
 export async function deleteGuestUser(userId: mongoose.Types.ObjectId): Promise<void> {

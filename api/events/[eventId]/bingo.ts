@@ -40,6 +40,7 @@ export default route("/api/events/{eventId}/bingo", {
     body: recordBingoSquareBodySchema,
     responses: { 200: recordBingoSquareResponseSchema },
     errors: ["forbidden", "not_found", "event_not_active", "square_taken", "participant_already_used"],
+    idempotent: true,
     handler: async ({ params, claims, body }) => ({ body: await recordBingoSquare(params.eventId, claims, body) }),
   }),
 });

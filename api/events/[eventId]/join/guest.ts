@@ -20,11 +20,12 @@ export default route("/api/events/{eventId}/join/guest", {
     body: joinEventGuestBodySchema,
     responses: { 201: joinEventGuestResponseSchema, 200: rejoinEventGuestResponseSchema },
     errors: ["event_full", "not_found", "event_ended", "rate_limited"],
-    handler: async ({ params: { eventId }, claims, body, req }) => {
+    idempotent: true,
+    handler: async ({ params: { eventId }, claims, body, req, newId }) => {
       const ip = clientIp(req);
       await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, ip);
       const { participant, created, userId } = await withEventMissLimit(ip, () =>
-        joinEventAsGuest(eventId, claims, body),
+        joinEventAsGuest(eventId, claims, body, newId()),
       );
       const joined = {
         participant: serializeParticipant(eventId, participant),

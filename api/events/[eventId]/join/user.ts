@@ -20,6 +20,7 @@ export default route("/api/events/{eventId}/join/user", {
     body: joinEventUserBodySchema,
     responses: { 201: joinEventUserResponseSchema, 200: rejoinEventUserResponseSchema },
     errors: ["event_full", "forbidden", "not_found", "event_ended", "rate_limited"],
+    idempotent: true,
     handler: async ({ params: { eventId }, claims, body, req }) => {
       const { participant, created } = await withEventMissLimit(clientIp(req), () =>
         joinEventAsUser(eventId, claims, body),

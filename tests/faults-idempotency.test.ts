@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import mongoose from "mongoose";
+import type { Response } from "supertest";
+import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { api, createEvent, createHost, expectError, newObjectId } from "./support/harness";
+
+// Finding 4 of issue 13: "Six joins were stored although the client got 503; the retry created a
+// second participant". A guest join whose participant is stored but whose answer is lost to a cut
+// connection; the client retries with the same Idempotency-Key and gets that participant.
+
+const proxy = await vi.hoisted(async () => {
+  const { startDbProxy } = await import("./support/db-proxy");
+  const started = await startDbProxy(process.env.MONGODB_URI ?? "");
+  Object.assign(process.env, { MONGODB_URI: started.uri, DB_TIMEOUT_MS: "1000" });
+  return started;
+});
+
+const realClient = await new mongoose.mongo.MongoClient(inject("mongoUri")).connect();
+const realDb = realClient.db(process.env.MONGODB_DB);
+
+afterAll(async () => {
+  await realClient.close();
+  if (mongoose.connection.readyState === 1) await mongoose.connection.db?.dropDatabase();
+  await mongoose.disconnect();
+  await proxy.stop();
+});
+
+function guestJoin(eventId: string, key: string, name: string) {
+  return api().post(`/api/events/${eventId}/join/guest`).set("Idempotency-Key", key).send({ name });
+}
+
+/** Retries as a client would: again after Retry-After while the answer is 503. */
+async function retryUntilAnswered(send: () => PromiseLike<Response>): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await send();
+    if (res.status !== 503 || attempt >= 15) return res;
+    await new Promise((resolve) => setTimeout(resolve, Number(res.headers["retry-after"] ?? 1) * 1000));
+  }
+}
+
+describe("a guest join stored although its answer was a 503", () => {
+  it("POST /api/events/:eventId/join/guest – the retry with the same Idempotency-Key gets the stored participant", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const event = await createEvent(await createHost());
+    const name = `W${newObjectId().slice(-4)}`;
+    const key = randomUUID();
+
+    // The database runs the participant's insert, and the connection is cut before its reply.
+    const fired = proxy.cutOn({ command: "insert", collection: "eventparticipants", at: "after" });
+    const lost = await guestJoin(event._id, key, name);
+    await fired;
+    expectError(lost, 503, "database_unavailable");
+    const stored = await realDb
+      .collection("eventparticipants")
+      .find({ eventId: new mongoose.Types.ObjectId(event._id) })
+      .toArray();
+    expect(stored.map((p) => p.name)).toEqual([name]);
+
+    const retry = await retryUntilAnswered(() => guestJoin(event._id, key, name));
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual({
+      success: true,
+      participant: { _id: String(stored[0]?._id), eventId: event._id, name, userId: String(stored[0]?.userId) },
+      userId: String(stored[0]?.userId),
+      token: expect.any(String),
+      alreadyJoined: true,
+    });
+    const after = await realDb
+      .collection("eventparticipants")
+      .find({ eventId: new mongoose.Types.ObjectId(event._id) })
+      .toArray();
+    expect(after.map((p) => p.name)).toEqual([name]);
+    expect(await realDb.collection("users").countDocuments({ name, authProvider: "guest" })).toBe(1);
+    const stats = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(stats.body.event.participantCount).toBe(1);
+
+    // And from then on the retry's answer is the one repeated.
+    const again = await guestJoin(event._id, key, name);
+    expect(again.body).toEqual(retry.body);
+  });
+});
