@@ -175,6 +175,32 @@ describe("Idempotency-Key", () => {
     expect(await Event.countDocuments({ createdBy: new mongoose.Types.ObjectId(host.userId) })).toBe(1);
   });
 
+  it("POST /api/events/:eventId/bingo – the same key answers the first mark again; another square is a 422", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const [mia, max] = [
+      (await guestJoin(event._id, undefined, { name: "Mia" }).expect(201)).body,
+      (await guestJoin(event._id, undefined, { name: "Max" }).expect(201)).body,
+    ];
+    await api()
+      .post(`/api/events/${event._id}/start`)
+      .set(...bearer(host.token))
+      .expect(200);
+    const key = randomUUID();
+    const mark = (row: number) =>
+      api()
+        .post(`/api/events/${event._id}/bingo`)
+        .set(...bearer(mia.token))
+        .set("Idempotency-Key", key)
+        .send({ row, col: 0, participantId: max.participant._id });
+    const first = await mark(0);
+    expect(first.status).toBe(200);
+    const again = await mark(0);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expectError(await mark(1), 422, "idempotency_key_reused");
+  });
+
   it("GET /api/cron/publish-pending – deletes keys past 24 h; the key then starts a new request", async () => {
     const event = await createEvent(await createHost());
     const key = randomUUID();
