@@ -20,6 +20,7 @@ export default route("/api/participantConnections", {
       "square_taken",
       "participant_already_used",
     ],
+    idempotent: true,
     handler: async ({ claims, body }) => ({
       status: 201 as const,
       body: await recordParticipantConnection(claims, body),
