@@ -15,12 +15,15 @@ import getEvent from "./events/[eventId]/index";
 import joinAsGuest from "./events/[eventId]/join/guest";
 import joinAsUser from "./events/[eventId]/join/user";
 import leaderboard from "./events/[eventId]/leaderboard";
+import leaveEvent from "./events/[eventId]/leave";
 import startEvent from "./events/[eventId]/start";
 import eventStatus from "./events/[eventId]/status";
+import hostedEvents from "./events/createdEvents/user/[userId]";
 import createEvent from "./events/createEvent";
 import eventByJoinCode from "./events/event/[joinCode]";
 import health from "./health";
 import user from "./users/[userId]";
+import joinedEvents from "./users/[userId]/events";
 import me from "./users/me";
 
 let documentText: string | undefined;
@@ -52,11 +55,14 @@ export const API_ROUTES: readonly RouteHandler[] = [
   login,
   me,
   user,
+  joinedEvents,
   createEvent,
+  hostedEvents,
   getEvent,
   eventByJoinCode,
   joinAsUser,
   joinAsGuest,
+  leaveEvent,
   startEvent,
   endEvent,
   eventStatus,

@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { env } from "../env";
 import { ActivityEntry } from "../models/activity-entry";
 import { BingoCard } from "../models/bingo-card";
+import { DeletedEvent } from "../models/deleted-event";
 import { Event } from "../models/event";
 import { Participant } from "../models/participant";
 import { RateLimitWindow } from "../models/rate-limit-window";
@@ -103,7 +104,9 @@ async function openConnection(): Promise<typeof mongoose> {
   });
   // Once per cold start: make sure the unique indexes the invariants rely on exist.
   cache.shatterDbIndexes ??= Promise.all(
-    [User, Event, Participant, ActivityEntry, BingoCard, RateLimitWindow].map((model) => model.createIndexes()),
+    [User, Event, Participant, ActivityEntry, BingoCard, RateLimitWindow, DeletedEvent].map((model) =>
+      model.createIndexes(),
+    ),
   ).then(() => undefined);
   try {
     await cache.shatterDbIndexes;

@@ -61,6 +61,56 @@ export async function announce(
   return published + accepted;
 }
 
+/**
+ * Writes announcements to the log as unsent, before the change they announce is finished: for a
+ * change that deletes what would otherwise hold its seq (a participant leaving). Throws when the
+ * insert fails, so the caller can stop before changing anything.
+ */
+export async function logUnsent(
+  eventId: mongoose.Types.ObjectId,
+  announcements: readonly Announcement[],
+): Promise<ActivityEntryDoc[]> {
+  const docs = announcements.map((announcement) => ({
+    eventId,
+    seq: announcement.seq,
+    event: announcement.message.name,
+    data: { ...announcement.message.data },
+    at: announcement.at,
+    sent: false,
+  }));
+  return (await ActivityEntry.insertMany(docs)).map((doc) => doc.toObject() as ActivityEntryDoc);
+}
+
+/**
+ * Publishes entries written by logUnsent and marks what Pusher took as sent; flags the event when
+ * some are not. When older unsent entries of the event are due a retry, they go first, with these
+ * among them in seq order. Never throws.
+ */
+export async function publishLogged(
+  event: Pick<EventDoc, "_id" | "unsentSince">,
+  entries: readonly ActivityEntryDoc[],
+  now = Date.now(),
+): Promise<number> {
+  try {
+    if (event.unsentSince && now - new Date(event.unsentSince).getTime() >= RETRY_AFTER_MS) {
+      return await deliverUnsent(event._id, event.unsentSince);
+    }
+    const accepted = await publishEntries(entries);
+    if (accepted < entries.length && realtimeMode !== "disabled") {
+      const first = entries[accepted]?.at ?? new Date();
+      await Event.updateOne(
+        { _id: event._id, unsentSince: null },
+        { $set: { unsentSince: first } },
+        { timestamps: false },
+      );
+    }
+    return accepted;
+  } catch (error) {
+    logLine("publishing logged activity failed", error);
+    return 0;
+  }
+}
+
 /** Writes entries to the log, the first `accepted` as sent; flags the event when some are not. */
 async function recordActivity(
   eventId: mongoose.Types.ObjectId,
@@ -195,6 +245,7 @@ export async function deliverStaleActivity(now = Date.now()): Promise<{ events: 
     byEvent.set(key, [...(byEvent.get(key) ?? []), entry]);
   }
   for (const [eventId, entries] of byEvent) {
+    await finishLeaves(entries[0]?.eventId ?? null, entries);
     const accepted = await publishEntries(entries);
     if (accepted > 0) touched.add(eventId);
     published += accepted;
@@ -212,6 +263,7 @@ export async function deliverStaleActivity(now = Date.now()): Promise<{ events: 
  */
 async function auditEvent(event: EventDoc): Promise<number> {
   const eventId = event._id;
+  await finishLeaves(eventId);
   const participantCount = await Participant.countDocuments({ eventId });
   let logged = await ActivityEntry.countDocuments({ eventId });
   let rebuilt = 0;
@@ -237,6 +289,29 @@ async function auditEvent(event: EventDoc): Promise<number> {
     { timestamps: false },
   );
   return rebuilt;
+}
+
+/**
+ * A leave is logged (unsent) before its participant is deleted; a function that died between the
+ * two left a participant that has left. Deletes the participants of the event's unsent
+ * participant-left entries (of `entries` when given), so the leave is finished before it goes out.
+ */
+async function finishLeaves(
+  eventId: mongoose.Types.ObjectId | null,
+  entries?: readonly ActivityEntryDoc[],
+): Promise<void> {
+  if (!eventId) return;
+  const unsent =
+    entries ??
+    (await ActivityEntry.find({ eventId, event: "participant-left", sent: false }, { data: 1, event: 1 }).lean<
+      ActivityEntryDoc[]
+    >());
+  const leaving = unsent
+    .filter((entry) => entry.event === "participant-left")
+    .map((entry) => entry.data.participantId)
+    .filter((id): id is string => typeof id === "string" && /^[0-9a-f]{24}$/.test(id));
+  if (leaving.length === 0) return;
+  await Participant.deleteMany({ eventId, _id: { $in: leaving } });
 }
 
 /** Each change of the event that holds a seq with no log entry, as the announcement it made. */
@@ -305,6 +380,21 @@ export function lifecycleAnnouncements(
     },
     { seq: seq + 1, at: when, message: { name: "event", data: { status: APP_STATE_NAMES[state] } } },
   ];
+}
+
+export function participantLeft(
+  participant: Pick<ParticipantDoc, "_id" | "name">,
+  seq: number,
+  at: Date,
+): Announcement {
+  return {
+    seq,
+    at,
+    message: {
+      name: "participant-left",
+      data: { participantId: participant._id.toHexString(), name: participant.name },
+    },
+  };
 }
 
 export function bingoAchieved(

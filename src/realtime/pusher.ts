@@ -34,6 +34,15 @@ export interface BingoAchievedPayload {
   achievementType: "line" | "card";
 }
 
+export interface ParticipantLeftPayload {
+  participantId: string;
+  name: string;
+}
+
+export interface EventDeletedPayload {
+  eventId: string;
+}
+
 export const realtimeMode: RealtimeMode =
   !env.PUSHER_APP_ID || !env.PUSHER_KEY || !env.PUSHER_SECRET
     ? "disabled"
@@ -48,7 +57,9 @@ export type RealtimeMessage =
   | { name: "event-started"; data: EventStartedPayload }
   | { name: "event-ended"; data: EventEndedPayload }
   | { name: "event"; data: EventStatusPayload }
-  | { name: "bingo-achieved"; data: BingoAchievedPayload };
+  | { name: "bingo-achieved"; data: BingoAchievedPayload }
+  | { name: "participant-left"; data: ParticipantLeftPayload }
+  | { name: "event-deleted"; data: EventDeletedPayload };
 
 /** What goes over the wire: the payload plus its position in the event's activity log. */
 export interface SequencedMessage {
