@@ -14,7 +14,8 @@ import endEvent from "./events/[eventId]/end";
 import getEvent from "./events/[eventId]/index";
 import joinAsGuest from "./events/[eventId]/join/guest";
 import joinAsUser from "./events/[eventId]/join/user";
-import leaderboard from "./events/[eventId]/leaderboard";
+import leaderboard from "./events/[eventId]/leaderboard/index";
+import leaderboardScore from "./events/[eventId]/leaderboard/score";
 import leaveEvent from "./events/[eventId]/leave";
 import startEvent from "./events/[eventId]/start";
 import eventStatus from "./events/[eventId]/status";
@@ -22,6 +23,8 @@ import hostedEvents from "./events/createdEvents/user/[userId]";
 import createEvent from "./events/createEvent";
 import eventByJoinCode from "./events/event/[joinCode]";
 import health from "./health";
+import connectedUsers from "./participantConnections/connected-users";
+import participantConnections from "./participantConnections/index";
 import user from "./users/[userId]";
 import joinedEvents from "./users/[userId]/events";
 import me from "./users/me";
@@ -68,6 +71,9 @@ export const API_ROUTES: readonly RouteHandler[] = [
   eventStatus,
   eventBingo,
   leaderboard,
+  leaderboardScore,
+  participantConnections,
+  connectedUsers,
   eventActivity,
   getBingo,
   createBingo,

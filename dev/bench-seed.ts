@@ -2,11 +2,12 @@ import mongoose from "mongoose";
 import { ActivityEntry } from "../src/models/activity-entry";
 import { Event } from "../src/models/event";
 import { Participant } from "../src/models/participant";
+import { guestEmailKey, User } from "../src/models/user";
 import { nameKey } from "../src/schemas/common";
 
-// Seeding for dev/bench.ts: an event's participants written in bulk, as their joins would have
-// stored them (each with its seat, its seq and a sent participant-joined), without paying for
-// thousands of requests.
+// Seeding for dev/bench.ts: an event's participants written in bulk, as their guest joins would
+// have stored them (each with its guest account, its seat, its seq and a sent participant-joined),
+// without paying for thousands of requests.
 
 export interface SeededParticipant {
   participantId: string;
@@ -33,6 +34,16 @@ export async function seedParticipants(eventId: string, count: number): Promise<
   });
   for (let start = 0; start < count; start += CHUNK) {
     const slice = participants.slice(start, start + CHUNK);
+    await User.insertMany(
+      slice.map((p) => ({
+        _id: p.userId,
+        name: p.name,
+        emailKey: guestEmailKey(p.userId),
+        authProvider: "guest",
+        profilePhoto: `https://example.com/photos/${p.userId.toHexString()}.png`,
+      })),
+      { ordered: false },
+    );
     await Participant.insertMany(slice, { ordered: false });
     await ActivityEntry.insertMany(
       slice.map((p) => ({

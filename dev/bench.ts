@@ -162,6 +162,24 @@ async function main(): Promise<void> {
         return (await measured("POST", `/api/events/${event._id}/bingo`, 200, body, token)).sample;
       });
 
+      // Seeded participants record meeting another one (a meeting only, no square).
+      await run("connection", async (i) => {
+        const caller = seeded[i % seeded.length] as { participantId: string; userId: string };
+        const round = Math.floor(i / seeded.length);
+        const other = seeded[(i + 2 + round) % seeded.length] as { participantId: string; userId: string };
+        const token = signToken({ userId: caller.userId, kind: "guest" });
+        const body = {
+          _eventId: event._id,
+          primaryParticipantId: caller.participantId,
+          secondaryParticipantId: other.participantId,
+          description: "Met during Name Bingo",
+        };
+        return (await measured("POST", "/api/participantConnections", 201, body, token)).sample;
+      });
+      await run("leaderboard, after marks and meetings", async () => {
+        return (await measured("GET", `/api/events/${event._id}/leaderboard`, 200)).sample;
+      });
+
       // Many guests at once into the same event (pending again, so joins are open).
       await resetToPending(event._id);
       const burstStarted = performance.now();
@@ -225,7 +243,7 @@ function printTable(size: number, figures: Record<string, Figures | number | und
 }
 
 // The requests whose cost must not grow with the event (issue 9): largest size against smallest.
-const FLAT = ["guest join", "user join", "bingo mark", "start", "activity page"];
+const FLAT = ["guest join", "user join", "bingo mark", "connection", "start", "activity page"];
 
 function printGrowth(results: Record<string, Record<string, Figures | number | undefined>>): void {
   const sizes = Object.keys(results).sort((a, b) => Number(a) - Number(b));

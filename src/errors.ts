@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   square_taken: 409,
   participant_already_used: 409,
   participant_limit_too_low: 409,
+  already_connected: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

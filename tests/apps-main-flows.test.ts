@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { dashboardGrid } from "./support/bingo-grids";
 import { api, bearer, pusherServer } from "./support/harness";
 
-// The rows of shared/spec/clients.md this backend serves so far, called the way the host
+// The rows of shared/spec/clients.md this backend serves, called the way the host
 // dashboard and the mobile app call them, reading what they read and comparing what they compare;
 // realtime through a real pusher-js client bound like theirs.
 
@@ -414,5 +414,106 @@ describe("host dashboard – my events", () => {
       .set(...bearer(token))
       .expect(200);
     expect(after.body.events).toEqual([]);
+  });
+
+  it("mobile app – meet someone, report a score, list the people met; the dashboard's leaderboard follows live", async () => {
+    const host = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Host Hal", email: uniqueEmail("hal"), password: "correct horse battery" })
+      .expect(201);
+    const created = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.body.token))
+      .send({ name: "Meet Night", currentState: "Upcoming", gameType: "Name Bingo" })
+      .expect(201);
+    const eventId: string = created.body.event._id;
+    const phone = await api()
+      .post(`/api/events/${eventId}/join/guest`)
+      .send({ name: "Pia", title: "Engineer" })
+      .expect(201);
+    const met = await api()
+      .post(`/api/events/${eventId}/join/guest`)
+      .send({ name: "Max", title: "Designer", organization: "Acme" })
+      .expect(201);
+    await api()
+      .put(`/api/events/${eventId}/status`)
+      .set(...bearer(host.body.token))
+      .send({ status: "In Progress" })
+      .expect(200);
+    const board = await listen(eventId, ["leaderboard-updated"]);
+
+    // meet someone: the app sends "Met during Name Bingo" and reads a truthy answer.
+    const meeting = await api()
+      .post("/api/participantConnections")
+      .set(...bearer(phone.body.token))
+      .send({
+        _eventId: eventId,
+        primaryParticipantId: phone.body.participant._id,
+        secondaryParticipantId: met.body.participant._id,
+        description: "Met during Name Bingo",
+      })
+      .expect(201);
+    expect(meeting.body).toBeTruthy();
+    // A second tap on the same person: its `error` / `message` says why.
+    const again = await api()
+      .post("/api/participantConnections")
+      .set(...bearer(phone.body.token))
+      .send({
+        _eventId: eventId,
+        primaryParticipantId: phone.body.participant._id,
+        secondaryParticipantId: met.body.participant._id,
+        description: "Met during Name Bingo",
+      })
+      .expect(409);
+    expect(again.body.error).toEqual(expect.stringContaining("Max"));
+
+    // score: fire-and-forget; the server keeps its own.
+    await api()
+      .put(`/api/events/${eventId}/leaderboard/score`)
+      .set(...bearer(phone.body.token))
+      .send({ linesCompleted: 3, completed: true })
+      .expect(200);
+
+    // people met: `[{participantId, participantName, connectionDescription, user: {…}}]`.
+    const people = await api()
+      .get(`/api/participantConnections/connected-users?participantId=${phone.body.participant._id}&eventId=${eventId}`)
+      .set(...bearer(phone.body.token))
+      .expect(200);
+    expect(people.body).toEqual([
+      {
+        participantId: met.body.participant._id,
+        participantName: "Max",
+        connectionDescription: "Met during Name Bingo",
+        user: {
+          _id: met.body.userId,
+          name: "Max",
+          profilePhoto: null,
+          title: "Designer",
+          organization: "Acme",
+          bio: "",
+          socialLinks: {},
+        },
+      },
+    ]);
+
+    // dashboard: a bare array, completed first, then lines, then connections; rows with
+    // connectionsCount > 0 are shown; `leaderboard-updated` carries one such row.
+    const leaderboard = await api()
+      .get(`/api/events/${eventId}/leaderboard`)
+      .set(...bearer(host.body.token))
+      .expect(200);
+    expect(Array.isArray(leaderboard.body)).toBe(true);
+    const row = {
+      participantId: phone.body.participant._id,
+      name: "Pia",
+      profilePhoto: null,
+      connectionsCount: 1,
+      linesCompleted: 0,
+      completed: false,
+      squaresFilled: 0,
+    };
+    expect(leaderboard.body.filter((entry: { connectionsCount: number }) => entry.connectionsCount > 0)).toEqual([row]);
+    const [live] = await board.waitFor(1);
+    expect(live).toEqual({ name: "leaderboard-updated", data: { ...row, seq: expect.any(Number) } });
   });
 });

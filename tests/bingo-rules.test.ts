@@ -48,7 +48,15 @@ describe("rankLeaderboard", () => {
     const ann = participant("Ann");
     const ranked = rankLeaderboard([ann], [card(ann, 3, [0], 30), card(ann, 1, [], 10), card(ann, 2, [], 20)]);
     expect(ranked).toEqual([
-      { participantId: ann._id.toHexString(), name: "Ann", linesCompleted: 1, completed: false, squaresFilled: 3 },
+      {
+        participantId: ann._id.toHexString(),
+        name: "Ann",
+        profilePhoto: null,
+        connectionsCount: 0,
+        linesCompleted: 1,
+        completed: false,
+        squaresFilled: 3,
+      },
     ]);
   });
 

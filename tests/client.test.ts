@@ -68,7 +68,7 @@ describe("client/", () => {
     expect(card.data?.card?.marks).toEqual([{ row: 0, col: 0, participantId: bobId, name: "Bob" }]);
 
     const board = await api.GET("/api/events/{eventId}/leaderboard", { params: { path } });
-    expect(board.data?.leaderboard.map((entry) => [entry.name, entry.squaresFilled])).toEqual([
+    expect(board.data?.map((entry) => [entry.name, entry.squaresFilled])).toEqual([
       ["Ada", 1],
       ["Bob", 0],
     ]);

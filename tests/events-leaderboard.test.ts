@@ -2,11 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   api,
   bearer,
+  countCommands,
   createEvent,
   createHost,
+  createUser,
   expectError,
   joinAsGuest,
   newObjectId,
+  payloadsOf,
+  publishedTo,
   startEvent,
 } from "./support/harness";
 
@@ -23,6 +27,11 @@ function gridOf(size: number) {
 }
 
 async function bingoEvent(count: number) {
+  const { eventId, players } = await bingoEventWithHost(count);
+  return { eventId, players };
+}
+
+async function bingoEventWithHost(count: number) {
   const host = await createHost();
   const event = await createEvent(host, { bingo: { grid: gridOf(3) } });
   const players: Player[] = [];
@@ -32,7 +41,19 @@ async function bingoEvent(count: number) {
     players.push({ participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token });
   }
   await startEvent(host, event._id);
-  return { eventId: event._id, players };
+  return { host, eventId: event._id, players };
+}
+
+function meet(eventId: string, me: Player, other: Player) {
+  return api()
+    .post("/api/participantConnections")
+    .set(...bearer(me.token))
+    .send({
+      _eventId: eventId,
+      primaryParticipantId: me.participantId,
+      secondaryParticipantId: other.participantId,
+      description: "Met during Name Bingo",
+    });
 }
 
 /** `player` fills each [row, col] with the next participant of `others` who is not them. */
@@ -47,8 +68,23 @@ async function fill(eventId: string, player: Player, squares: [number, number][]
   }
 }
 
-function entry(player: Player, linesCompleted: number, completed: boolean, squaresFilled: number) {
-  return { participantId: player.participantId, name: player.name, linesCompleted, completed, squaresFilled };
+/** A row of the board; every mark records a connection, so people met default to the squares filled. */
+function entry(
+  player: Player,
+  linesCompleted: number,
+  completed: boolean,
+  squaresFilled: number,
+  connectionsCount = squaresFilled,
+) {
+  return {
+    participantId: player.participantId,
+    name: player.name,
+    profilePhoto: null,
+    connectionsCount,
+    linesCompleted,
+    completed,
+    squaresFilled,
+  };
 }
 
 const ROW_0: [number, number][] = [
@@ -79,33 +115,30 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     await fill(eventId, p[0], EVERY_SQUARE, players); // the full card
 
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(res.body).toEqual({
-      success: true,
-      leaderboard: [
-        entry(p[0], 8, true, 9),
-        entry(p[1], 2, false, 5),
-        entry(p[2], 1, false, 4),
-        entry(p[4], 1, false, 3),
-        entry(p[3], 1, false, 3),
-        entry(p[5], 0, false, 4),
-        entry(p[6], 0, false, 1),
-        entry(p[7], 0, false, 0),
-        entry(p[8], 0, false, 0),
-        entry(p[9], 0, false, 0),
-      ],
-    });
+    expect(res.body).toEqual([
+      entry(p[0], 8, true, 9),
+      entry(p[1], 2, false, 5),
+      entry(p[2], 1, false, 4),
+      entry(p[4], 1, false, 3),
+      entry(p[3], 1, false, 3),
+      entry(p[5], 0, false, 4),
+      entry(p[6], 0, false, 1),
+      entry(p[7], 0, false, 0),
+      entry(p[8], 0, false, 0),
+      entry(p[9], 0, false, 0),
+    ]);
   });
 
   it("GET /api/events/:eventId/leaderboard – public, before anyone marks: every participant with zeros in join order", async () => {
     const { eventId, players } = await bingoEvent(3);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(res.body).toEqual({ success: true, leaderboard: players.map((player) => entry(player, 0, false, 0)) });
+    expect(res.body).toEqual(players.map((player) => entry(player, 0, false, 0)));
   });
 
   it("GET /api/events/:eventId/leaderboard – an event nobody joined has an empty leaderboard", async () => {
     const event = await createEvent(await createHost());
     const res = await api().get(`/api/events/${event._id}/leaderboard`).expect(200);
-    expect(res.body).toEqual({ success: true, leaderboard: [] });
+    expect(res.body).toEqual([]);
   });
 
   it("GET /api/events/:eventId/leaderboard – a repeated mark does not count twice", async () => {
@@ -114,7 +147,7 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     await fill(eventId, me, [[1, 1]], players);
     await fill(eventId, me, [[1, 1]], players);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(res.body.leaderboard).toEqual([entry(me, 0, false, 1), entry(other, 0, false, 0)]);
+    expect(res.body).toEqual([entry(me, 0, false, 1), entry(other, 0, false, 0)]);
   });
 
   it("GET /api/events/:eventId/leaderboard – an unknown event is a 404 not_found, a malformed id a 400 invalid_input", async () => {
@@ -127,5 +160,136 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, OPTIONS");
     expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+  });
+
+  it("GET /api/events/:eventId/leaderboard – connectionsCount counts distinct people met, by meetings and marks; it breaks ties after squares", async () => {
+    const { eventId, players } = await bingoEvent(4);
+    const [me, a, b, c] = players as [Player, Player, Player, Player];
+    await meet(eventId, me, a).expect(201);
+    await meet(eventId, me, b).expect(201);
+    // A mark of someone already met is not a second person.
+    await fill(eventId, me, [[0, 0]], [me, a]);
+    await meet(eventId, c, a).expect(201);
+    const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    expect(res.body).toEqual([
+      entry(me, 0, false, 1, 2),
+      entry(c, 0, false, 0, 1),
+      entry(a, 0, false, 0, 0),
+      entry(b, 0, false, 0, 0),
+    ]);
+  });
+
+  it("GET /api/events/:eventId/leaderboard – profilePhoto is the participant's profile photo", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const ada = await createUser({ name: "Ada" });
+    await api()
+      .put(`/api/users/${ada.userId}`)
+      .set(...bearer(ada.token))
+      .send({ profilePhoto: "https://example.com/ada.png" })
+      .expect(200);
+    const joined = await api()
+      .post(`/api/events/${event._id}/join/user`)
+      .set(...bearer(ada.token))
+      .send({})
+      .expect(201);
+    const res = await api().get(`/api/events/${event._id}/leaderboard`).expect(200);
+    expect(res.body).toEqual([
+      {
+        participantId: joined.body.participant._id,
+        name: "Ada",
+        profilePhoto: "https://example.com/ada.png",
+        connectionsCount: 0,
+        linesCompleted: 0,
+        completed: false,
+        squaresFilled: 0,
+      },
+    ]);
+  });
+
+  it("GET /api/events/:eventId/leaderboard – four database commands, however many marks and meetings", async () => {
+    const { eventId, players } = await bingoEvent(3);
+    const [me, a, b] = players as [Player, Player, Player];
+    await fill(eventId, me, [[0, 0]], [me, a]);
+    await meet(eventId, me, b).expect(201);
+    const { commands } = await countCommands(() => api().get(`/api/events/${eventId}/leaderboard`).expect(200));
+    // The participants, then at once: card versions without marks, connections per participant, photos.
+    expect(commands[0]).toBe("find");
+    expect([...commands.slice(1)].sort()).toEqual(["aggregate", "find", "find"]);
+  });
+
+  it("GET /api/events/:eventId/leaderboard – each mark or meeting publishes leaderboard-updated with that participant's entry, as the board then shows it", async () => {
+    const { eventId, players } = await bingoEvent(4);
+    const [me, a, b, c] = players as [Player, Player, Player, Player];
+    await fill(eventId, me, ROW_0, [me, a, b, c]);
+    await meet(eventId, a, me).expect(201);
+    expect(payloadsOf(eventId, "leaderboard-updated")).toEqual([
+      entry(me, 0, false, 1),
+      entry(me, 0, false, 2),
+      entry(me, 1, false, 3),
+      entry(a, 0, false, 0, 1),
+    ]);
+    // The line's bingo-achieved comes before the entry it changed, in the same Pusher request.
+    const names = publishedTo(eventId).map((message) => message.name);
+    expect(names.slice(names.indexOf("bingo-achieved"))).toEqual([
+      "bingo-achieved",
+      "leaderboard-updated",
+      "leaderboard-updated",
+    ]);
+    const board = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    expect(board.body.slice(0, 2)).toEqual([entry(me, 1, false, 3), entry(a, 0, false, 0, 1)]);
+  });
+});
+
+describe("PUT /api/events/:eventId/leaderboard/score", () => {
+  function putScore(eventId: string, token: string, body: Record<string, unknown>) {
+    return api()
+      .put(`/api/events/${eventId}/leaderboard/score`)
+      .set(...bearer(token))
+      .send(body);
+  }
+
+  it("PUT /api/events/:eventId/leaderboard/score – changes nothing and answers the server's own score for the caller", async () => {
+    const { eventId, players } = await bingoEvent(3);
+    const [me, a] = players as [Player, Player, Player];
+    await fill(eventId, me, [[1, 1]], [me, a]);
+    const before = publishedTo(eventId).length;
+    const boardBefore = (await api().get(`/api/events/${eventId}/leaderboard`).expect(200)).body;
+
+    const res = await putScore(eventId, me.token, { linesCompleted: 5, completed: true }).expect(200);
+    expect(res.body).toEqual({ success: true, score: entry(me, 0, false, 1) });
+    expect(publishedTo(eventId).length).toBe(before);
+    expect((await api().get(`/api/events/${eventId}/leaderboard`).expect(200)).body).toEqual(boardBefore);
+  });
+
+  it("PUT /api/events/:eventId/leaderboard/score – four database commands, all reads", async () => {
+    const { eventId, players } = await bingoEvent(2);
+    const [me, a] = players as [Player, Player];
+    await fill(eventId, me, [[1, 1]], [me, a]);
+    const { commands } = await countCommands(() => putScore(eventId, me.token, { linesCompleted: 1 }).expect(200));
+    // The caller's participant, then at once: newest card, people met, photo.
+    expect(commands[0]).toBe("find");
+    expect([...commands.slice(1)].sort()).toEqual(["aggregate", "find", "find"]);
+  });
+
+  it("PUT /api/events/:eventId/leaderboard/score – the app's fire-and-forget body may be empty", async () => {
+    const { eventId, players } = await bingoEvent(1);
+    const [me] = players as [Player];
+    const res = await putScore(eventId, me.token, {}).expect(200);
+    expect(res.body).toEqual({ success: true, score: entry(me, 0, false, 0) });
+  });
+
+  it("PUT /api/events/:eventId/leaderboard/score – not a participant is a 403; unknown event a 404; a bad body a 400; no token a 401", async () => {
+    const { host, eventId, players } = await bingoEventWithHost(1);
+    const [me] = players as [Player];
+    expectError(await putScore(eventId, host.token, {}), 403, "forbidden");
+    expectError(await putScore(newObjectId(), me.token, {}), 404, "not_found");
+    const bad = await putScore(eventId, me.token, { linesCompleted: -1, completed: "yes" });
+    expectError(bad, 400, "invalid_input");
+    expect(bad.body.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
+      "completed",
+      "linesCompleted",
+    ]);
+    expectError(await api().put(`/api/events/${eventId}/leaderboard/score`).send({}), 401, "unauthorized");
   });
 });

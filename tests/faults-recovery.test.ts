@@ -97,6 +97,27 @@ function everyKindOfRequest() {
         .post(`/api/events/${activeEvent._id}/bingo`)
         .set(...bearer(guest.token))
         .send({ row: 0, col: 0, participantId: other.participantId }),
+    "POST /api/participantConnections": () =>
+      api()
+        .post("/api/participantConnections")
+        .set(...bearer(guest.token))
+        .send({
+          _eventId: activeEvent._id,
+          primaryParticipantId: guest.participantId,
+          secondaryParticipantId: other.participantId,
+          description: "Met during Name Bingo",
+        }),
+    "GET /api/participantConnections/connected-users": () =>
+      api()
+        .get(
+          `/api/participantConnections/connected-users?participantId=${guest.participantId}&eventId=${activeEvent._id}`,
+        )
+        .set(...bearer(guest.token)),
+    "PUT /api/events/:eventId/leaderboard/score": () =>
+      api()
+        .put(`/api/events/${activeEvent._id}/leaderboard/score`)
+        .set(...bearer(guest.token))
+        .send({ linesCompleted: 0 }),
   };
 }
 

@@ -64,6 +64,7 @@ let host: TestUser;
 let member: TestUser;
 let guestToken: string;
 let guestParticipantId: string;
+let memberParticipantId: string;
 let pending: TestEvent;
 let active: TestEvent;
 let lifecycle: TestEvent;
@@ -82,11 +83,12 @@ beforeAll(async () => {
   expect(guest.status).toBe(201);
   guestToken = guest.body.token;
   guestParticipantId = guest.body.participant._id;
-  await api()
+  const joined = await api()
     .post(`/api/events/${active._id}/join/user`)
     .set(...bearer(member.token))
     .send({})
     .expect(201);
+  memberParticipantId = joined.body.participant._id;
   await startEvent(host, active._id);
   rawServer = createServer(createApiListener());
   await new Promise<void>((resolve) => rawServer.listen(0, "127.0.0.1", resolve));
@@ -207,6 +209,26 @@ const BODY_ROUTES: BodyRoute[] = [
       ["row", "0"],
       ["col", "1"],
       ["participantId", json(guestParticipantId)],
+    ],
+    events: () => [active],
+  },
+  {
+    method: "post",
+    template: "/api/participantConnections",
+    valid: () => [
+      ["_eventId", json(active._id)],
+      ["primaryParticipantId", json(memberParticipantId)],
+      ["secondaryParticipantId", json(guestParticipantId)],
+      ["description", json("Met during Name Bingo")],
+    ],
+    events: () => [],
+  },
+  {
+    method: "put",
+    template: "/api/events/:eventId/leaderboard/score",
+    valid: () => [
+      ["linesCompleted", "1"],
+      ["completed", "false"],
     ],
     events: () => [active],
   },

@@ -112,6 +112,19 @@ async function bingoEvent(count: number) {
   return { eventId: event._id, players };
 }
 
+/** A participant's leaderboard entry before anything: what the dashboard's row starts from. */
+function dashboardEntry(player: Player) {
+  return {
+    participantId: player.participantId,
+    name: player.name,
+    profilePhoto: null,
+    connectionsCount: 0,
+    linesCompleted: 0,
+    completed: false,
+    squaresFilled: 0,
+  };
+}
+
 function markSquare(eventId: string, player: Player, row: number, col: number, other: Player) {
   return api()
     .post(`/api/events/${eventId}/bingo`)
@@ -278,7 +291,40 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
 
     const line = { participantId: me.participantId, participantName: me.name, achievementType: "line" };
     expect(res.body.achievements).toEqual([line]);
-    expect(await watcher.settled()).toEqual([{ channel, name: "bingo-achieved", data: sequenced(line) }]);
+    // Every mark also moves the dashboard's board: one leaderboard-updated each, the line's after it.
+    const board = (squaresFilled: number, linesCompleted: number) => ({
+      channel,
+      name: "leaderboard-updated",
+      data: sequenced({ ...dashboardEntry(me), connectionsCount: squaresFilled, squaresFilled, linesCompleted }),
+    });
+    expect(await watcher.settled()).toEqual([
+      board(1, 0),
+      board(2, 0),
+      { channel, name: "bingo-achieved", data: sequenced(line) },
+      board(3, 1),
+    ]);
+  });
+
+  it("POST /api/participantConnections – the dashboard receives leaderboard-updated with the entry it renders", async () => {
+    const { eventId, players } = await bingoEvent(2);
+    const [me, other] = players as [Player, Player];
+    const channel = `event-${eventId}`;
+    const watcher = await subscriber(channel);
+
+    await api()
+      .post("/api/participantConnections")
+      .set(...bearer(me.token))
+      .send({
+        _eventId: eventId,
+        primaryParticipantId: me.participantId,
+        secondaryParticipantId: other.participantId,
+        description: "Met during Name Bingo",
+      })
+      .expect(201);
+
+    expect(await watcher.settled()).toEqual([
+      { channel, name: "leaderboard-updated", data: sequenced({ ...dashboardEntry(me), connectionsCount: 1 }) },
+    ]);
   });
 
   it("POST /api/events/:eventId/bingo – the square that fills the card publishes its new lines, then card", async () => {
@@ -299,12 +345,23 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
     });
     // (2,2) closes row 2, column 2 and the main diagonal; the rest were complete already.
     expect(res.body.achievements).toEqual([achieved("line"), achieved("line"), achieved("line"), achieved("card")]);
-    expect(await watcher.settled()).toEqual(
-      res.body.achievements.map((data: Record<string, unknown>) => ({
+    expect(await watcher.settled()).toEqual([
+      ...res.body.achievements.map((data: Record<string, unknown>) => ({
         channel,
         name: "bingo-achieved",
         data: sequenced(data),
       })),
-    );
+      {
+        channel,
+        name: "leaderboard-updated",
+        data: sequenced({
+          ...dashboardEntry(me),
+          connectionsCount: 9,
+          squaresFilled: 9,
+          linesCompleted: 8,
+          completed: true,
+        }),
+      },
+    ]);
   });
 });

@@ -34,6 +34,8 @@ let toUpdate: TestEvent;
 let toDelete: TestEvent;
 let guestParticipantId: string;
 let leavingGuestToken: string;
+let guestToken: string;
+let memberParticipantId: string;
 
 beforeAll(async () => {
   [host, member, stranger] = await Promise.all([createHost(), createUser(), createUser()]);
@@ -46,13 +48,15 @@ beforeAll(async () => {
     createEvent(host),
   ]);
   leavingGuestToken = (await joinAsGuest(lobby._id, "Leaving Guest").expect(201)).body.token;
-  await api()
+  const joined = await api()
     .post(`/api/events/${live._id}/join/user`)
     .set(...bearer(member.token))
     .send({})
     .expect(201);
+  memberParticipantId = joined.body.participant._id;
   const guest = await joinAsGuest(live._id, "Gina Guest").expect(201);
   guestParticipantId = guest.body.participant._id;
+  guestToken = guest.body.token;
   await startEvent(host, live._id);
   await startEvent(host, toEnd._id);
 }, 60_000);
@@ -64,8 +68,8 @@ interface RouteCase {
   fn: string;
   methods: string;
   path: () => string;
-  /** `raw`: the answer is the document or a page, not the JSON envelope. */
-  success: { send: Send; status: number; raw?: true };
+  /** `raw`: the answer is the document or a page; `array`: a bare JSON array (the apps' lists); else the envelope. */
+  success: { send: Send; status: number; raw?: true; array?: true };
   error: { send: Send; status: number; code: string };
 }
 
@@ -384,14 +388,99 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
-    fn: "events/[eventId]/leaderboard",
+    fn: "events/[eventId]/leaderboard/index",
     methods: "GET",
     path: () => `/api/events/${live._id}/leaderboard`,
-    success: { send: (o) => api().get(`/api/events/${live._id}/leaderboard`).set(withOrigin(o)), status: 200 },
+    success: {
+      send: (o) => api().get(`/api/events/${live._id}/leaderboard`).set(withOrigin(o)),
+      status: 200,
+      array: true,
+    },
     error: {
       send: (o) => api().get(`/api/events/${newObjectId()}/leaderboard`).set(withOrigin(o)),
       status: 404,
       code: "not_found",
+    },
+  },
+  {
+    fn: "events/[eventId]/leaderboard/score",
+    methods: "PUT",
+    path: () => `/api/events/${live._id}/leaderboard/score`,
+    success: {
+      send: (o) =>
+        api()
+          .put(`/api/events/${live._id}/leaderboard/score`)
+          .set(withOrigin(o))
+          .set(...bearer(member.token))
+          .send({ linesCompleted: 1 }),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .put(`/api/events/${live._id}/leaderboard/score`)
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token))
+          .send({}),
+      status: 403,
+      code: "forbidden",
+    },
+  },
+  {
+    fn: "participantConnections/index",
+    methods: "POST",
+    path: () => "/api/participantConnections",
+    success: {
+      send: (o) =>
+        api()
+          .post("/api/participantConnections")
+          .set(withOrigin(o))
+          .set(...bearer(guestToken))
+          .send({
+            _eventId: live._id,
+            primaryParticipantId: guestParticipantId,
+            secondaryParticipantId: memberParticipantId,
+            description: "Met during Name Bingo",
+          }),
+      status: 201,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post("/api/participantConnections")
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token))
+          .send({
+            _eventId: lobby._id,
+            primaryParticipantId: guestParticipantId,
+            secondaryParticipantId: memberParticipantId,
+            description: "Met during Name Bingo",
+          }),
+      status: 409,
+      code: "event_not_active",
+    },
+  },
+  {
+    fn: "participantConnections/connected-users",
+    methods: "GET",
+    path: () => "/api/participantConnections/connected-users",
+    success: {
+      send: (o) =>
+        api()
+          .get(`/api/participantConnections/connected-users?participantId=${guestParticipantId}&eventId=${live._id}`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token)),
+      status: 200,
+      array: true,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .get(`/api/participantConnections/connected-users?participantId=${guestParticipantId}&eventId=${live._id}`)
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token)),
+      status: 403,
+      code: "forbidden",
     },
   },
   {
@@ -545,7 +634,8 @@ describe("security headers and CORS on every route", () => {
     it(`${name} – success from an allowed origin: nosniff, no-store, the origin echoed with Vary: Origin`, async () => {
       const res = await route.success.send(ALLOWED_ORIGIN);
       expect(res.status, res.text).toBe(route.success.status);
-      if (!route.success.raw) expect(res.body.success).toBe(true);
+      if (route.success.array) expect(res.body).toEqual(expect.any(Array));
+      else if (!route.success.raw) expect(res.body.success).toBe(true);
       expectSecurityHeaders(res, name);
       expectAllowedCors(res, name);
     });

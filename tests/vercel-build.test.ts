@@ -35,7 +35,14 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
   { path: `/api/events/${ID}/end`, fn: "api/events/[eventId]/end", query: { eventId: ID } },
   { path: `/api/events/${ID}/status`, fn: "api/events/[eventId]/status", query: { eventId: ID } },
   { path: `/api/events/${ID}/bingo`, fn: "api/events/[eventId]/bingo", query: { eventId: ID } },
-  { path: `/api/events/${ID}/leaderboard`, fn: "api/events/[eventId]/leaderboard", query: { eventId: ID } },
+  { path: `/api/events/${ID}/leaderboard`, fn: "api/events/[eventId]/leaderboard/index", query: { eventId: ID } },
+  {
+    path: `/api/events/${ID}/leaderboard/score`,
+    fn: "api/events/[eventId]/leaderboard/score",
+    query: { eventId: ID },
+  },
+  { path: "/api/participantConnections", fn: "api/participantConnections/index" },
+  { path: "/api/participantConnections/connected-users", fn: "api/participantConnections/connected-users" },
   { path: `/api/events/${ID}/activity`, fn: "api/events/[eventId]/activity", query: { eventId: ID } },
   { path: `/api/bingo/getBingo/${ID}`, fn: "api/bingo/getBingo/[eventId]", query: { eventId: ID } },
   { path: "/api/bingo/createBingo", fn: "api/bingo/createBingo" },
@@ -221,7 +228,7 @@ describe("built functions", () => {
         .expect(200);
     }
     const leaderboard = await http().get(`/api/events/${eventId}/leaderboard`).expect(200);
-    expect(leaderboard.body.leaderboard[0]).toMatchObject({
+    expect(leaderboard.body[0]).toMatchObject({
       participantId: adaJoin.body.participant._id,
       linesCompleted: 1,
       squaresFilled: 3,
@@ -240,7 +247,10 @@ describe("built functions", () => {
       "participant-joined",
       "event-started",
       "event",
+      "leaderboard-updated",
+      "leaderboard-updated",
       "bingo-achieved",
+      "leaderboard-updated",
       "event-ended",
       "event",
     ]);

@@ -1,15 +1,23 @@
+import mongoose from "mongoose";
+import { ApiError } from "../errors";
 import { eventNotFound } from "../events/event-store";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
+import { ParticipantConnection } from "../models/participant-connection";
+import { User, type UserDoc } from "../models/user";
 
 // Each query answers in one reply (the server still caps a reply at 16 MB) instead of the
 // driver's first 101 documents followed by getMore round trips.
 const ONE_BATCH = 100_000;
 
+/** One row of the leaderboard, in the shape the host dashboard reads (plus `squaresFilled`). */
 export interface LeaderboardEntry {
   participantId: string;
   name: string;
+  profilePhoto: string | null;
+  /** Distinct people this participant met: their connections (a bingo mark records one too). */
+  connectionsCount: number;
   linesCompleted: number;
   completed: boolean;
   squaresFilled: number;
@@ -17,31 +25,57 @@ export interface LeaderboardEntry {
 
 export type LeaderboardCard = Pick<BingoCardDoc, "participantId" | "version" | "lines" | "completed" | "lastMarkAt">;
 
+/** What ranking needs beyond participants and cards: connections and photos, keyed by hex id. */
+export interface LeaderboardExtras {
+  /** Connections per participant (hex participant id). */
+  connections?: ReadonlyMap<string, number>;
+  /** Profile photo per user (hex user id). */
+  photos?: ReadonlyMap<string, string | null>;
+}
+
+/** One participant's entry from their newest card (null before their first mark). */
+export function leaderboardEntry(
+  participant: Pick<ParticipantEntry, "_id" | "name">,
+  card: Pick<LeaderboardCard, "version" | "lines" | "completed"> | null,
+  connectionsCount: number,
+  profilePhoto: string | null,
+): LeaderboardEntry {
+  return {
+    participantId: participant._id.toHexString(),
+    name: participant.name,
+    profilePhoto,
+    connectionsCount,
+    linesCompleted: card?.lines.length ?? 0,
+    completed: card?.completed ?? false,
+    squaresFilled: card?.version ?? 0,
+  };
+}
+
 /**
- * Every participant, best first: full card, then lines, then squares filled, then who reached
- * that score first (their newest mark); participants without a mark come last, in join order.
- * `cards` may hold every version of each card: the newest one counts.
+ * Every participant, best first: full card, then lines, then squares filled, then people met,
+ * then who reached that score first (their newest mark); the rest in join order. `cards` may hold
+ * every version of each card: the newest one counts.
  */
 export function rankLeaderboard(
-  participants: readonly Pick<ParticipantEntry, "_id" | "name">[],
+  participants: readonly Pick<ParticipantEntry, "_id" | "name" | "userId">[],
   cards: readonly LeaderboardCard[],
+  { connections = new Map(), photos = new Map() }: LeaderboardExtras = {},
 ): LeaderboardEntry[] {
   const latest = new Map<string, LeaderboardCard>();
   for (const card of cards) {
     const key = card.participantId.toHexString();
     if ((latest.get(key)?.version ?? 0) < card.version) latest.set(key, card);
   }
-  const rows = participants.map((entry, joinIndex) => {
-    const participantId = entry._id.toHexString();
-    const card = latest.get(participantId);
+  const rows = participants.map((participant, joinIndex) => {
+    const key = participant._id.toHexString();
+    const card = latest.get(key) ?? null;
     return {
-      entry: {
-        participantId,
-        name: entry.name,
-        linesCompleted: card?.lines.length ?? 0,
-        completed: card?.completed ?? false,
-        squaresFilled: card?.version ?? 0,
-      },
+      entry: leaderboardEntry(
+        participant,
+        card,
+        connections.get(key) ?? 0,
+        photos.get(participant.userId.toHexString()) ?? null,
+      ),
       reachedAt: card ? card.lastMarkAt.getTime() : Number.POSITIVE_INFINITY,
       joinIndex,
     };
@@ -51,6 +85,7 @@ export function rankLeaderboard(
       Number(b.entry.completed) - Number(a.entry.completed) ||
       b.entry.linesCompleted - a.entry.linesCompleted ||
       b.entry.squaresFilled - a.entry.squaresFilled ||
+      b.entry.connectionsCount - a.entry.connectionsCount ||
       compareTimes(a.reachedAt, b.reachedAt) ||
       a.joinIndex - b.joinIndex,
   );
@@ -63,25 +98,74 @@ function compareTimes(a: number, b: number): number {
 }
 
 /**
- * GET …/leaderboard: every participant, so it reads the whole event, but only projected fields:
- * the participants in join order ((eventId, seq) index) and every card version without its marks
- * (eventId index). The event itself is read only when it has no participant, to tell 404 from empty.
+ * GET …/leaderboard: every participant, so it reads the whole event, but only projected fields,
+ * in four queries: the participants in join order ((eventId, seq) index), every card version
+ * without its marks (eventId index), the connections counted per participant in the database
+ * ($match + $group on the (eventId, …) connection index), and the participants' photos (users by
+ * _id). The event itself is read only when it has no participant, to tell 404 from empty.
  */
 export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[]> {
-  const participants = await Participant.find({ eventId }, { _id: 1, name: 1 })
+  const participants = await Participant.find({ eventId }, { _id: 1, name: 1, userId: 1 })
     .sort({ seq: 1 })
     .batchSize(ONE_BATCH)
-    .lean<Pick<ParticipantEntry, "_id" | "name">[]>();
+    .lean<ParticipantEntry[]>();
   if (participants.length === 0) {
     if (!(await Event.exists({ _id: eventId }))) throw eventNotFound();
     return [];
   }
-  // Every version of every card, without the marks: small documents, at most size² per card.
-  const cards = await BingoCard.find(
-    { eventId },
-    { participantId: 1, version: 1, lines: 1, completed: 1, lastMarkAt: 1 },
-  )
-    .batchSize(ONE_BATCH)
-    .lean<LeaderboardCard[]>();
-  return rankLeaderboard(participants, cards);
+  const eventObjectId = new mongoose.Types.ObjectId(eventId);
+  const [cards, counts, users] = await Promise.all([
+    // Every version of every card, without the marks: small documents, at most size² per card.
+    BingoCard.find({ eventId }, { participantId: 1, version: 1, lines: 1, completed: 1, lastMarkAt: 1 })
+      .batchSize(ONE_BATCH)
+      .lean<LeaderboardCard[]>(),
+    ParticipantConnection.aggregate<{ _id: mongoose.Types.ObjectId; count: number }>([
+      { $match: { eventId: eventObjectId } },
+      { $group: { _id: "$primaryParticipantId", count: { $sum: 1 } } },
+    ]).option({ batchSize: ONE_BATCH }),
+    User.find({ _id: { $in: participants.map((p) => p.userId) } }, { profilePhoto: 1 })
+      .batchSize(ONE_BATCH)
+      .lean<Pick<UserDoc, "_id" | "profilePhoto">[]>(),
+  ]);
+  return rankLeaderboard(participants, cards, {
+    connections: new Map(counts.map((row) => [row._id.toHexString(), row.count])),
+    photos: new Map(users.map((user) => [user._id.toHexString(), user.profilePhoto ?? null])),
+  });
+}
+
+/**
+ * One participant's entry as it stands: their newest card (unless the caller already has it),
+ * how many people they met ((eventId, primaryParticipantId) index) and their photo (user by _id).
+ */
+export async function getLeaderboardEntry(
+  participant: ParticipantEntry,
+  eventId: mongoose.Types.ObjectId,
+  card?: Pick<LeaderboardCard, "version" | "lines" | "completed"> | null,
+): Promise<LeaderboardEntry> {
+  const [latest, connectionsCount, user] = await Promise.all([
+    card !== undefined
+      ? card
+      : BingoCard.findOne({ participantId: participant._id }, { version: 1, lines: 1, completed: 1 })
+          .sort({ version: -1 })
+          .lean<LeaderboardCard>(),
+    ParticipantConnection.countDocuments({ eventId, primaryParticipantId: participant._id }),
+    User.findById(participant.userId, { profilePhoto: 1 }).lean<Pick<UserDoc, "_id" | "profilePhoto">>(),
+  ]);
+  return leaderboardEntry(participant, latest, connectionsCount, user?.profilePhoto ?? null);
+}
+
+/**
+ * PUT …/leaderboard/score: the app reports a score; the server is the referee, so nothing is
+ * stored and the answer is the caller's entry as the server computed it.
+ */
+export async function getOwnScore(eventId: string, userId: string): Promise<LeaderboardEntry> {
+  const eventObjectId = new mongoose.Types.ObjectId(eventId);
+  const participant = await Participant.findOne({ eventId: eventObjectId, userId }, { _id: 1, userId: 1, name: 1 })
+    .lean<ParticipantEntry>()
+    .exec();
+  if (!participant) {
+    if (!(await Event.exists({ _id: eventId }))) throw eventNotFound();
+    throw new ApiError("forbidden", "Only a participant of this event has a score.");
+  }
+  return getLeaderboardEntry(participant, eventObjectId);
 }

@@ -6,6 +6,7 @@ import { DeletedEvent, type DeletedEventDoc } from "../models/deleted-event";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter } from "../models/name-suffix-counter";
 import { Participant } from "../models/participant";
+import { ParticipantConnection } from "../models/participant-connection";
 import { RETRY_AFTER_MS } from "../realtime/activity";
 import { publishMessages, realtimeMode } from "../realtime/pusher";
 import { eventNotFound } from "./event-store";
@@ -59,15 +60,7 @@ export async function deleteEventData(eventId: mongoose.Types.ObjectId): Promise
   await ActivityEntry.deleteMany({ eventId });
   // Counter ids are `<eventId>:<name key hex>` (events/join-event.ts): an anchored prefix.
   await NameSuffixCounter.deleteMany({ _id: { $regex: `^${eventId.toHexString()}:` } });
-  await deleteEventConnections(eventId);
-}
-
-/**
- * The event's participant connections (who met whom). Their model is not on this branch; this
- * deletes by `eventId` from their collection directly, and should use the model once it exists.
- */
-export async function deleteEventConnections(eventId: mongoose.Types.ObjectId): Promise<void> {
-  await mongoose.connection.collection("participantconnections").deleteMany({ eventId });
+  await ParticipantConnection.deleteMany({ eventId });
 }
 
 async function publishEventDeleted(tombstone: DeletedEventDoc): Promise<boolean> {

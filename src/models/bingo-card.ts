@@ -37,6 +37,8 @@ const bingoCardSchema = new Schema<BingoCardDoc>(
     completed: { type: Boolean, default: false },
     lastMarkAt: { type: Date, required: true },
     achieved: { type: [achievedSchema], default: [] },
+    // The seq of the `leaderboard-updated` this version announced (every version announces one).
+    leaderboardSeq: { type: Number, default: null },
   },
   { collection: "bingocards" },
 );
@@ -75,6 +77,8 @@ export interface BingoCardDoc {
   lastMarkAt: Date;
   /** What this version newly achieved, with the seq each was announced under (empty for most). */
   achieved: BingoAchieved[];
+  /** The seq of this version's `leaderboard-updated`; null on versions stored before it existed. */
+  leaderboardSeq: number | null;
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).

@@ -1,4 +1,5 @@
 import type mongoose from "mongoose";
+import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { env } from "../env";
 import { describeError } from "../errors";
 import { APP_STATE_NAMES } from "../events/event-states";
@@ -6,8 +7,15 @@ import { eventNotFound } from "../events/event-store";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
-import { Participant, type ParticipantDoc } from "../models/participant";
-import { publishMessages, type RealtimeMessage, realtimeMode, type SequencedMessage } from "./pusher";
+import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
+import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
+import {
+  type LeaderboardUpdatedPayload,
+  publishMessages,
+  type RealtimeMessage,
+  realtimeMode,
+  type SequencedMessage,
+} from "./pusher";
 
 // Every realtime event goes: the change is stored holding its seq (a participant's `seq`, the
 // event's `startedSeq` / `endedSeq`, a card version's `achieved`), then it is published, then it
@@ -334,15 +342,50 @@ async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
     const announcements = lifecycleAnnouncements(event._id.toHexString(), state, seq, at);
     missing.push(...announcements.filter((announcement) => !logged.has(announcement.seq)));
   }
-  const cards = await BingoCard.find({ eventId }, { participantId: 1, name: 1, achieved: 1, lastMarkAt: 1 }).lean<
-    BingoCardDoc[]
-  >();
+  const cards = await BingoCard.find(
+    { eventId },
+    { participantId: 1, name: 1, achieved: 1, lastMarkAt: 1, leaderboardSeq: 1 },
+  ).lean<BingoCardDoc[]>();
+  // A leaderboard-updated is a snapshot of one participant's entry: rebuilt, it carries the entry
+  // as it stands now, which supersedes the one that was lost.
+  const leaderboardSeqs: { seq: number; participantId: mongoose.Types.ObjectId; at: Date }[] = [];
   for (const card of cards) {
     for (const achieved of card.achieved ?? []) {
       if (!logged.has(achieved.seq)) missing.push(bingoAchieved(card, achieved.seq, achieved.achievementType));
     }
+    if (card.leaderboardSeq && !logged.has(card.leaderboardSeq)) {
+      leaderboardSeqs.push({ seq: card.leaderboardSeq, participantId: card.participantId, at: card.lastMarkAt });
+    }
   }
+  const connections = await ParticipantConnection.find(
+    { eventId, seq: { $ne: null } },
+    { seq: 1, primaryParticipantId: 1, at: 1 },
+  ).lean<ParticipantConnectionDoc[]>();
+  for (const connection of connections) {
+    if (connection.seq && !logged.has(connection.seq)) {
+      leaderboardSeqs.push({ seq: connection.seq, participantId: connection.primaryParticipantId, at: connection.at });
+    }
+  }
+  missing.push(...(await rebuildLeaderboardUpdates(eventId, leaderboardSeqs)));
   return missing.sort((a, b) => a.seq - b.seq);
+}
+
+async function rebuildLeaderboardUpdates(
+  eventId: mongoose.Types.ObjectId,
+  seqs: readonly { seq: number; participantId: mongoose.Types.ObjectId; at: Date }[],
+): Promise<Announcement[]> {
+  if (seqs.length === 0) return [];
+  const people = await Participant.find(
+    { _id: { $in: seqs.map((s) => s.participantId) } },
+    { _id: 1, userId: 1, name: 1 },
+  ).lean<ParticipantEntry[]>();
+  const rebuilt: Announcement[] = [];
+  for (const { seq, participantId, at } of seqs) {
+    const participant = people.find((p) => p._id.equals(participantId));
+    if (!participant) continue;
+    rebuilt.push(leaderboardUpdated(await getLeaderboardEntry(participant, eventId), seq, at));
+  }
+  return rebuilt;
 }
 
 export function participantJoined(
@@ -395,6 +438,11 @@ export function participantLeft(
       data: { participantId: participant._id.toHexString(), name: participant.name },
     },
   };
+}
+
+/** The dashboard's live leaderboard row for one participant, under `seq`. */
+export function leaderboardUpdated(entry: LeaderboardUpdatedPayload, seq: number, at: Date): Announcement {
+  return { seq, at, message: { name: "leaderboard-updated", data: { ...entry } } };
 }
 
 export function bingoAchieved(

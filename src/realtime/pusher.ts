@@ -43,6 +43,17 @@ export interface EventDeletedPayload {
   eventId: string;
 }
 
+/** The host dashboard's live leaderboard: one participant's entry as it now stands. */
+export interface LeaderboardUpdatedPayload {
+  participantId: string;
+  name: string;
+  profilePhoto: string | null;
+  connectionsCount: number;
+  linesCompleted: number;
+  completed: boolean;
+  squaresFilled: number;
+}
+
 export const realtimeMode: RealtimeMode =
   !env.PUSHER_APP_ID || !env.PUSHER_KEY || !env.PUSHER_SECRET
     ? "disabled"
@@ -59,7 +70,8 @@ export type RealtimeMessage =
   | { name: "event"; data: EventStatusPayload }
   | { name: "bingo-achieved"; data: BingoAchievedPayload }
   | { name: "participant-left"; data: ParticipantLeftPayload }
-  | { name: "event-deleted"; data: EventDeletedPayload };
+  | { name: "event-deleted"; data: EventDeletedPayload }
+  | { name: "leaderboard-updated"; data: LeaderboardUpdatedPayload };
 
 /** What goes over the wire: the payload plus its position in the event's activity log. */
 export interface SequencedMessage {

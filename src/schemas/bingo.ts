@@ -82,14 +82,25 @@ export const recordBingoSquareResponseSchema = z.object({
   achievements: z.array(bingoAchievementSchema),
 });
 
-export const leaderboardResponseSchema = z.object({
-  leaderboard: z.array(
-    z.object({
-      participantId: idSchema,
-      name: z.string(),
-      linesCompleted: z.number().int(),
-      completed: z.boolean(),
-      squaresFilled: z.number().int(),
-    }),
-  ),
-});
+/** One row of the leaderboard, the host dashboard's shape plus `squaresFilled`. */
+export const leaderboardEntrySchema = z
+  .object({
+    participantId: idSchema,
+    name: z.string(),
+    profilePhoto: z.string().nullable(),
+    connectionsCount: z.number().int(),
+    linesCompleted: z.number().int(),
+    completed: z.boolean(),
+    squaresFilled: z.number().int(),
+  })
+  .meta({ id: "LeaderboardEntry" });
+
+/** GET …/leaderboard: a bare JSON array (the dashboard reads one), not the envelope. */
+export const leaderboardResponse = {
+  contentTypes: ["application/json; charset=utf-8"],
+  description: "Every participant, best first, as a bare array (the host dashboard's shape).",
+  schema: z.array(leaderboardEntrySchema),
+} as const;
+
+/** PUT …/leaderboard/score: the caller's own row, as the server computed it. */
+export const updateLeaderboardScoreResponseSchema = z.object({ score: leaderboardEntrySchema });

@@ -1,0 +1,127 @@
+import type { TokenClaims } from "../auth/tokens";
+import { fillSquare, getActiveEventForBingo, insertConnection, type RecordSquareResult } from "../bingo/cards";
+import { getLeaderboardEntry } from "../bingo/leaderboard";
+import { ApiError, type ErrorIssue } from "../errors";
+import { Event, type EventDoc } from "../models/event";
+import { Participant, type ParticipantEntry } from "../models/participant";
+import type { ParticipantConnectionDoc } from "../models/participant-connection";
+import { announce, leaderboardUpdated } from "../realtime/activity";
+import type { CreateParticipantConnectionInput } from "../schemas/connection";
+
+export interface SerializedConnection {
+  _id: string;
+  _eventId: string;
+  primaryParticipantId: string;
+  secondaryParticipantId: string;
+  description: string;
+  /** The bingo square this meeting filled, or null for a meeting only. */
+  square: { row: number; col: number } | null;
+  createdAt: string;
+}
+
+export interface RecordedConnection {
+  connection: SerializedConnection;
+  /** The caller's card and what it achieved, when the description named a square. */
+  bingo: RecordSquareResult | null;
+}
+
+/**
+ * POST /api/participantConnections: the caller (the primary participant's user) met the secondary
+ * participant. When `description` is a square's question or shortQuestion, the meeting also fills
+ * that square (the first such, row-major) on the caller's card, through the bingo referee (`fillSquare`,
+ * same rules and achievements); otherwise it records the meeting only: (1) read the event (active,
+ * grid) and (2) both participants in one query; (3) one `$inc` on the event reserves the seq of
+ * the caller's `leaderboard-updated`; (4) insert the connection holding it: the unique pair index
+ * makes a repeat a 409 (its seq becomes a gap); (5) publish the caller's entry, then log it.
+ */
+export async function recordParticipantConnection(
+  claims: TokenClaims,
+  input: CreateParticipantConnectionInput,
+): Promise<RecordedConnection> {
+  const event = await getActiveEventForBingo(input._eventId);
+  const people = await Participant.find(
+    { eventId: event._id, _id: { $in: [input.primaryParticipantId, input.secondaryParticipantId] } },
+    { _id: 1, userId: 1, name: 1 },
+  ).lean<ParticipantEntry[]>();
+  const { primary, secondary } = checkPair(people, claims, input);
+  const size = event.bingo.size;
+
+  const square = matchingSquare(event, input.description);
+  if (square !== null) {
+    const filled = await fillSquare(event, primary, secondary, square, {
+      description: input.description,
+      refuseRepeat: true,
+    });
+    return {
+      connection: serializeConnection(filled.connection, size),
+      bingo: { card: filled.card, achievements: filled.achievements },
+    };
+  }
+
+  const reserved = await Event.findOneAndUpdate(
+    { _id: event._id, currentState: "active" },
+    { $inc: { lastSeq: 1 }, $set: { auditPending: true } },
+    { returnDocument: "after" },
+  ).lean<EventDoc>();
+  if (!reserved) throw new ApiError("event_not_active", "The event ended before this meeting was recorded.");
+  const seq = reserved.lastSeq;
+  let connection: ParticipantConnectionDoc;
+  try {
+    ({ doc: connection } = await insertConnection(event._id, primary, secondary, input.description, null, seq, {
+      refuseRepeat: true,
+    }));
+  } catch (error) {
+    // The seq was reserved for a connection that is not stored: it stays a gap.
+    if (error instanceof ApiError && error.code === "already_connected") {
+      await Event.updateOne({ _id: event._id }, { $inc: { seqGaps: 1 } });
+    }
+    throw error;
+  }
+  const entry = await getLeaderboardEntry(primary, event._id);
+  await announce(reserved, [leaderboardUpdated(entry, seq, connection.at)]);
+  return { connection: serializeConnection(connection, size), bingo: null };
+}
+
+/** Both people of the meeting, after every check; the caller must be the primary participant. */
+function checkPair(
+  people: readonly ParticipantEntry[],
+  claims: TokenClaims,
+  input: CreateParticipantConnectionInput,
+): { primary: ParticipantEntry; secondary: ParticipantEntry } {
+  const primary = people.find((entry) => entry._id.equals(input.primaryParticipantId));
+  if (primary && !primary.userId.equals(claims.userId)) {
+    throw new ApiError("forbidden", "You can only record meetings for your own participant.");
+  }
+  const issues: ErrorIssue[] = [];
+  if (!primary) issues.push({ path: "primaryParticipantId", message: "is not a participant of this event" });
+  const secondary = people.find((entry) => entry._id.equals(input.secondaryParticipantId));
+  if (input.primaryParticipantId === input.secondaryParticipantId) {
+    issues.push({ path: "secondaryParticipantId", message: "is you: record someone else you met" });
+  } else if (!secondary) {
+    issues.push({ path: "secondaryParticipantId", message: "is not a participant of this event" });
+  }
+  if (issues.length > 0 || !primary || !secondary)
+    throw new ApiError("invalid_input", "The request is not valid.", issues);
+  return { primary, secondary };
+}
+
+/** The first square (row-major) whose question or shortQuestion is the description, or null. */
+export function matchingSquare(event: Pick<EventDoc, "bingo">, description: string): number | null {
+  const index = event.bingo.grid.findIndex(
+    (square) => square.question === description || square.shortQuestion === description,
+  );
+  return index === -1 ? null : index;
+}
+
+export function serializeConnection(connection: ParticipantConnectionDoc, size: number): SerializedConnection {
+  return {
+    _id: connection._id.toHexString(),
+    _eventId: connection.eventId.toHexString(),
+    primaryParticipantId: connection.primaryParticipantId.toHexString(),
+    secondaryParticipantId: connection.secondaryParticipantId.toHexString(),
+    description: connection.description,
+    square:
+      connection.square === null ? null : { row: Math.floor(connection.square / size), col: connection.square % size },
+    createdAt: new Date(connection.at).toISOString(),
+  };
+}

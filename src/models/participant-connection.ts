@@ -1,0 +1,46 @@
+import mongoose, { Schema, type Types } from "mongoose";
+
+// "The primary participant met the secondary one": one document per pair direction, under a
+// unique (eventId, primaryParticipantId, secondaryParticipantId) index, so of two racing requests
+// for the same pair exactly one inserts it. Documents are inserted, never updated (a refused bingo
+// fill deletes the one it inserted, see src/connections). `seq` is the activity-log position of
+// the `leaderboard-updated` this connection announced; null when a bingo mark made it (the card
+// version then holds that seq).
+const participantConnectionSchema = new Schema<ParticipantConnectionDoc>(
+  {
+    eventId: { type: Schema.Types.ObjectId, required: true },
+    primaryParticipantId: { type: Schema.Types.ObjectId, required: true },
+    secondaryParticipantId: { type: Schema.Types.ObjectId, required: true },
+    // The secondary participant's user and in-event name, so "people met" needs no lookup of them.
+    secondaryUserId: { type: Schema.Types.ObjectId, required: true },
+    secondaryName: { type: String, required: true },
+    description: { type: String, required: true },
+    // The bingo square (row-major) this meeting filled, or null for a meeting only.
+    square: { type: Number, default: null },
+    seq: { type: Number, default: null },
+    at: { type: Date, required: true },
+  },
+  { collection: "participantconnections", versionKey: false },
+);
+// Also serves "the people a participant met" (eventId, primaryParticipantId) and the leaderboard's
+// count per participant (eventId).
+participantConnectionSchema.index({ eventId: 1, primaryParticipantId: 1, secondaryParticipantId: 1 }, { unique: true });
+
+/** A connection as stored (lean). */
+export interface ParticipantConnectionDoc {
+  _id: Types.ObjectId;
+  eventId: Types.ObjectId;
+  primaryParticipantId: Types.ObjectId;
+  secondaryParticipantId: Types.ObjectId;
+  secondaryUserId: Types.ObjectId;
+  secondaryName: string;
+  description: string;
+  square: number | null;
+  seq: number | null;
+  at: Date;
+}
+
+// Reused when the module is evaluated again in the same process (tests, dev reloads).
+export const ParticipantConnection =
+  (mongoose.models.ParticipantConnection as mongoose.Model<ParticipantConnectionDoc> | undefined) ??
+  mongoose.model<ParticipantConnectionDoc>("ParticipantConnection", participantConnectionSchema);
