@@ -6,6 +6,7 @@ import { DeletedEvent } from "../src/models/deleted-event";
 import { Event } from "../src/models/event";
 import { NameSuffixCounter } from "../src/models/name-suffix-counter";
 import { Participant } from "../src/models/participant";
+import { ParticipantConnection } from "../src/models/participant-connection";
 import { RETRY_AFTER_MS } from "../src/realtime/activity";
 import {
   api,
@@ -46,13 +47,13 @@ async function storedUnder(eventId: string) {
     cards: await BingoCard.countDocuments({ eventId: _id }),
     activity: await ActivityEntry.countDocuments({ eventId: _id }),
     nameCounters: await NameSuffixCounter.countDocuments({ _id: { $regex: `^${eventId}:` } }),
-    connections: await mongoose.connection.collection("participantconnections").countDocuments({ eventId: _id }),
+    connections: await ParticipantConnection.countDocuments({ eventId: _id }),
   };
 }
 
 const NOTHING = { events: 0, participants: 0, cards: 0, activity: 0, nameCounters: 0, connections: 0 };
 
-/** An active event with two participants, a bingo mark, a name clash and a connection. */
+/** An active event with two participants, a name clash and a bingo mark (which records its connection). */
 async function busyEvent(host: TestUser) {
   const event = await createEvent(host);
   const sam = await joinAsGuest(event._id, "Sam").expect(201);
@@ -63,12 +64,6 @@ async function busyEvent(host: TestUser) {
     .set(...bearer(sam.body.token))
     .send({ row: 0, col: 0, participantId: otherSam.body.participant._id })
     .expect(200);
-  await mongoose.connection.collection("participantconnections").insertOne({
-    eventId: new mongoose.Types.ObjectId(event._id),
-    primaryParticipantId: new mongoose.Types.ObjectId(sam.body.participant._id),
-    secondaryParticipantId: new mongoose.Types.ObjectId(otherSam.body.participant._id),
-    description: "Met during Name Bingo",
-  });
   return event;
 }
 
@@ -81,7 +76,8 @@ describe("DELETE /api/events/:eventId", () => {
       events: 1,
       participants: 2,
       cards: 1,
-      activity: 4,
+      // Two joins, event-started and event, the mark's leaderboard-updated.
+      activity: 5,
       nameCounters: 1,
       connections: 1,
     });
