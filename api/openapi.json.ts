@@ -16,14 +16,17 @@ import joinAsGuest from "./events/[eventId]/join/guest";
 import joinAsUser from "./events/[eventId]/join/user";
 import leaderboard from "./events/[eventId]/leaderboard/index";
 import leaderboardScore from "./events/[eventId]/leaderboard/score";
+import leaveEvent from "./events/[eventId]/leave";
 import startEvent from "./events/[eventId]/start";
 import eventStatus from "./events/[eventId]/status";
+import hostedEvents from "./events/createdEvents/user/[userId]";
 import createEvent from "./events/createEvent";
 import eventByJoinCode from "./events/event/[joinCode]";
 import health from "./health";
 import connectedUsers from "./participantConnections/connected-users";
 import participantConnections from "./participantConnections/index";
 import user from "./users/[userId]";
+import joinedEvents from "./users/[userId]/events";
 import me from "./users/me";
 
 let documentText: string | undefined;
@@ -55,11 +58,14 @@ export const API_ROUTES: readonly RouteHandler[] = [
   login,
   me,
   user,
+  joinedEvents,
   createEvent,
+  hostedEvents,
   getEvent,
   eventByJoinCode,
   joinAsUser,
   joinAsGuest,
+  leaveEvent,
   startEvent,
   endEvent,
   eventStatus,

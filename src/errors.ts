@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   event_not_pending: 409,
   square_taken: 409,
   participant_already_used: 409,
+  participant_limit_too_low: 409,
   already_connected: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

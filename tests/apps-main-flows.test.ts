@@ -281,6 +281,141 @@ describe("mobile app", () => {
     expect((await lobby.waitFor(2)).map(({ data }) => data.status)).toEqual(["In Progress", "Completed"]);
   });
 
+  it("mobile app – the Events tab lists the events joined, with the app's own participant in participantIds", async () => {
+    const host = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Host Tab", email: uniqueEmail("tab-host"), password: "correct horse battery" })
+      .expect(201);
+    const member = await api()
+      .post("/api/auth/signup")
+      .send({ name: "Tab Tess", email: uniqueEmail("tess"), password: "correct horse battery" })
+      .expect(201);
+    const joinedIds: string[] = [];
+    for (const name of ["Monday Meetup", "Friday Mixer"]) {
+      const created = await api()
+        .post("/api/events/createEvent")
+        .set(...bearer(host.body.token))
+        .send({ name, currentState: "Upcoming", gameType: "Name Bingo" })
+        .expect(201);
+      await api()
+        .post(`/api/events/${created.body.event._id}/join/user`)
+        .set(...bearer(member.body.token))
+        .send({ userId: member.body.userId, name: "Tab Tess" })
+        .expect(201);
+      joinedIds.unshift(created.body.event._id);
+    }
+
+    // Events tab: `events[]` with the fields the cards read; the newest event first.
+    const tab = await api()
+      .get(`/api/users/${member.body.userId}/events`)
+      .set(...bearer(member.body.token))
+      .expect(200);
+    expect(tab.body.success).toBe(true);
+    expect(tab.body.events.map((event: { _id: string }) => event._id)).toEqual(joinedIds);
+    for (const event of tab.body.events) {
+      expect(event).toMatchObject({
+        name: expect.any(String),
+        description: expect.any(String),
+        joinCode: expect.any(String),
+        currentState: "Upcoming",
+        gameType: "Name Bingo",
+      });
+      expect(event).toHaveProperty("startDate");
+      expect(event).toHaveProperty("endDate");
+      expect(event.participantIds).toContainEqual({
+        _id: expect.any(String),
+        userId: member.body.userId,
+        name: "Tab Tess",
+      });
+    }
+  });
+});
+
+describe("host dashboard – my events", () => {
+  it("host dashboard – list my events, edit one, delete one; the phones hear participant-left and event-deleted", async () => {
+    const signup = await api()
+      .post("/api/auth/signup")
+      .send({ name: "List Host", email: uniqueEmail("list"), password: "correct horse battery" })
+      .expect(201);
+    const token: string = signup.body.token;
+    const hostId = jwtUserId(token);
+
+    // list my events before any: the dashboard reads `success` and `events` (a 404 would be "none").
+    const empty = await api()
+      .get(`/api/events/createdEvents/user/${hostId}`)
+      .set(...bearer(token))
+      .expect(200);
+    expect(empty.body).toMatchObject({ success: true, events: [] });
+
+    const created = await api()
+      .post("/api/events/createEvent")
+      .set(...bearer(token))
+      .send({ name: "To edit", description: "", maxParticipant: 10, currentState: "Upcoming", gameType: "Name Bingo" })
+      .expect(201);
+    const eventId: string = created.body.event._id;
+    const guest = await api().post(`/api/events/${eventId}/join/guest`).send({ name: "Phone Pat" }).expect(201);
+
+    const list = await api()
+      .get(`/api/events/createdEvents/user/${hostId}`)
+      .set(...bearer(token))
+      .expect(200);
+    expect(list.body.success).toBe(true);
+    const [listed] = list.body.events;
+    for (const field of ["_id", "name", "description", "joinCode", "startDate", "endDate", "currentState"]) {
+      expect(listed).toHaveProperty(field);
+    }
+    expect(listed).toMatchObject({
+      _id: eventId,
+      maxParticipant: 10,
+      createdBy: hostId,
+      participantIds: [{ _id: guest.body.participant._id, name: "Phone Pat", userId: guest.body.userId }],
+    });
+
+    // edit event: the dashboard's body; it reads `ok`.
+    const edit = await api()
+      .put(`/api/events/${eventId}`)
+      .set(...bearer(token))
+      .send({
+        name: "Edited Night",
+        description: "Now with snacks",
+        startDate: "2030-07-01T18:00:00.000Z",
+        endDate: "2030-07-01T22:00:00.000Z",
+        maxParticipant: 12,
+      });
+    expect(edit.ok).toBe(true);
+    const reread = await api().get(`/api/events/event/${created.body.event.joinCode}`).expect(200);
+    expect(reread.body.event).toMatchObject({
+      name: "Edited Night",
+      description: "Now with snacks",
+      maxParticipant: 12,
+    });
+
+    // The phone leaves; then the host deletes the event; a pusher-js client hears both.
+    const phone = await listen(eventId, ["participant-left", "event-deleted"]);
+    await api()
+      .post(`/api/events/${eventId}/leave`)
+      .set(...bearer(guest.body.token))
+      .expect(200);
+    const removal = await api()
+      .delete(`/api/events/${eventId}`)
+      .set(...bearer(token));
+    expect(removal.ok).toBe(true);
+    const heard = await phone.waitFor(2);
+    expect(heard.map(({ name, data: { seq, ...payload } }) => ({ name, payload, seq: typeof seq }))).toEqual([
+      {
+        name: "participant-left",
+        payload: { participantId: guest.body.participant._id, name: "Phone Pat" },
+        seq: "number",
+      },
+      { name: "event-deleted", payload: { eventId }, seq: "number" },
+    ]);
+    const after = await api()
+      .get(`/api/events/createdEvents/user/${hostId}`)
+      .set(...bearer(token))
+      .expect(200);
+    expect(after.body.events).toEqual([]);
+  });
+
   it("mobile app – meet someone, report a score, list the people met; the dashboard's leaderboard follows live", async () => {
     const host = await api()
       .post("/api/auth/signup")

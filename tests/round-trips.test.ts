@@ -162,4 +162,58 @@ describe("database round trips per request", () => {
     const email = `counted-${Date.now()}@example.com`;
     expect(await measure("PUT user email", put({ email }), 200)).toEqual(["find", "find", "update", "find"]);
   });
+
+  it("PUT /api/events/:eventId – read, conditional update: 2 database commands", async () => {
+    const host = await createHost();
+    const event = await createEvent(host, { maxParticipant: 10 });
+    const commands = await measure(
+      "edit event",
+      () =>
+        api()
+          .put(`/api/events/${event._id}`)
+          .set(...bearer(host.token))
+          .send({ name: "Edited", maxParticipant: 20 }),
+      200,
+    );
+    expect(commands).toEqual(["find", "findAndModify"]);
+  });
+
+  it("POST /api/events/:eventId/leave – participant, seq, log entry, delete, seat, mark sent: 6 database commands", async () => {
+    const event = await createEvent(await createHost());
+    const guest = await joinAsGuest(event._id, "Lee").expect(201);
+    const commands = await measure(
+      "leave",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/leave`)
+          .set(...bearer(guest.body.token)),
+      200,
+    );
+    expect(commands).toEqual(["find", "findAndModify", "insert", "delete", "update", "update"]);
+  });
+
+  it("DELETE /api/events/:eventId – seq, deletion record, the event, five collections, sent: 9 database commands", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    for (const name of ["A", "B", "C"]) await joinAsGuest(event._id, name).expect(201);
+    const commands = await measure(
+      "delete event",
+      () =>
+        api()
+          .delete(`/api/events/${event._id}`)
+          .set(...bearer(host.token)),
+      200,
+    );
+    expect(commands).toEqual([
+      "findAndModify",
+      "findAndModify",
+      "delete",
+      "delete",
+      "delete",
+      "delete",
+      "delete",
+      "delete",
+      "update",
+    ]);
+  });
 });

@@ -31,19 +31,23 @@ let live: TestEvent;
 let toStart: TestEvent;
 let toEnd: TestEvent;
 let toUpdate: TestEvent;
+let toDelete: TestEvent;
 let guestParticipantId: string;
+let leavingGuestToken: string;
 let guestToken: string;
 let memberParticipantId: string;
 
 beforeAll(async () => {
   [host, member, stranger] = await Promise.all([createHost(), createUser(), createUser()]);
-  [lobby, live, toStart, toEnd, toUpdate] = await Promise.all([
+  [lobby, live, toStart, toEnd, toUpdate, toDelete] = await Promise.all([
     createEvent(host, { maxParticipant: 20 }),
     createEvent(host),
     createEvent(host),
     createEvent(host),
     createEvent(host),
+    createEvent(host),
   ]);
+  leavingGuestToken = (await joinAsGuest(lobby._id, "Leaving Guest").expect(201)).body.token;
   const joined = await api()
     .post(`/api/events/${live._id}/join/user`)
     .set(...bearer(member.token))
@@ -175,13 +179,75 @@ const ROUTES: RouteCase[] = [
   },
   {
     fn: "events/[eventId]/index",
-    methods: "GET",
+    methods: "GET, PUT, DELETE",
     path: () => `/api/events/${lobby._id}`,
     success: { send: (o) => api().get(`/api/events/${lobby._id}`).set(withOrigin(o)), status: 200 },
     error: {
       send: (o) => api().get(`/api/events/${newObjectId()}`).set(withOrigin(o)),
       status: 404,
       code: "not_found",
+    },
+  },
+  {
+    fn: "events/createdEvents/user/[userId]",
+    methods: "GET",
+    path: () => `/api/events/createdEvents/user/${host.userId}`,
+    success: {
+      send: (o) =>
+        api()
+          .get(`/api/events/createdEvents/user/${host.userId}`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token)),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .get(`/api/events/createdEvents/user/${host.userId}`)
+          .set(withOrigin(o))
+          .set(...bearer(stranger.token)),
+      status: 403,
+      code: "forbidden",
+    },
+  },
+  {
+    fn: "users/[userId]/events",
+    methods: "GET",
+    path: () => `/api/users/${member.userId}/events`,
+    success: {
+      send: (o) =>
+        api()
+          .get(`/api/users/${member.userId}/events`)
+          .set(withOrigin(o))
+          .set(...bearer(member.token)),
+      status: 200,
+    },
+    error: {
+      send: (o) => api().get(`/api/users/${member.userId}/events`).set(withOrigin(o)),
+      status: 401,
+      code: "unauthorized",
+    },
+  },
+  {
+    fn: "events/[eventId]/leave",
+    methods: "POST",
+    path: () => `/api/events/${lobby._id}/leave`,
+    success: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${lobby._id}/leave`)
+          .set(withOrigin(o))
+          .set(...bearer(leavingGuestToken)),
+      status: 200,
+    },
+    error: {
+      send: (o) =>
+        api()
+          .post(`/api/events/${lobby._id}/leave`)
+          .set(withOrigin(o))
+          .set(...bearer(host.token)),
+      status: 403,
+      code: "forbidden",
     },
   },
   {
@@ -615,6 +681,26 @@ describe("security headers and CORS on every route", () => {
       expectNoCors(foreign, name);
     });
   }
+
+  it("api/events/[eventId]/index – an edit (PUT) and a delete (DELETE) also carry the headers", async () => {
+    const edit = (o?: string) =>
+      api()
+        .put(`/api/events/${toDelete._id}`)
+        .set(withOrigin(o))
+        .set(...bearer(host.token))
+        .send({ description: "Edited" });
+    const remove = (o?: string) =>
+      api()
+        .delete(`/api/events/${toDelete._id}`)
+        .set(withOrigin(o))
+        .set(...bearer(host.token));
+    for (const send of [edit, remove]) {
+      const res = await send(ALLOWED_ORIGIN);
+      expect(res.status, res.text).toBe(200);
+      expectSecurityHeaders(res, "events/[eventId]");
+      expectAllowedCors(res, "events/[eventId]");
+    }
+  });
 
   it("api/events/[eventId]/bingo – a recorded square (POST) and the card (GET) also carry the headers", async () => {
     for (const send of [markSquare, (o?: string) => api().get(`/api/events/${live._id}/bingo`).set(withOrigin(o))]) {

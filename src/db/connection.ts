@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { env } from "../env";
 import { ActivityEntry } from "../models/activity-entry";
 import { BingoCard } from "../models/bingo-card";
+import { DeletedEvent } from "../models/deleted-event";
 import { Event } from "../models/event";
 import { Participant } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
@@ -104,8 +105,8 @@ async function openConnection(): Promise<typeof mongoose> {
   });
   // Once per cold start: make sure the unique indexes the invariants rely on exist.
   cache.shatterDbIndexes ??= Promise.all(
-    [User, Event, Participant, ParticipantConnection, ActivityEntry, BingoCard, RateLimitWindow].map((model) =>
-      model.createIndexes(),
+    [User, Event, Participant, ParticipantConnection, ActivityEntry, BingoCard, RateLimitWindow, DeletedEvent].map(
+      (model) => model.createIndexes(),
     ),
   ).then(() => undefined);
   try {

@@ -31,7 +31,7 @@ const eventSchema = new Schema<EventDoc>(
     currentState: { type: String, enum: EVENT_STATES, default: "pending" },
     startedAt: { type: Date, default: null },
     endedAt: { type: Date, default: null },
-    createdBy: { type: Schema.Types.ObjectId, required: true, index: true },
+    createdBy: { type: Schema.Types.ObjectId, required: true },
     bingo: {
       size: { type: Number, required: true },
       grid: { type: [bingoSquareSchema], required: true },
@@ -57,6 +57,8 @@ const eventSchema = new Schema<EventDoc>(
 
 // A code of an ended event still finds it (newest first), so a late scan says "Completed".
 eventSchema.index({ joinCode: 1, createdAt: -1 });
+// The events a host created, newest first (the dashboard's list, paged by _id).
+eventSchema.index({ createdBy: 1, _id: -1 });
 // The cron function looks for events to audit.
 eventSchema.index({ auditPending: 1, updatedAt: 1 });
 

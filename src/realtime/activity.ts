@@ -78,6 +78,65 @@ export async function announce(
   return published + outcome.accepted;
 }
 
+/**
+ * Writes announcements to the log as unsent, before the change they announce is finished: for a
+ * change that deletes what would otherwise hold its seq (a participant leaving). They count as in
+ * flight (due only after RETRY_AFTER_MS), so no re-sender sends them while this request still
+ * may; a request that dies leaves them to the cron, which audits the event before it re-sends.
+ * Throws when the insert fails, so the caller can stop before changing anything.
+ */
+export async function logUnsent(
+  eventId: mongoose.Types.ObjectId,
+  announcements: readonly Announcement[],
+  now = Date.now(),
+): Promise<ActivityEntryDoc[]> {
+  const docs = announcements.map((announcement) => ({
+    eventId,
+    seq: announcement.seq,
+    event: announcement.message.name,
+    data: { ...announcement.message.data },
+    at: announcement.at,
+    sent: false,
+    dueAt: new Date(now + RETRY_AFTER_MS),
+  }));
+  return (await ActivityEntry.insertMany(docs)).map((doc) => doc.toObject() as ActivityEntryDoc);
+}
+
+/**
+ * Publishes entries written by logUnsent, after anything older of the event that is due for
+ * re-sending; marks what Pusher took as sent and makes the rest due (at once when Pusher refused
+ * them, after RETRY_AFTER_MS when the publish timed out). Never throws.
+ */
+export async function publishLogged(
+  event: Pick<EventDoc, "_id" | "resendDueAt">,
+  entries: readonly ActivityEntryDoc[],
+  now = Date.now(),
+): Promise<number> {
+  const eventId = event._id.toHexString();
+  try {
+    let published = 0;
+    if (event.resendDueAt && new Date(event.resendDueAt).getTime() <= now) {
+      published += (await resendDue({ eventId: event._id }, now)).get(eventId) ?? 0;
+    }
+    const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
+    const outcome = await publishMessages(eventId, messages);
+    const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
+    const unsent = entries.slice(outcome.accepted).map((entry) => entry._id);
+    if (sent.length > 0) {
+      await ActivityEntry.updateMany({ _id: { $in: sent } }, { $set: { sent: true, dueAt: null } });
+    }
+    if (unsent.length > 0 && realtimeMode !== "disabled") {
+      const due = dueAfter(outcome, Date.now());
+      await ActivityEntry.updateMany({ _id: { $in: unsent } }, { $set: { dueAt: due } });
+      await flagResendDue(event._id, due);
+    }
+    return published + outcome.accepted;
+  } catch (error) {
+    logLine("publishing logged activity failed", error);
+    return 0;
+  }
+}
+
 /** Writes entries to the log, the first `accepted` as sent; flags the event when some are not. */
 async function recordActivity(
   eventId: mongoose.Types.ObjectId,
@@ -262,6 +321,7 @@ export async function deliverStaleActivity(now = Date.now()): Promise<{ events: 
  */
 async function auditEvent(event: EventDoc, now: number): Promise<void> {
   const eventId = event._id;
+  await finishLeaves(eventId);
   const participantCount = await Participant.countDocuments({ eventId });
   let logged = await ActivityEntry.countDocuments({ eventId });
   if (logged + (event.seqGaps ?? 0) !== (event.lastSeq ?? 0)) {
@@ -284,6 +344,29 @@ async function auditEvent(event: EventDoc, now: number): Promise<void> {
     },
     { timestamps: false },
   );
+}
+
+/**
+ * A leave is logged (unsent) before its participant is deleted; a function that died between the
+ * two left a participant that has left. Deletes the participants of the event's unsent
+ * participant-left entries (of `entries` when given), so the leave is finished before it goes out.
+ */
+async function finishLeaves(
+  eventId: mongoose.Types.ObjectId | null,
+  entries?: readonly ActivityEntryDoc[],
+): Promise<void> {
+  if (!eventId) return;
+  const unsent =
+    entries ??
+    (await ActivityEntry.find({ eventId, event: "participant-left", sent: false }, { data: 1, event: 1 }).lean<
+      ActivityEntryDoc[]
+    >());
+  const leaving = unsent
+    .filter((entry) => entry.event === "participant-left")
+    .map((entry) => entry.data.participantId)
+    .filter((id): id is string => typeof id === "string" && /^[0-9a-f]{24}$/.test(id));
+  if (leaving.length === 0) return;
+  await Participant.deleteMany({ eventId, _id: { $in: leaving } });
 }
 
 /** Each change of the event that holds a seq with no log entry, as the announcement it made. */
@@ -387,6 +470,21 @@ export function lifecycleAnnouncements(
     },
     { seq: seq + 1, at: when, message: { name: "event", data: { status: APP_STATE_NAMES[state] } } },
   ];
+}
+
+export function participantLeft(
+  participant: Pick<ParticipantDoc, "_id" | "name">,
+  seq: number,
+  at: Date,
+): Announcement {
+  return {
+    seq,
+    at,
+    message: {
+      name: "participant-left",
+      data: { participantId: participant._id.toHexString(), name: participant.name },
+    },
+  };
 }
 
 /** The dashboard's live leaderboard row for one participant, under `seq`. */

@@ -34,6 +34,15 @@ export interface BingoAchievedPayload {
   achievementType: "line" | "card";
 }
 
+export interface ParticipantLeftPayload {
+  participantId: string;
+  name: string;
+}
+
+export interface EventDeletedPayload {
+  eventId: string;
+}
+
 /** The host dashboard's live leaderboard: one participant's entry as it now stands. */
 export interface LeaderboardUpdatedPayload {
   participantId: string;
@@ -60,6 +69,8 @@ export type RealtimeMessage =
   | { name: "event-ended"; data: EventEndedPayload }
   | { name: "event"; data: EventStatusPayload }
   | { name: "bingo-achieved"; data: BingoAchievedPayload }
+  | { name: "participant-left"; data: ParticipantLeftPayload }
+  | { name: "event-deleted"; data: EventDeletedPayload }
   | { name: "leaderboard-updated"; data: LeaderboardUpdatedPayload };
 
 /** What goes over the wire: the payload plus its position in the event's activity log. */

@@ -89,3 +89,38 @@ export const activityPageResponseSchema = z.object({
   lastSeq: z.number().int(),
   hasMore: z.boolean(),
 });
+/** PUT /api/events/:eventId – the dashboard's edit form; a field left out is kept. */
+export const updateEventBodySchema = z
+  .object({
+    name: visibleLineTextSchema(100).optional(),
+    description: multilineTextSchema(2000).optional(),
+    startDate: isoDateSchema.nullish(),
+    endDate: isoDateSchema.nullish(),
+    // `null` removes the limit.
+    maxParticipant: z.number().int().min(1).max(100_000).nullish(),
+  })
+  .refine((body) => !body.startDate || !body.endDate || body.endDate > body.startDate, {
+    message: "must be after startDate",
+    path: ["endDate"],
+  });
+
+export type UpdateEventInput = z.infer<typeof updateEventBodySchema>;
+
+export const listEventsParamsSchema = z.object({ userId: objectIdSchema });
+
+/** A page of an event list: newest first; `cursor` is the `nextCursor` of the page before. */
+export const listEventsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: objectIdSchema.optional(),
+});
+
+export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
+
+/** A page of an event list; `participantIds` is a preview there (README, "Lists"). */
+export const eventListResponseSchema = z.object({
+  events: z.array(eventSchema),
+  /** Ask for the next page with `?cursor=<nextCursor>`; null on the last page. */
+  nextCursor: idSchema.nullable(),
+});
+
+export const deleteEventResponseSchema = z.object({ eventId: idSchema });

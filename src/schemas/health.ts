@@ -8,6 +8,8 @@ export const healthResponseSchema = z.object({
 export const publishPendingResponseSchema = z.object({
   events: z.number().int(),
   published: z.number().int(),
+  /** Deletions finished by this run (see README, "Data model"). */
+  deletedEvents: z.number().int(),
   expiredRateLimitWindows: z.number().int(),
   expiredIdempotencyKeys: z.number().int(),
 });

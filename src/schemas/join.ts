@@ -30,3 +30,6 @@ export const joinEventGuestResponseSchema = z.object({
   token: z.string(),
 });
 export const rejoinEventGuestResponseSchema = joinEventGuestResponseSchema.extend({ alreadyJoined: z.literal(true) });
+
+/** POST …/leave – the participant that left. */
+export const leaveEventResponseSchema = z.object({ participant: participantSchema });

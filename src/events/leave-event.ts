@@ -1,0 +1,54 @@
+import mongoose from "mongoose";
+import { ApiError } from "../errors";
+import { ActivityEntry } from "../models/activity-entry";
+import { Event, type EventDoc } from "../models/event";
+import { Participant, type ParticipantEntry } from "../models/participant";
+import { logUnsent, participantLeft, publishLogged } from "../realtime/activity";
+import { eventNotFound } from "./event-store";
+import { findParticipantByUser } from "./join-event";
+
+/**
+ * POST /api/events/:eventId/leave – the caller's participant leaves an event that has not ended,
+ * in this order (README, "Data model"):
+ * 1. one conditional `$inc` on the event (not ended) reserves the seq of `participant-left`;
+ * 2. `participant-left` is written to the activity log, unsent: from here the leave is decided
+ *    (the cron finishes it, step 3, if the function dies);
+ * 3. the participant is deleted, which frees its name (the unique name index) and lets the user
+ *    join again; a concurrent leave that deleted it first makes this one take its entry back;
+ * 4. one `$inc` gives the seat back: only after the participant is gone, so capacity holds;
+ * 5. it is published and marked sent.
+ * A death after 1 leaves a seq gap, after 3 a seat taken: the cron's audit settles both.
+ */
+export async function leaveEvent(eventId: string, userId: string): Promise<ParticipantEntry> {
+  const eventObjectId = new mongoose.Types.ObjectId(eventId);
+  const participant = await findParticipantByUser(eventObjectId, userId);
+  if (!participant) {
+    if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
+    throw notParticipant();
+  }
+  const event = await Event.findOneAndUpdate(
+    { _id: eventObjectId, currentState: { $ne: "ended" } },
+    { $inc: { lastSeq: 1 }, $set: { auditPending: true } },
+    { returnDocument: "after" },
+  ).lean<EventDoc>();
+  if (!event) {
+    if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
+    throw new ApiError("event_ended", "This event has ended.");
+  }
+  const seq = event.lastSeq;
+  const entries = await logUnsent(event._id, [participantLeft(participant, seq, new Date())]);
+  const { deletedCount } = await Participant.deleteOne({ _id: participant._id, eventId: eventObjectId });
+  if (deletedCount === 0) {
+    // A concurrent leave of the same participant won: this one's entry announces nothing.
+    await ActivityEntry.deleteOne({ eventId: eventObjectId, seq });
+    await Event.updateOne({ _id: eventObjectId }, { $inc: { seqGaps: 1 } });
+    throw notParticipant();
+  }
+  await Event.updateOne({ _id: eventObjectId }, { $inc: { openSeats: 1, participantCount: -1 } });
+  await publishLogged(event, entries);
+  return participant;
+}
+
+function notParticipant(): ApiError {
+  return new ApiError("forbidden", "You are not a participant of this event.");
+}
