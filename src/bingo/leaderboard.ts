@@ -6,22 +6,17 @@ import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { User, type UserDoc } from "../models/user";
+import type { LeaderboardUpdatedPayload } from "../realtime/pusher";
 
 // Each query answers in one reply (the server still caps a reply at 16 MB) instead of the
 // driver's first 101 documents followed by getMore round trips.
 const ONE_BATCH = 100_000;
 
-/** One row of the leaderboard, in the shape the host dashboard reads (plus `squaresFilled`). */
-export interface LeaderboardEntry {
-  participantId: string;
-  name: string;
-  profilePhoto: string | null;
-  /** Distinct people this participant met: their connections (a bingo mark records one too). */
-  connectionsCount: number;
-  linesCompleted: number;
-  completed: boolean;
-  squaresFilled: number;
-}
+/**
+ * One row of the leaderboard, in the shape the host dashboard reads (plus `squaresFilled`): the
+ * same row `leaderboard-updated` carries. `connectionsCount` is the distinct people met.
+ */
+export type LeaderboardEntry = LeaderboardUpdatedPayload;
 
 export type LeaderboardCard = Pick<BingoCardDoc, "participantId" | "version" | "lines" | "completed" | "lastMarkAt">;
 

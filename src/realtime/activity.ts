@@ -64,18 +64,20 @@ export async function announce(
   announcements: readonly Announcement[],
   now = Date.now(),
 ): Promise<number> {
-  const eventId = event._id.toHexString();
-  let published = 0;
-  if (event.resendDueAt && new Date(event.resendDueAt).getTime() <= now) {
-    const resent = await resendDue({ eventId: event._id }, now).catch((error: unknown) => {
-      logLine("re-sending unsent activity failed", error);
-      return new Map<string, number>();
-    });
-    published += resent.get(eventId) ?? 0;
-  }
-  const outcome = await publishMessages(eventId, announcements.map(toSequenced));
+  const published = await resendIfDue(event, now);
+  const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
   await recordActivity(event._id, announcements, outcome, Date.now());
   return published + outcome.accepted;
+}
+
+/** Re-sends the event's unsent entries first when its `resendDueAt` has come. Never throws. */
+async function resendIfDue(event: Pick<EventDoc, "_id" | "resendDueAt">, now: number): Promise<number> {
+  if (!event.resendDueAt || new Date(event.resendDueAt).getTime() > now) return 0;
+  const resent = await resendDue({ eventId: event._id }, now).catch((error: unknown) => {
+    logLine("re-sending unsent activity failed", error);
+    return new Map<string, number>();
+  });
+  return resent.get(event._id.toHexString()) ?? 0;
 }
 
 /**
@@ -112,14 +114,10 @@ export async function publishLogged(
   entries: readonly ActivityEntryDoc[],
   now = Date.now(),
 ): Promise<number> {
-  const eventId = event._id.toHexString();
   try {
-    let published = 0;
-    if (event.resendDueAt && new Date(event.resendDueAt).getTime() <= now) {
-      published += (await resendDue({ eventId: event._id }, now)).get(eventId) ?? 0;
-    }
+    const published = await resendIfDue(event, now);
     const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
-    const outcome = await publishMessages(eventId, messages);
+    const outcome = await publishMessages(event._id.toHexString(), messages);
     const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
     const unsent = entries.slice(outcome.accepted).map((entry) => entry._id);
     if (sent.length > 0) {
