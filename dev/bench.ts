@@ -12,7 +12,7 @@ import { startDevStack } from "./stack";
 // top and prints per size: median and p95 latency, and the database commands and bytes (BSON
 // size of each command sent and each reply received, from the driver's command monitoring) per
 // request. Then 300 guests join at once and the requests per second are printed. Writes the
-// figures as JSON to bench-results/<time>.json (or --out) so a later change can be compared.
+// figures as JSON to dev/bench-results/<time>.json (or --out) so a later change can be compared.
 //
 // FerretDB, the database here, scans a collection for any filter but _id, so its latencies say
 // little about an indexed MongoDB; commands and bytes are what the data model controls.
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
 
     printGrowth(results);
 
-    const outFile = args.out ?? join("bench-results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const outFile = args.out ?? join("dev", "bench-results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     mkdirSync(join(outFile, ".."), { recursive: true });
     writeFileSync(
       outFile,
