@@ -1,5 +1,8 @@
 import mongoose from "mongoose";
 import { ZodError } from "zod";
+import { describeError, log } from "./log";
+
+export { describeError };
 
 // Every error code the API answers with, and its status. Clients branch on `code`.
 export const ERROR_STATUS = {
@@ -132,7 +135,10 @@ export function toApiError(error: unknown): ApiError {
       "Retry-After": String(RETRY_AFTER_SECONDS),
     });
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled error", error: describeError(error) }));
+  log("error", "unhandled error", {
+    error: describeError(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
   return new ApiError("internal_error", "Something went wrong on our side.");
 }
 
@@ -143,9 +149,4 @@ export function toErrorBody(error: ApiError): ErrorBody {
     code: error.code,
     ...(error.issues ? { issues: error.issues } : {}),
   };
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import mongoose from "mongoose";
-import { ApiError, busyError, describeError, isDuplicateKeyError } from "../errors";
+import { ApiError, busyError, isDuplicateKeyError } from "../errors";
+import { logFailure } from "../log";
 import { IdempotencyRecord, type IdempotencyRecordDoc } from "../models/idempotency-record";
 
 // `Idempotency-Key` on the routes that create things (README, "Retrying a write"): the same key
@@ -125,7 +126,7 @@ export async function recordIdempotentAnswer(held: IdempotentAttempt, status: nu
   await IdempotencyRecord.updateOne(
     { _id: held.id, attempt: held.attempt },
     { $set: { status, response: JSON.stringify(body), lockedUntil: null } },
-  ).catch((error: unknown) => logLine("recording an idempotent answer failed", error));
+  ).catch((error: unknown) => logFailure("recording an idempotent answer failed", error));
 }
 
 /** Lets a retry run at once after this attempt failed without an answer worth repeating. */
@@ -133,7 +134,7 @@ export async function releaseIdempotencyKey(held: IdempotentAttempt): Promise<vo
   await IdempotencyRecord.updateOne(
     { _id: held.id, attempt: held.attempt, status: null },
     { $set: { lockedUntil: null } },
-  ).catch((error: unknown) => logLine("releasing an idempotency key failed", error));
+  ).catch((error: unknown) => logFailure("releasing an idempotency key failed", error));
 }
 
 // How long a failed request waits to record or release its key before answering anyway.
@@ -174,8 +175,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
-}
-
-function logLine(msg: string, error: unknown): void {
-  console.error(JSON.stringify({ level: "error", msg, error: describeError(error) }));
 }

@@ -1,9 +1,9 @@
 import mongoose from "mongoose";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { env } from "../env";
-import { describeError } from "../errors";
 import { APP_STATE_NAMES } from "../events/event-states";
 import { eventNotFound } from "../events/event-store";
+import { logFailure } from "../log";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
@@ -45,10 +45,6 @@ function toSequenced({ seq, message }: Announcement): SequencedMessage {
   return { name: message.name, data: { ...message.data, seq } };
 }
 
-function logLine(msg: string, error: unknown): void {
-  console.error(JSON.stringify({ level: "error", msg, error: describeError(error) }));
-}
-
 /** When what a publish did not deliver may be sent again. */
 function dueAfter(outcome: PublishOutcome, now: number): Date {
   return new Date(outcome.inDoubt ? now + RETRY_AFTER_MS : now);
@@ -74,7 +70,7 @@ export async function announce(
 async function resendIfDue(event: Pick<EventDoc, "_id" | "resendDueAt">, now: number): Promise<number> {
   if (!event.resendDueAt || new Date(event.resendDueAt).getTime() > now) return 0;
   const resent = await resendDue({ eventId: event._id }, now).catch((error: unknown) => {
-    logLine("re-sending unsent activity failed", error);
+    logFailure("re-sending unsent activity failed", error);
     return new Map<string, number>();
   });
   return resent.get(event._id.toHexString()) ?? 0;
@@ -130,7 +126,7 @@ export async function publishLogged(
     }
     return published + outcome.accepted;
   } catch (error) {
-    logLine("publishing logged activity failed", error);
+    logFailure("publishing logged activity failed", error);
     return 0;
   }
 }
@@ -158,11 +154,11 @@ async function recordActivity(
   } catch (error) {
     // Published already; the cron rebuilds the entry from the change that holds its seq (and
     // publishes it once more: clients drop a seq they have seen). A duplicate means it did so.
-    logLine("recording activity failed", error);
+    logFailure("recording activity failed", error);
     return;
   }
   if (outcome.accepted < announcements.length && realtimeMode !== "disabled") {
-    await flagResendDue(eventId, due).catch((error: unknown) => logLine("flagging unsent activity failed", error));
+    await flagResendDue(eventId, due).catch((error: unknown) => logFailure("flagging unsent activity failed", error));
   }
 }
 
@@ -191,7 +187,7 @@ async function resendDue(scope: { eventId?: mongoose.Types.ObjectId }, now: numb
   for (const [eventId, entries] of byEvent) {
     published.set(eventId, await publishClaimed(entries));
     await refreshResendDue(new mongoose.Types.ObjectId(eventId)).catch((error: unknown) =>
-      logLine("flagging unsent activity failed", error),
+      logFailure("flagging unsent activity failed", error),
     );
   }
   return published;
@@ -226,12 +222,12 @@ async function publishClaimed(entries: readonly ActivityEntryDoc[]): Promise<num
     await ActivityEntry.updateMany(
       { _id: { $in: sent }, claim },
       { $set: { sent: true, dueAt: null, claim: null } },
-    ).catch((error: unknown) => logLine("marking activity sent failed", error));
+    ).catch((error: unknown) => logFailure("marking activity sent failed", error));
   }
   // Timed out: Pusher may still take them, so they stay claimed until RETRY_AFTER_MS has passed.
   if (unsent.length > 0 && !outcome.inDoubt) {
     await ActivityEntry.updateMany({ _id: { $in: unsent }, claim }, { $set: { dueAt: new Date(), claim: null } }).catch(
-      (error: unknown) => logLine("releasing activity failed", error),
+      (error: unknown) => logFailure("releasing activity failed", error),
     );
   }
   return outcome.accepted;

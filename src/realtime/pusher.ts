@@ -1,6 +1,6 @@
 import Pusher from "pusher";
 import { env } from "../env";
-import { describeError } from "../errors";
+import { logFailure } from "../log";
 
 // The only module that knows Pusher. Every realtime event of an event goes to `event-<eventId>`.
 
@@ -136,8 +136,7 @@ export async function publishMessages(eventId: string, messages: readonly Sequen
     } catch (error) {
       const status = (error as { status?: number }).status;
       const event = batch.map((message) => message.name).join(",");
-      const failure = { level: "error", msg: "realtime publish failed", channel, event, status };
-      console.error(JSON.stringify({ ...failure, error: describeError(error) }));
+      logFailure("realtime publish failed", error, { channel, event, status });
       return { accepted, inDoubt: isTimeout(error) };
     }
   }
