@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Pusher from "pusher";
 import PusherJS from "pusher-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBingoEvent, type Player } from "./support/factories";
 import {
   api,
   bearer,
@@ -90,26 +91,6 @@ async function startedEvent() {
   const event = await createEvent(host);
   await startEvent(host, event._id);
   return event;
-}
-
-interface Player {
-  participantId: string;
-  name: string;
-  token: string;
-}
-
-/** A started event with a 3×3 bingo grid and `count` guests. */
-async function bingoEvent(count: number) {
-  const grid = [0, 1, 2].map((row) => [0, 1, 2].map((col) => ({ question: `Find someone for square ${row}-${col}` })));
-  const event = await createEvent(host, { bingo: { grid } });
-  const players: Player[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await joinAsGuest(event._id, `Player ${i}`);
-    expect(res.status).toBe(201);
-    players.push({ participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token });
-  }
-  await startEvent(host, event._id);
-  return { eventId: event._id, players };
 }
 
 /** A participant's leaderboard entry before anything: what the dashboard's row starts from. */
@@ -280,7 +261,7 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
   });
 
   it("POST /api/events/:eventId/bingo – a subscriber receives exactly one bingo-achieved line for a completed row", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4, { host });
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
@@ -306,7 +287,7 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
   });
 
   it("POST /api/participantConnections – the dashboard receives leaderboard-updated with the entry it renders", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2, { host });
     const [me, other] = players as [Player, Player];
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
@@ -328,7 +309,7 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
   });
 
   it("POST /api/events/:eventId/bingo – the square that fills the card publishes its new lines, then card", async () => {
-    const { eventId, players } = await bingoEvent(10);
+    const { eventId, players } = await createBingoEvent(10, { host });
     const [me, ...others] = players as [Player, ...Player[]];
     const squares = [0, 1, 2].flatMap((row) => [0, 1, 2].map((col) => [row, col] as const));
     for (const [i, [row, col]] of squares.slice(0, -1).entries())
