@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dashboardGrid } from "./support/bingo-grids";
-import { createBingoEvent, type Player } from "./support/factories";
+import { createBingoEvent, markSquare, type Player } from "./support/factories";
 import {
   api,
   bearer,
@@ -19,12 +19,8 @@ function recordSquare(eventId: string, token: string | null, body: Record<string
   return token ? req.set(...bearer(token)).send(body) : req.send(body);
 }
 
-function mark(eventId: string, player: Player, row: number, col: number, other: Player) {
-  return recordSquare(eventId, player.token, { row, col, participantId: other.participantId });
-}
-
 async function markOk(eventId: string, player: Player, row: number, col: number, other: Player) {
-  const res = await mark(eventId, player, row, col, other);
+  const res = await markSquare(eventId, player, row, col, other);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res;
 }
@@ -187,7 +183,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – records a square: 200 with the card and no achievement", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const res = await mark(eventId, me, 1, 2, other);
+    const res = await markSquare(eventId, me, 1, 2, other);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
@@ -204,7 +200,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – a pending event is a 409 event_not_active", async () => {
     const { eventId, players } = await createBingoEvent(2, { start: false });
     const [me, other] = players as [Player, Player];
-    expectError(await mark(eventId, me, 0, 0, other), 409, "event_not_active");
+    expectError(await markSquare(eventId, me, 0, 0, other), 409, "event_not_active");
   });
 
   it("POST /api/events/:eventId/bingo – an ended event is a 409 event_not_active", async () => {
@@ -214,7 +210,7 @@ describe("POST /api/events/:eventId/bingo", () => {
       .post(`/api/events/${eventId}/end`)
       .set(...bearer(host.token))
       .expect(200);
-    expectError(await mark(eventId, me, 0, 0, other), 409, "event_not_active");
+    expectError(await markSquare(eventId, me, 0, 0, other), 409, "event_not_active");
   });
 
   it("POST /api/events/:eventId/bingo – a caller who is not a participant (even the host) is a 403 forbidden", async () => {
@@ -229,7 +225,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – marking yourself is a 400 invalid_input on participantId", async () => {
     const { eventId, players } = await createBingoEvent(1);
     const [me] = players as [Player];
-    const res = await mark(eventId, me, 0, 0, me);
+    const res = await markSquare(eventId, me, 0, 0, me);
     expectError(res, 400, "invalid_input");
     expect(res.body.issues).toEqual([{ path: "participantId", message: expect.stringContaining("you") }]);
   });
@@ -237,7 +233,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – a participant of another event is a 400 invalid_input on participantId", async () => {
     const { eventId, players } = await createBingoEvent(1);
     const elsewhere = await createBingoEvent(1);
-    const res = await mark(eventId, players[0] as Player, 0, 0, elsewhere.players[0] as Player);
+    const res = await markSquare(eventId, players[0] as Player, 0, 0, elsewhere.players[0] as Player);
     expectError(res, 400, "invalid_input");
     expect(res.body.issues).toEqual([{ path: "participantId", message: "is not a participant of this event" }]);
   });
@@ -256,7 +252,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – a row or column off a 3×3 grid is a 400 invalid_input naming both", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const both = await mark(eventId, me, 3, 4, other);
+    const both = await markSquare(eventId, me, 3, 4, other);
     expectError(both, 400, "invalid_input");
     expect(issuePaths(both)).toEqual(["col", "row"]);
     for (const [row, col, path] of [
@@ -265,7 +261,7 @@ describe("POST /api/events/:eventId/bingo", () => {
       [-1, 0, "row"],
       [0, 1.5, "col"],
     ] as const) {
-      const res = await mark(eventId, me, row, col, other);
+      const res = await markSquare(eventId, me, row, col, other);
       expectError(res, 400, "invalid_input");
       expect(issuePaths(res)).toEqual([path]);
     }
@@ -275,14 +271,14 @@ describe("POST /api/events/:eventId/bingo", () => {
     const { eventId, players } = await createBingoEvent(3);
     const [me, first, second] = players as [Player, Player, Player];
     await markOk(eventId, me, 1, 1, first);
-    expectError(await mark(eventId, me, 1, 1, second), 409, "square_taken");
+    expectError(await markSquare(eventId, me, 1, 1, second), 409, "square_taken");
   });
 
   it("POST /api/events/:eventId/bingo – someone already on another square of your card is a 409 participant_already_used", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     await markOk(eventId, me, 0, 0, other);
-    expectError(await mark(eventId, me, 2, 2, other), 409, "participant_already_used");
+    expectError(await markSquare(eventId, me, 2, 2, other), 409, "participant_already_used");
   });
 
   it("POST /api/events/:eventId/bingo – cards are separate: two people may both use the same square and the same person", async () => {
@@ -391,15 +387,15 @@ describe("POST /api/events/:eventId/bingo", () => {
     const o = others as [Player, Player, Player, Player, Player, Player];
     // A fresh card: all three upserts race to create it.
     const row = await Promise.all([
-      mark(eventId, me, 0, 0, o[0]),
-      mark(eventId, me, 0, 1, o[1]),
-      mark(eventId, me, 0, 2, o[2]),
+      markSquare(eventId, me, 0, 0, o[0]),
+      markSquare(eventId, me, 0, 1, o[1]),
+      markSquare(eventId, me, 0, 2, o[2]),
     ]);
     expect(row.map((res) => res.status)).toEqual([200, 200, 200]);
     expect(row.flatMap((res) => res.body.achievements)).toEqual([achievement(me, "line")]);
     // An existing card: the last two squares of a column arrive together.
     await markOk(eventId, me, 1, 0, o[3]);
-    const column = await Promise.all([mark(eventId, me, 2, 0, o[4]), mark(eventId, me, 2, 2, o[5])]);
+    const column = await Promise.all([markSquare(eventId, me, 2, 0, o[4]), markSquare(eventId, me, 2, 2, o[5])]);
     expect(column.map((res) => res.status)).toEqual([200, 200]);
     expect(achievementsPublished(eventId)).toEqual([achievement(me, "line"), achievement(me, "line")]);
     const card = await api()
@@ -415,7 +411,7 @@ describe("POST /api/events/:eventId/bingo", () => {
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
     await markOk(eventId, me, 0, 1, b);
-    const both = await Promise.all([mark(eventId, me, 0, 2, c), mark(eventId, me, 0, 2, c)]);
+    const both = await Promise.all([markSquare(eventId, me, 0, 2, c), markSquare(eventId, me, 0, 2, c)]);
     expect(both.map((res) => res.status)).toEqual([200, 200]);
     expect(both.flatMap((res) => res.body.achievements)).toEqual([achievement(me, "line")]);
     expect(achievementsPublished(eventId)).toEqual([achievement(me, "line")]);
@@ -429,7 +425,10 @@ describe("POST /api/events/:eventId/bingo", () => {
       [a, b, 1],
       [c, d, 2],
     ] as const) {
-      const results = await Promise.all([mark(eventId, me, row, 1, first), mark(eventId, me, row, 1, second)]);
+      const results = await Promise.all([
+        markSquare(eventId, me, row, 1, first),
+        markSquare(eventId, me, row, 1, second),
+      ]);
       expect(results.map((res) => res.status).sort()).toEqual([200, 409]);
       expectError(results.find((res) => res.status === 409) as { status: number; body: unknown }, 409, "square_taken");
     }
@@ -444,7 +443,7 @@ describe("POST /api/events/:eventId/bingo", () => {
     const { eventId, players } = await createBingoEvent(10);
     const [me, ...others] = players as [Player, ...Player[]];
     const results = await Promise.all(
-      others.map((other, square) => mark(eventId, me, Math.floor(square / 3), square % 3, other)),
+      others.map((other, square) => markSquare(eventId, me, Math.floor(square / 3), square % 3, other)),
     );
     expect(results.map((res) => res.status)).toEqual(Array(9).fill(200));
     const published = achievementsPublished(eventId);
@@ -462,7 +461,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – the same person on two squares at once: one wins, the other is a 409 participant_already_used", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const results = await Promise.all([mark(eventId, me, 0, 0, other), mark(eventId, me, 2, 2, other)]);
+    const results = await Promise.all([markSquare(eventId, me, 0, 0, other), markSquare(eventId, me, 2, 2, other)]);
     expect(results.map((res) => res.status).sort()).toEqual([200, 409]);
     expectError(
       results.find((res) => res.status === 409) as { status: number; body: unknown },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBingoEvent, type Player } from "./support/factories";
+import { createBingoEvent, markSquare, type Player, recordMeeting } from "./support/factories";
 import {
   api,
   bearer,
@@ -13,26 +13,13 @@ import {
   publishedTo,
 } from "./support/harness";
 
-function meet(eventId: string, me: Player, other: Player) {
-  return api()
-    .post("/api/participantConnections")
-    .set(...bearer(me.token))
-    .send({
-      _eventId: eventId,
-      primaryParticipantId: me.participantId,
-      secondaryParticipantId: other.participantId,
-      description: "Met during Name Bingo",
-    });
-}
-
 /** `player` fills each [row, col] with the next participant of `others` who is not them. */
 async function fill(eventId: string, player: Player, squares: [number, number][], everyone: Player[]) {
   const others = everyone.filter((other) => other.participantId !== player.participantId);
   for (const [i, [row, col]] of squares.entries()) {
-    const res = await api()
-      .post(`/api/events/${eventId}/bingo`)
-      .set(...bearer(player.token))
-      .send({ row, col, participantId: others[i]?.participantId });
+    const other = others[i];
+    if (!other) throw new Error(`no one left to fill square ${row}-${col}`);
+    const res = await markSquare(eventId, player, row, col, other);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
 }
@@ -134,11 +121,11 @@ describe("GET /api/events/:eventId/leaderboard", () => {
   it("GET /api/events/:eventId/leaderboard – connectionsCount counts distinct people met, by meetings and marks; it breaks ties after squares", async () => {
     const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
-    await meet(eventId, me, a).expect(201);
-    await meet(eventId, me, b).expect(201);
+    await recordMeeting(eventId, me, a).expect(201);
+    await recordMeeting(eventId, me, b).expect(201);
     // A mark of someone already met is not a second person.
     await fill(eventId, me, [[0, 0]], [me, a]);
-    await meet(eventId, c, a).expect(201);
+    await recordMeeting(eventId, c, a).expect(201);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
     expect(res.body).toEqual([
       entry(me, 0, false, 1, 2),
@@ -180,7 +167,7 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     const { eventId, players } = await createBingoEvent(3);
     const [me, a, b] = players as [Player, Player, Player];
     await fill(eventId, me, [[0, 0]], [me, a]);
-    await meet(eventId, me, b).expect(201);
+    await recordMeeting(eventId, me, b).expect(201);
     const { commands } = await countCommands(() => api().get(`/api/events/${eventId}/leaderboard`).expect(200));
     // The participants, then at once: card versions without marks, connections per participant, photos.
     expect(commands[0]).toBe("find");
@@ -191,7 +178,7 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await fill(eventId, me, ROW_0, [me, a, b, c]);
-    await meet(eventId, a, me).expect(201);
+    await recordMeeting(eventId, a, me).expect(201);
     expect(payloadsOf(eventId, "leaderboard-updated")).toEqual([
       entry(me, 0, false, 1),
       entry(me, 0, false, 2),

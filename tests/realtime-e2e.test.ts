@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import Pusher from "pusher";
 import PusherJS from "pusher-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBingoEvent, type Player } from "./support/factories";
+import { createBingoEvent, markSquare, type Player, recordMeeting } from "./support/factories";
 import {
   api,
   bearer,
@@ -104,14 +104,6 @@ function dashboardEntry(player: Player) {
     completed: false,
     squaresFilled: 0,
   };
-}
-
-function markSquare(eventId: string, player: Player, row: number, col: number, other: Player) {
-  return api()
-    .post(`/api/events/${eventId}/bingo`)
-    .set(...bearer(player.token))
-    .send({ row, col, participantId: other.participantId })
-    .expect(200);
 }
 
 describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
@@ -266,9 +258,9 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
 
-    await markSquare(eventId, me, 0, 0, a);
-    await markSquare(eventId, me, 0, 1, b);
-    const res = await markSquare(eventId, me, 0, 2, c);
+    await markSquare(eventId, me, 0, 0, a).expect(200);
+    await markSquare(eventId, me, 0, 1, b).expect(200);
+    const res = await markSquare(eventId, me, 0, 2, c).expect(200);
 
     const line = { participantId: me.participantId, participantName: me.name, achievementType: "line" };
     expect(res.body.achievements).toEqual([line]);
@@ -292,16 +284,7 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
 
-    await api()
-      .post("/api/participantConnections")
-      .set(...bearer(me.token))
-      .send({
-        _eventId: eventId,
-        primaryParticipantId: me.participantId,
-        secondaryParticipantId: other.participantId,
-        description: "Met during Name Bingo",
-      })
-      .expect(201);
+    await recordMeeting(eventId, me, other).expect(201);
 
     expect(await watcher.settled()).toEqual([
       { channel, name: "leaderboard-updated", data: sequenced({ ...dashboardEntry(me), connectionsCount: 1 }) },
@@ -313,11 +296,11 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
     const [me, ...others] = players as [Player, ...Player[]];
     const squares = [0, 1, 2].flatMap((row) => [0, 1, 2].map((col) => [row, col] as const));
     for (const [i, [row, col]] of squares.slice(0, -1).entries())
-      await markSquare(eventId, me, row, col, others[i] as Player);
+      await markSquare(eventId, me, row, col, others[i] as Player).expect(200);
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
 
-    const res = await markSquare(eventId, me, 2, 2, others[8] as Player);
+    const res = await markSquare(eventId, me, 2, 2, others[8] as Player).expect(200);
 
     const achieved = (achievementType: string) => ({
       participantId: me.participantId,

@@ -53,3 +53,33 @@ export async function createBingoEvent(
   if (start) await startEvent(eventHost, event._id);
   return { host: eventHost, eventId: event._id, players };
 }
+
+/** What the mobile app sends as the description of a meeting: it names no square. */
+export const MET_DURING_BINGO = "Met during Name Bingo";
+
+/** POST /api/participantConnections: `primary` met `secondary`, sent with `token` (the primary's unless said). */
+export function recordMeeting(
+  eventId: string,
+  primary: Player,
+  secondary: Player,
+  description = MET_DURING_BINGO,
+  token = primary.token,
+) {
+  return api()
+    .post("/api/participantConnections")
+    .set(...bearer(token))
+    .send({
+      _eventId: eventId,
+      primaryParticipantId: primary.participantId,
+      secondaryParticipantId: secondary.participantId,
+      description,
+    });
+}
+
+/** POST …/bingo: `player` fills the square (row, col) with `other`: the request, to await or `.expect()`. */
+export function markSquare(eventId: string, player: Pick<Player, "token">, row: number, col: number, other: Player) {
+  return api()
+    .post(`/api/events/${eventId}/bingo`)
+    .set(...bearer(player.token))
+    .send({ row, col, participantId: other.participantId });
+}
