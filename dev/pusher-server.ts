@@ -1,6 +1,7 @@
-// Dev-only stand-in for Pusher Channels: speaks the REST API (signed publishes, channel info) and
-// WebSocket protocol 7 well enough that the real `pusher` and `pusher-js` SDKs work against it
-// offline. See shared/spec/realtime.md. Never deployed.
+// Dev-only stand-in for Pusher Channels: speaks the REST API (signed publishes, single and batch,
+// and channel queries) and WebSocket protocol 7 (handshake, ping/pong, public, private and presence
+// subscriptions; client events are refused) well enough that the real `pusher` and `pusher-js` SDKs
+// work against it offline. What the API publishes on it is in docs/realtime.md. Never deployed.
 import { createHash, createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -3,9 +3,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { dashboardGrid } from "./support/bingo-grids";
 import { api, bearer, pusherServer } from "./support/harness";
 
-// The rows of shared/spec/clients.md this backend serves, called the way the host
-// dashboard and the mobile app call them, reading what they read and comparing what they compare;
-// realtime through a real pusher-js client bound like theirs.
+// The main flows of the Shatter host dashboard (web) and mobile app (Expo), the backend's real
+// clients: every call they make, in their order, with the fields they read and the values they
+// compare (`currentState` in their words "Upcoming" / "In Progress" / "Completed", `isGuest`,
+// `gameType: "Name Bingo"`, bare arrays for the leaderboard and the people met); realtime through
+// a real pusher-js client bound like theirs. docs/api.md lists the routes and shapes they rely on.
 
 const TEST_KEY = "shatter-test-key"; // tests/support/setup.ts
 const clients: PusherJS[] = [];

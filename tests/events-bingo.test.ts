@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { dashboardGrid } from "./support/bingo-grids";
+import { createBingoEvent, markSquare, type Player } from "./support/factories";
 import {
   api,
   bearer,
@@ -7,55 +9,18 @@ import {
   createHost,
   createUser,
   expectError,
-  joinAsGuest,
   newObjectId,
   publishedTo,
-  startEvent,
   type TestUser,
 } from "./support/harness";
-
-interface Player {
-  participantId: string;
-  name: string;
-  token: string;
-}
-
-function gridOf(size: number) {
-  return Array.from({ length: size }, (_, row) =>
-    Array.from({ length: size }, (_, col) => ({
-      question: `Find someone who knows square ${row}-${col}`,
-      shortQuestion: `Square ${row}-${col}`,
-    })),
-  );
-}
-
-async function join(eventId: string, name: string): Promise<Player> {
-  const res = await joinAsGuest(eventId, name);
-  expect(res.status).toBe(201);
-  return { participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token };
-}
-
-/** A 3×3 event (unless `size` says otherwise) with `count` guests joined; started unless `start` is false. */
-async function bingoEvent(count: number, { size = 3, start = true } = {}) {
-  const host = await createHost();
-  const event = await createEvent(host, { bingo: { grid: gridOf(size) } });
-  const players: Player[] = [];
-  for (let i = 0; i < count; i++) players.push(await join(event._id, `Player ${i}`));
-  if (start) await startEvent(host, event._id);
-  return { host, eventId: event._id, players };
-}
 
 function recordSquare(eventId: string, token: string | null, body: Record<string, unknown>) {
   const req = api().post(`/api/events/${eventId}/bingo`);
   return token ? req.set(...bearer(token)).send(body) : req.send(body);
 }
 
-function mark(eventId: string, player: Player, row: number, col: number, other: Player) {
-  return recordSquare(eventId, player.token, { row, col, participantId: other.participantId });
-}
-
 async function markOk(eventId: string, player: Player, row: number, col: number, other: Player) {
-  const res = await mark(eventId, player, row, col, other);
+  const res = await markSquare(eventId, player, row, col, other);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res;
 }
@@ -79,9 +44,9 @@ function issuePaths(res: { body: { issues: { path: string }[] } }): string[] {
 
 describe("GET /api/events/:eventId/bingo", () => {
   it("GET /api/events/:eventId/bingo – public: the size and the grid as rows, no card without a token", async () => {
-    const { eventId } = await bingoEvent(0, { start: false });
+    const { eventId } = await createBingoEvent(0, { start: false });
     const res = await api().get(`/api/events/${eventId}/bingo`).expect(200);
-    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: gridOf(3), description: "" } });
+    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: dashboardGrid(3), description: "" } });
   });
 
   it("GET /api/events/:eventId/bingo – an event created without a grid has a drawn 5×5 of distinct prompts", async () => {
@@ -97,7 +62,7 @@ describe("GET /api/events/:eventId/bingo", () => {
   });
 
   it("GET /api/events/:eventId/bingo – a square without shortQuestion comes back without one", async () => {
-    const grid: { question: string; shortQuestion?: string }[][] = gridOf(3);
+    const grid: { question: string; shortQuestion?: string }[][] = dashboardGrid(3);
     grid[1]?.splice(1, 1, { question: "Find someone who brought a business card" });
     const event = await createEvent(await createHost(), { bingo: { grid } });
     const res = await api().get(`/api/events/${event._id}/bingo`).expect(200);
@@ -105,7 +70,7 @@ describe("GET /api/events/:eventId/bingo", () => {
   });
 
   it("GET /api/events/:eventId/bingo – a participant's token adds their card: empty first, then their marks", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const before = await api()
       .get(`/api/events/${eventId}/bingo`)
@@ -113,7 +78,7 @@ describe("GET /api/events/:eventId/bingo", () => {
       .expect(200);
     expect(before.body).toEqual({
       success: true,
-      bingo: { size: 3, grid: gridOf(3), description: "" },
+      bingo: { size: 3, grid: dashboardGrid(3), description: "" },
       card: { marks: [], linesCompleted: 0, completed: false },
     });
 
@@ -130,13 +95,13 @@ describe("GET /api/events/:eventId/bingo", () => {
   });
 
   it("GET /api/events/:eventId/bingo – the token of someone who did not join gets the grid and no card", async () => {
-    const { eventId } = await bingoEvent(1);
+    const { eventId } = await createBingoEvent(1);
     const outsider = await createUser({ name: "Outsider" });
     const res = await api()
       .get(`/api/events/${eventId}/bingo`)
       .set(...bearer(outsider.token))
       .expect(200);
-    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: gridOf(3), description: "" } });
+    expect(res.body).toEqual({ success: true, bingo: { size: 3, grid: dashboardGrid(3), description: "" } });
   });
 
   it("GET /api/events/:eventId/bingo – an unknown event is a 404 not_found", async () => {
@@ -157,49 +122,49 @@ describe("PUT /api/events/:eventId/bingo", () => {
   }
 
   it("PUT /api/events/:eventId/bingo – the host replaces the grid while pending: 200 with the new grid, which GET then shows", async () => {
-    const { host, eventId } = await bingoEvent(0, { start: false });
-    const res = await replaceGrid(eventId, host, { grid: gridOf(4), ignored: true });
+    const { host, eventId } = await createBingoEvent(0, { start: false });
+    const res = await replaceGrid(eventId, host, { grid: dashboardGrid(4), ignored: true });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, bingo: { size: 4, grid: gridOf(4), description: "" } });
+    expect(res.body).toEqual({ success: true, bingo: { size: 4, grid: dashboardGrid(4), description: "" } });
     const read = await api().get(`/api/events/${eventId}/bingo`).expect(200);
-    expect(read.body.bingo).toEqual({ size: 4, grid: gridOf(4), description: "" });
+    expect(read.body.bingo).toEqual({ size: 4, grid: dashboardGrid(4), description: "" });
   });
 
   it("PUT /api/events/:eventId/bingo – once the event is active it is a 409 event_not_pending and the grid stays", async () => {
-    const { host, eventId } = await bingoEvent(0);
-    expectError(await replaceGrid(eventId, host, { grid: gridOf(5) }), 409, "event_not_pending");
+    const { host, eventId } = await createBingoEvent(0);
+    expectError(await replaceGrid(eventId, host, { grid: dashboardGrid(5) }), 409, "event_not_pending");
     const read = await api().get(`/api/events/${eventId}/bingo`).expect(200);
     expect(read.body.bingo.size).toBe(3);
   });
 
   it("PUT /api/events/:eventId/bingo – an ended event is a 409 event_not_pending", async () => {
-    const { host, eventId } = await bingoEvent(0);
+    const { host, eventId } = await createBingoEvent(0);
     await api()
       .post(`/api/events/${eventId}/end`)
       .set(...bearer(host.token))
       .expect(200);
-    expectError(await replaceGrid(eventId, host, { grid: gridOf(3) }), 409, "event_not_pending");
+    expectError(await replaceGrid(eventId, host, { grid: dashboardGrid(3) }), 409, "event_not_pending");
   });
 
   it("PUT /api/events/:eventId/bingo – someone other than the host is a 403 forbidden", async () => {
-    const { eventId } = await bingoEvent(0, { start: false });
+    const { eventId } = await createBingoEvent(0, { start: false });
     expectError(
-      await replaceGrid(eventId, await createUser({ name: "Not The Host" }), { grid: gridOf(3) }),
+      await replaceGrid(eventId, await createUser({ name: "Not The Host" }), { grid: dashboardGrid(3) }),
       403,
       "forbidden",
     );
   });
 
   it("PUT /api/events/:eventId/bingo – no token is a 401 unauthorized", async () => {
-    const { eventId } = await bingoEvent(0, { start: false });
-    expectError(await replaceGrid(eventId, null, { grid: gridOf(3) }), 401, "unauthorized");
+    const { eventId } = await createBingoEvent(0, { start: false });
+    expectError(await replaceGrid(eventId, null, { grid: dashboardGrid(3) }), 401, "unauthorized");
   });
 
   it("PUT /api/events/:eventId/bingo – a grid that is not square, too small or too big is a 400 invalid_input", async () => {
-    const { host, eventId } = await bingoEvent(0, { start: false });
-    const ragged = gridOf(4);
+    const { host, eventId } = await createBingoEvent(0, { start: false });
+    const ragged = dashboardGrid(4);
     ragged[2]?.pop();
-    for (const grid of [ragged, gridOf(2), gridOf(6), [], "rows"]) {
+    for (const grid of [ragged, dashboardGrid(2), dashboardGrid(6), [], "rows"]) {
       const res = await replaceGrid(eventId, host, { grid });
       expectError(res, 400, "invalid_input");
       expect(issuePaths(res)[0]).toMatch(/^grid/);
@@ -209,16 +174,16 @@ describe("PUT /api/events/:eventId/bingo", () => {
 
   it("PUT /api/events/:eventId/bingo – an unknown event is a 404 not_found, a malformed id a 400 invalid_input", async () => {
     const host = await createHost();
-    expectError(await replaceGrid(newObjectId(), host, { grid: gridOf(3) }), 404, "not_found");
-    expectError(await replaceGrid("123", host, { grid: gridOf(3) }), 400, "invalid_input");
+    expectError(await replaceGrid(newObjectId(), host, { grid: dashboardGrid(3) }), 404, "not_found");
+    expectError(await replaceGrid("123", host, { grid: dashboardGrid(3) }), 400, "invalid_input");
   });
 });
 
 describe("POST /api/events/:eventId/bingo", () => {
   it("POST /api/events/:eventId/bingo – records a square: 200 with the card and no achievement", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const res = await mark(eventId, me, 1, 2, other);
+    const res = await markSquare(eventId, me, 1, 2, other);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
@@ -233,23 +198,23 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – a pending event is a 409 event_not_active", async () => {
-    const { eventId, players } = await bingoEvent(2, { start: false });
+    const { eventId, players } = await createBingoEvent(2, { start: false });
     const [me, other] = players as [Player, Player];
-    expectError(await mark(eventId, me, 0, 0, other), 409, "event_not_active");
+    expectError(await markSquare(eventId, me, 0, 0, other), 409, "event_not_active");
   });
 
   it("POST /api/events/:eventId/bingo – an ended event is a 409 event_not_active", async () => {
-    const { host, eventId, players } = await bingoEvent(2);
+    const { host, eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     await api()
       .post(`/api/events/${eventId}/end`)
       .set(...bearer(host.token))
       .expect(200);
-    expectError(await mark(eventId, me, 0, 0, other), 409, "event_not_active");
+    expectError(await markSquare(eventId, me, 0, 0, other), 409, "event_not_active");
   });
 
   it("POST /api/events/:eventId/bingo – a caller who is not a participant (even the host) is a 403 forbidden", async () => {
-    const { host, eventId, players } = await bingoEvent(1);
+    const { host, eventId, players } = await createBingoEvent(1);
     const outsider = await createUser({ name: "Outsider" });
     for (const user of [outsider, host]) {
       const res = await recordSquare(eventId, user.token, { row: 0, col: 0, participantId: players[0]?.participantId });
@@ -258,23 +223,23 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – marking yourself is a 400 invalid_input on participantId", async () => {
-    const { eventId, players } = await bingoEvent(1);
+    const { eventId, players } = await createBingoEvent(1);
     const [me] = players as [Player];
-    const res = await mark(eventId, me, 0, 0, me);
+    const res = await markSquare(eventId, me, 0, 0, me);
     expectError(res, 400, "invalid_input");
     expect(res.body.issues).toEqual([{ path: "participantId", message: expect.stringContaining("you") }]);
   });
 
   it("POST /api/events/:eventId/bingo – a participant of another event is a 400 invalid_input on participantId", async () => {
-    const { eventId, players } = await bingoEvent(1);
-    const elsewhere = await bingoEvent(1);
-    const res = await mark(eventId, players[0] as Player, 0, 0, elsewhere.players[0] as Player);
+    const { eventId, players } = await createBingoEvent(1);
+    const elsewhere = await createBingoEvent(1);
+    const res = await markSquare(eventId, players[0] as Player, 0, 0, elsewhere.players[0] as Player);
     expectError(res, 400, "invalid_input");
     expect(res.body.issues).toEqual([{ path: "participantId", message: "is not a participant of this event" }]);
   });
 
   it("POST /api/events/:eventId/bingo – an id that is no participant at all is a 400 invalid_input on participantId", async () => {
-    const { eventId, players } = await bingoEvent(1);
+    const { eventId, players } = await createBingoEvent(1);
     const res = await recordSquare(eventId, players[0]?.token ?? null, {
       row: 0,
       col: 0,
@@ -285,9 +250,9 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – a row or column off a 3×3 grid is a 400 invalid_input naming both", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const both = await mark(eventId, me, 3, 4, other);
+    const both = await markSquare(eventId, me, 3, 4, other);
     expectError(both, 400, "invalid_input");
     expect(issuePaths(both)).toEqual(["col", "row"]);
     for (const [row, col, path] of [
@@ -296,35 +261,35 @@ describe("POST /api/events/:eventId/bingo", () => {
       [-1, 0, "row"],
       [0, 1.5, "col"],
     ] as const) {
-      const res = await mark(eventId, me, row, col, other);
+      const res = await markSquare(eventId, me, row, col, other);
       expectError(res, 400, "invalid_input");
       expect(issuePaths(res)).toEqual([path]);
     }
   });
 
   it("POST /api/events/:eventId/bingo – a square already filled is a 409 square_taken", async () => {
-    const { eventId, players } = await bingoEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [me, first, second] = players as [Player, Player, Player];
     await markOk(eventId, me, 1, 1, first);
-    expectError(await mark(eventId, me, 1, 1, second), 409, "square_taken");
+    expectError(await markSquare(eventId, me, 1, 1, second), 409, "square_taken");
   });
 
   it("POST /api/events/:eventId/bingo – someone already on another square of your card is a 409 participant_already_used", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     await markOk(eventId, me, 0, 0, other);
-    expectError(await mark(eventId, me, 2, 2, other), 409, "participant_already_used");
+    expectError(await markSquare(eventId, me, 2, 2, other), 409, "participant_already_used");
   });
 
   it("POST /api/events/:eventId/bingo – cards are separate: two people may both use the same square and the same person", async () => {
-    const { eventId, players } = await bingoEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [a, b, c] = players as [Player, Player, Player];
     await markOk(eventId, a, 0, 0, c);
     await markOk(eventId, b, 0, 0, c);
   });
 
   it("POST /api/events/:eventId/bingo – malformed ids and bodies are a 400 invalid_input, never a 500", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const cases: [string, Record<string, unknown>, string[]][] = [
       [eventId, { row: 0, col: 0, participantId: "nope" }, ["participantId"]],
@@ -341,7 +306,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – an unknown event is a 404 not_found", async () => {
-    const { players } = await bingoEvent(2);
+    const { players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     expectError(
       await recordSquare(newObjectId(), me.token, { row: 0, col: 0, participantId: other.participantId }),
@@ -351,14 +316,14 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – no token or a bad token is a 401 unauthorized", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const body = { row: 0, col: 0, participantId: players[1]?.participantId };
     expectError(await recordSquare(eventId, null, body), 401, "unauthorized");
     expectError(await recordSquare(eventId, "not.a.token", body), 401, "unauthorized");
   });
 
   it("POST /api/events/:eventId/bingo – a completed row publishes exactly one bingo-achieved line", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
     await markOk(eventId, me, 0, 1, b);
@@ -370,7 +335,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – one square that completes a row and a column publishes two line events", async () => {
-    const { eventId, players } = await bingoEvent(6);
+    const { eventId, players } = await createBingoEvent(6);
     const [me, a, b, c, d, e] = players as [Player, Player, Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
     await markOk(eventId, me, 0, 1, b);
@@ -383,7 +348,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – filling the whole card publishes one card event after its lines, and all 8 lines once", async () => {
-    const { eventId, players } = await bingoEvent(10);
+    const { eventId, players } = await createBingoEvent(10);
     const [me, ...others] = players as [Player, ...Player[]];
     let last: Awaited<ReturnType<typeof markOk>> | undefined;
     for (let square = 0; square < 9; square++)
@@ -404,7 +369,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – repeating the same mark is a 200 with the same card and no new realtime event", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
     await markOk(eventId, me, 0, 1, b);
@@ -417,20 +382,20 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – concurrent marks by one participant that together complete a line publish exactly one line", async () => {
-    const { eventId, players } = await bingoEvent(7);
+    const { eventId, players } = await createBingoEvent(7);
     const [me, ...others] = players as [Player, ...Player[]];
     const o = others as [Player, Player, Player, Player, Player, Player];
     // A fresh card: all three upserts race to create it.
     const row = await Promise.all([
-      mark(eventId, me, 0, 0, o[0]),
-      mark(eventId, me, 0, 1, o[1]),
-      mark(eventId, me, 0, 2, o[2]),
+      markSquare(eventId, me, 0, 0, o[0]),
+      markSquare(eventId, me, 0, 1, o[1]),
+      markSquare(eventId, me, 0, 2, o[2]),
     ]);
     expect(row.map((res) => res.status)).toEqual([200, 200, 200]);
     expect(row.flatMap((res) => res.body.achievements)).toEqual([achievement(me, "line")]);
     // An existing card: the last two squares of a column arrive together.
     await markOk(eventId, me, 1, 0, o[3]);
-    const column = await Promise.all([mark(eventId, me, 2, 0, o[4]), mark(eventId, me, 2, 2, o[5])]);
+    const column = await Promise.all([markSquare(eventId, me, 2, 0, o[4]), markSquare(eventId, me, 2, 2, o[5])]);
     expect(column.map((res) => res.status)).toEqual([200, 200]);
     expect(achievementsPublished(eventId)).toEqual([achievement(me, "line"), achievement(me, "line")]);
     const card = await api()
@@ -442,25 +407,28 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – a retry racing its original still publishes the line once", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
     await markOk(eventId, me, 0, 1, b);
-    const both = await Promise.all([mark(eventId, me, 0, 2, c), mark(eventId, me, 0, 2, c)]);
+    const both = await Promise.all([markSquare(eventId, me, 0, 2, c), markSquare(eventId, me, 0, 2, c)]);
     expect(both.map((res) => res.status)).toEqual([200, 200]);
     expect(both.flatMap((res) => res.body.achievements)).toEqual([achievement(me, "line")]);
     expect(achievementsPublished(eventId)).toEqual([achievement(me, "line")]);
   });
 
   it("POST /api/events/:eventId/bingo – concurrent marks of the same square: one wins, the other is a 409 square_taken", async () => {
-    const { eventId, players } = await bingoEvent(5);
+    const { eventId, players } = await createBingoEvent(5);
     const [me, a, b, c, d] = players as [Player, Player, Player, Player, Player];
     // Once on a fresh card, once on a card that already has a mark.
     for (const [first, second, row] of [
       [a, b, 1],
       [c, d, 2],
     ] as const) {
-      const results = await Promise.all([mark(eventId, me, row, 1, first), mark(eventId, me, row, 1, second)]);
+      const results = await Promise.all([
+        markSquare(eventId, me, row, 1, first),
+        markSquare(eventId, me, row, 1, second),
+      ]);
       expect(results.map((res) => res.status).sort()).toEqual([200, 409]);
       expectError(results.find((res) => res.status === 409) as { status: number; body: unknown }, 409, "square_taken");
     }
@@ -472,10 +440,10 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – all nine squares marked at once: nine 200s, every line once and the card once", async () => {
-    const { eventId, players } = await bingoEvent(10);
+    const { eventId, players } = await createBingoEvent(10);
     const [me, ...others] = players as [Player, ...Player[]];
     const results = await Promise.all(
-      others.map((other, square) => mark(eventId, me, Math.floor(square / 3), square % 3, other)),
+      others.map((other, square) => markSquare(eventId, me, Math.floor(square / 3), square % 3, other)),
     );
     expect(results.map((res) => res.status)).toEqual(Array(9).fill(200));
     const published = achievementsPublished(eventId);
@@ -491,9 +459,9 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   it("POST /api/events/:eventId/bingo – the same person on two squares at once: one wins, the other is a 409 participant_already_used", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const results = await Promise.all([mark(eventId, me, 0, 0, other), mark(eventId, me, 2, 2, other)]);
+    const results = await Promise.all([markSquare(eventId, me, 0, 0, other), markSquare(eventId, me, 2, 2, other)]);
     expect(results.map((res) => res.status).sort()).toEqual([200, 409]);
     expectError(
       results.find((res) => res.status === 409) as { status: number; body: unknown },
@@ -505,7 +473,7 @@ describe("POST /api/events/:eventId/bingo", () => {
   // The caller and the other person live in their own collection since issue 9: one more query
   // than when they were read with the event.
   it("POST /api/events/:eventId/bingo – the happy path takes 9 database commands; a new line adds none", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
     const plain = await countCommands(() => markOk(eventId, me, 0, 1, b));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { joinAsUser } from "./support/factories";
 import {
   api,
   bearer,
@@ -10,15 +11,7 @@ import {
   newObjectId,
   payloadsOf,
   startEvent,
-  type TestUser,
 } from "./support/harness";
-
-function joinAsUser(user: TestUser, eventId: string, body: Record<string, unknown> = {}) {
-  return api()
-    .post(`/api/events/${eventId}/join/user`)
-    .set(...bearer(user.token))
-    .send(body);
-}
 
 function joinedEvents(eventId: string) {
   return payloadsOf(eventId, "participant-joined");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createBingoEvent, markSquare, type Player, recordMeeting } from "./support/factories";
 import {
   api,
   bearer,
@@ -7,63 +8,18 @@ import {
   createHost,
   createUser,
   expectError,
-  joinAsGuest,
   newObjectId,
   payloadsOf,
   publishedTo,
-  startEvent,
 } from "./support/harness";
-
-interface Player {
-  participantId: string;
-  name: string;
-  token: string;
-}
-
-function gridOf(size: number) {
-  return Array.from({ length: size }, (_, row) =>
-    Array.from({ length: size }, (_, col) => ({ question: `Find someone who knows square ${row}-${col}` })),
-  );
-}
-
-async function bingoEvent(count: number) {
-  const { eventId, players } = await bingoEventWithHost(count);
-  return { eventId, players };
-}
-
-async function bingoEventWithHost(count: number) {
-  const host = await createHost();
-  const event = await createEvent(host, { bingo: { grid: gridOf(3) } });
-  const players: Player[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await joinAsGuest(event._id, `Player ${i}`);
-    expect(res.status).toBe(201);
-    players.push({ participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token });
-  }
-  await startEvent(host, event._id);
-  return { host, eventId: event._id, players };
-}
-
-function meet(eventId: string, me: Player, other: Player) {
-  return api()
-    .post("/api/participantConnections")
-    .set(...bearer(me.token))
-    .send({
-      _eventId: eventId,
-      primaryParticipantId: me.participantId,
-      secondaryParticipantId: other.participantId,
-      description: "Met during Name Bingo",
-    });
-}
 
 /** `player` fills each [row, col] with the next participant of `others` who is not them. */
 async function fill(eventId: string, player: Player, squares: [number, number][], everyone: Player[]) {
   const others = everyone.filter((other) => other.participantId !== player.participantId);
   for (const [i, [row, col]] of squares.entries()) {
-    const res = await api()
-      .post(`/api/events/${eventId}/bingo`)
-      .set(...bearer(player.token))
-      .send({ row, col, participantId: others[i]?.participantId });
+    const other = others[i];
+    if (!other) throw new Error(`no one left to fill square ${row}-${col}`);
+    const res = await markSquare(eventId, player, row, col, other);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
 }
@@ -103,7 +59,7 @@ const EVERY_SQUARE: [number, number][] = Array.from({ length: 9 }, (_, i) => [Ma
 
 describe("GET /api/events/:eventId/leaderboard", () => {
   it("GET /api/events/:eventId/leaderboard – full card, then lines, then squares, then who got there first, then join order", async () => {
-    const { eventId, players } = await bingoEvent(10);
+    const { eventId, players } = await createBingoEvent(10);
     const p = players as [Player, Player, Player, Player, Player, Player, Player, Player, Player, Player];
     // Joined and marked in an order that differs from the ranking, so only the rules can produce it.
     await fill(eventId, p[6], [[1, 1]], players); // 1 square
@@ -130,7 +86,7 @@ describe("GET /api/events/:eventId/leaderboard", () => {
   });
 
   it("GET /api/events/:eventId/leaderboard – public, before anyone marks: every participant with zeros in join order", async () => {
-    const { eventId, players } = await bingoEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
     expect(res.body).toEqual(players.map((player) => entry(player, 0, false, 0)));
   });
@@ -142,7 +98,7 @@ describe("GET /api/events/:eventId/leaderboard", () => {
   });
 
   it("GET /api/events/:eventId/leaderboard – a repeated mark does not count twice", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     await fill(eventId, me, [[1, 1]], players);
     await fill(eventId, me, [[1, 1]], players);
@@ -163,13 +119,13 @@ describe("GET /api/events/:eventId/leaderboard", () => {
   });
 
   it("GET /api/events/:eventId/leaderboard – connectionsCount counts distinct people met, by meetings and marks; it breaks ties after squares", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
-    await meet(eventId, me, a).expect(201);
-    await meet(eventId, me, b).expect(201);
+    await recordMeeting(eventId, me, a).expect(201);
+    await recordMeeting(eventId, me, b).expect(201);
     // A mark of someone already met is not a second person.
     await fill(eventId, me, [[0, 0]], [me, a]);
-    await meet(eventId, c, a).expect(201);
+    await recordMeeting(eventId, c, a).expect(201);
     const res = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
     expect(res.body).toEqual([
       entry(me, 0, false, 1, 2),
@@ -208,10 +164,10 @@ describe("GET /api/events/:eventId/leaderboard", () => {
   });
 
   it("GET /api/events/:eventId/leaderboard – four database commands, however many marks and meetings", async () => {
-    const { eventId, players } = await bingoEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [me, a, b] = players as [Player, Player, Player];
     await fill(eventId, me, [[0, 0]], [me, a]);
-    await meet(eventId, me, b).expect(201);
+    await recordMeeting(eventId, me, b).expect(201);
     const { commands } = await countCommands(() => api().get(`/api/events/${eventId}/leaderboard`).expect(200));
     // The participants, then at once: card versions without marks, connections per participant, photos.
     expect(commands[0]).toBe("find");
@@ -219,10 +175,10 @@ describe("GET /api/events/:eventId/leaderboard", () => {
   });
 
   it("GET /api/events/:eventId/leaderboard – each mark or meeting publishes leaderboard-updated with that participant's entry, as the board then shows it", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await fill(eventId, me, ROW_0, [me, a, b, c]);
-    await meet(eventId, a, me).expect(201);
+    await recordMeeting(eventId, a, me).expect(201);
     expect(payloadsOf(eventId, "leaderboard-updated")).toEqual([
       entry(me, 0, false, 1),
       entry(me, 0, false, 2),
@@ -250,7 +206,7 @@ describe("PUT /api/events/:eventId/leaderboard/score", () => {
   }
 
   it("PUT /api/events/:eventId/leaderboard/score – changes nothing and answers the server's own score for the caller", async () => {
-    const { eventId, players } = await bingoEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [me, a] = players as [Player, Player, Player];
     await fill(eventId, me, [[1, 1]], [me, a]);
     const before = publishedTo(eventId).length;
@@ -263,7 +219,7 @@ describe("PUT /api/events/:eventId/leaderboard/score", () => {
   });
 
   it("PUT /api/events/:eventId/leaderboard/score – four database commands, all reads", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, a] = players as [Player, Player];
     await fill(eventId, me, [[1, 1]], [me, a]);
     const { commands } = await countCommands(() => putScore(eventId, me.token, { linesCompleted: 1 }).expect(200));
@@ -273,14 +229,14 @@ describe("PUT /api/events/:eventId/leaderboard/score", () => {
   });
 
   it("PUT /api/events/:eventId/leaderboard/score – the app's fire-and-forget body may be empty", async () => {
-    const { eventId, players } = await bingoEvent(1);
+    const { eventId, players } = await createBingoEvent(1);
     const [me] = players as [Player];
     const res = await putScore(eventId, me.token, {}).expect(200);
     expect(res.body).toEqual({ success: true, score: entry(me, 0, false, 0) });
   });
 
   it("PUT /api/events/:eventId/leaderboard/score – not a participant is a 403; unknown event a 404; a bad body a 400; no token a 401", async () => {
-    const { host, eventId, players } = await bingoEventWithHost(1);
+    const { host, eventId, players } = await createBingoEvent(1);
     const [me] = players as [Player];
     expectError(await putScore(eventId, host.token, {}), 403, "forbidden");
     expectError(await putScore(newObjectId(), me.token, {}), 404, "not_found");

@@ -4,6 +4,7 @@ import { ActivityEntry } from "../src/models/activity-entry";
 import { Event } from "../src/models/event";
 import { Participant } from "../src/models/participant";
 import { ageActivity, storedActivity } from "./support/activity";
+import { joinAsUser } from "./support/factories";
 import {
   api,
   bearer,
@@ -16,20 +17,12 @@ import {
   payloadsOf,
   publishedTo,
   startEvent,
-  type TestUser,
 } from "./support/harness";
 
 function leave(user: { token: string }, eventId: string) {
   return api()
     .post(`/api/events/${eventId}/leave`)
     .set(...bearer(user.token));
-}
-
-async function joinAsUser(user: TestUser, eventId: string) {
-  return api()
-    .post(`/api/events/${eventId}/join/user`)
-    .set(...bearer(user.token))
-    .send({ userId: user.userId, name: user.name });
 }
 
 async function storedCounters(eventId: string) {
@@ -43,7 +36,7 @@ describe("POST /api/events/:eventId/leave", () => {
     const host = await createHost();
     const event = await createEvent(host, { maxParticipant: 2 });
     const ada = await createUser({ name: "Ada" });
-    const joined = await joinAsUser(ada, event._id);
+    const joined = await joinAsUser(ada, event._id, { userId: ada.userId, name: ada.name });
     expect(joined.status).toBe(201);
     await joinAsGuest(event._id, "Bo").expect(201);
     const participantId = joined.body.participant._id;
@@ -70,11 +63,11 @@ describe("POST /api/events/:eventId/leave", () => {
   it("POST /api/events/:eventId/leave – the name is free again, and the user can join again", async () => {
     const event = await createEvent(await createHost());
     const sam = await createUser({ name: "Sam" });
-    await joinAsUser(sam, event._id);
+    await joinAsUser(sam, event._id, { userId: sam.userId, name: sam.name });
     await leave(sam, event._id).expect(200);
     const otherSam = await joinAsGuest(event._id, "Sam").expect(201);
     expect(otherSam.body.participant.name).toBe("Sam");
-    const back = await joinAsUser(sam, event._id);
+    const back = await joinAsUser(sam, event._id, { userId: sam.userId, name: sam.name });
     expect(back.status).toBe(201);
     expect(back.body.participant.name).toBe("Sam (2)");
   });

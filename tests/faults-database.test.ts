@@ -1,33 +1,25 @@
 import mongoose from "mongoose";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { UNLIMITED_SEATS } from "../src/models/event";
 import type { CommandTrap } from "./support/db-proxy";
 import { api, createEvent, createHost, expectError, joinAsGuest, newObjectId, publishedTo } from "./support/harness";
+import { realDatabase, stopProxyAfterAll } from "./support/proxied-database";
 
 // The database failing under the API: unreachable at cold start, lost between requests, and cut
 // between or inside the commands of one guest join. The API talks to the real test database
 // through a proxy that plays the network; the checks read the real database directly.
 
-const proxy = await vi.hoisted(async () => {
-  const { startDbProxy } = await import("./support/db-proxy");
-  // Closed to begin with: the first requests find nothing listening on MONGODB_URI's port.
-  const started = await startDbProxy(process.env.MONGODB_URI ?? "", { listening: false });
-  Object.assign(process.env, { MONGODB_URI: started.uri, DB_TIMEOUT_MS: "1000", REQUEST_BUDGET_MS: "4000" });
-  return started;
-});
+// Closed to begin with: the first requests find nothing listening on MONGODB_URI's port.
+const proxy = await vi.hoisted(async () =>
+  (await import("./support/proxied-database")).proxyTheDatabase({
+    listening: false,
+    env: { DB_TIMEOUT_MS: "1000", REQUEST_BUDGET_MS: "4000" },
+  }),
+);
 
 const TIME_LIMIT_MS = 3_000;
-// The driver itself, not a Mongoose connection: a failed cold start disconnects all of those.
-const realClient = await new mongoose.mongo.MongoClient(inject("mongoUri")).connect();
-const realDb = realClient.db(process.env.MONGODB_DB);
-
-afterAll(async () => {
-  await proxy.open();
-  await realClient.close();
-  if (mongoose.connection.readyState === 1) await mongoose.connection.db?.dropDatabase();
-  await mongoose.disconnect();
-  await proxy.stop();
-});
+const realDb = await realDatabase();
+stopProxyAfterAll(proxy, () => proxy.open());
 
 /** One of each kind of request: a guest join, a signup, a public read and the health check. */
 function requests(eventId: string) {

@@ -1,29 +1,20 @@
 import { randomUUID } from "node:crypto";
 import mongoose from "mongoose";
 import type { Response } from "supertest";
-import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { api, createEvent, createHost, expectError, newObjectId } from "./support/harness";
+import { realDatabase, stopProxyAfterAll } from "./support/proxied-database";
 
 // Finding 4 of issue 13: "Six joins were stored although the client got 503; the retry created a
 // second participant". A guest join whose participant is stored but whose answer is lost to a cut
 // connection; the client retries with the same Idempotency-Key and gets that participant.
 
-const proxy = await vi.hoisted(async () => {
-  const { startDbProxy } = await import("./support/db-proxy");
-  const started = await startDbProxy(process.env.MONGODB_URI ?? "");
-  Object.assign(process.env, { MONGODB_URI: started.uri, DB_TIMEOUT_MS: "1000" });
-  return started;
-});
+const proxy = await vi.hoisted(async () =>
+  (await import("./support/proxied-database")).proxyTheDatabase({ env: { DB_TIMEOUT_MS: "1000" } }),
+);
 
-const realClient = await new mongoose.mongo.MongoClient(inject("mongoUri")).connect();
-const realDb = realClient.db(process.env.MONGODB_DB);
-
-afterAll(async () => {
-  await realClient.close();
-  if (mongoose.connection.readyState === 1) await mongoose.connection.db?.dropDatabase();
-  await mongoose.disconnect();
-  await proxy.stop();
-});
+const realDb = await realDatabase();
+stopProxyAfterAll(proxy);
 
 function guestJoin(eventId: string, key: string, name: string) {
   return api().post(`/api/events/${eventId}/join/guest`).set("Idempotency-Key", key).send({ name });

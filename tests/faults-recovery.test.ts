@@ -1,5 +1,4 @@
-import mongoose from "mongoose";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { CutHow } from "./support/db-proxy";
 import {
   api,
@@ -13,20 +12,18 @@ import {
   type TestEvent,
   type TestUser,
 } from "./support/harness";
+import { stopProxyAfterAll } from "./support/proxied-database";
 
 // The database failing under load, with the default settings (DB_TIMEOUT_MS and
 // REQUEST_BUDGET_MS unset): cut at any point every answer is a 2xx or a 503, a silent database
 // answers 503 within the functions' 10 s, and once the database is back the next request succeeds.
 // The API reaches the real test database through a proxy that plays the network.
 
-const proxy = await vi.hoisted(async () => {
-  const { startDbProxy } = await import("./support/db-proxy");
-  const started = await startDbProxy(process.env.MONGODB_URI ?? "");
-  process.env.MONGODB_URI = started.uri;
-  delete process.env.DB_TIMEOUT_MS;
-  delete process.env.REQUEST_BUDGET_MS;
-  return started;
-});
+const proxy = await vi.hoisted(async () =>
+  (await import("./support/proxied-database")).proxyTheDatabase({
+    env: { DB_TIMEOUT_MS: undefined, REQUEST_BUDGET_MS: undefined },
+  }),
+);
 
 // vercel.json gives every function maxDuration 10 s; a cold start and the platform need the rest.
 const MAX_DURATION_MS = 10_000;
@@ -58,15 +55,11 @@ beforeAll(async () => {
   errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 });
 
-afterAll(async () => {
+stopProxyAfterAll(proxy, async () => {
   errors.mockRestore();
   proxy.stall(false);
   await proxy.open();
-  // Through the proxy, so before it stops (tests/support/setup.ts would find it gone).
   await vi.waitFor(async () => expect((await api().get("/api/health")).status).toBe(200), { timeout: 20_000 });
-  if (mongoose.connection.readyState === 1) await mongoose.connection.db?.dropDatabase();
-  await mongoose.disconnect();
-  await proxy.stop();
 });
 
 /** One of every kind of request, reads and writes, each with a fresh body. */

@@ -2,6 +2,15 @@ import { describe, expect, it } from "vitest";
 import { ActivityEntry } from "../src/models/activity-entry";
 import { ParticipantConnection } from "../src/models/participant-connection";
 import { ageActivity } from "./support/activity";
+import { dashboardGrid } from "./support/bingo-grids";
+import {
+  createBingoEvent,
+  joinAsPlayer,
+  MET_DURING_BINGO,
+  markSquare,
+  type Player,
+  recordMeeting,
+} from "./support/factories";
 import {
   api,
   bearer,
@@ -17,67 +26,7 @@ import {
   type TestUser,
 } from "./support/harness";
 
-interface Player {
-  participantId: string;
-  name: string;
-  token: string;
-  userId: string;
-}
-
-const MET = "Met during Name Bingo";
-
-function gridOf(size: number) {
-  return Array.from({ length: size }, (_, row) =>
-    Array.from({ length: size }, (_, col) => ({
-      question: `Find someone who knows square ${row}-${col}`,
-      shortQuestion: `Square ${row}-${col}`,
-    })),
-  );
-}
-
 const question = (row: number, col: number) => `Find someone who knows square ${row}-${col}`;
-
-async function join(eventId: string, name: string, profilePhoto?: string): Promise<Player> {
-  const res = await api()
-    .post(`/api/events/${eventId}/join/guest`)
-    .send({ name, ...(profilePhoto ? { profilePhoto } : {}) });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return {
-    participantId: res.body.participant._id,
-    name: res.body.participant.name,
-    token: res.body.token,
-    userId: res.body.userId,
-  };
-}
-
-/** A 3×3 event with `count` guests joined; started unless `start` is false. */
-async function meetingEvent(count: number, { start = true } = {}) {
-  const host = await createHost();
-  const event = await createEvent(host, { bingo: { grid: gridOf(3) } });
-  const players: Player[] = [];
-  for (let i = 0; i < count; i++) players.push(await join(event._id, `Player ${i}`));
-  if (start) await startEvent(host, event._id);
-  return { host, eventId: event._id, players };
-}
-
-function connect(eventId: string, token: string, primary: Player, secondary: Player, description = MET) {
-  return api()
-    .post("/api/participantConnections")
-    .set(...bearer(token))
-    .send({
-      _eventId: eventId,
-      primaryParticipantId: primary.participantId,
-      secondaryParticipantId: secondary.participantId,
-      description,
-    });
-}
-
-function mark(eventId: string, player: Player, row: number, col: number, other: Player) {
-  return api()
-    .post(`/api/events/${eventId}/bingo`)
-    .set(...bearer(player.token))
-    .send({ row, col, participantId: other.participantId });
-}
 
 function connectedUsers(eventId: string, token: string, participant: Player) {
   return api()
@@ -112,7 +61,7 @@ function connectionBody(
   primary: Player,
   secondary: Player,
   square: { row: number; col: number } | null,
-  description = MET,
+  description = MET_DURING_BINGO,
 ) {
   return {
     _id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -127,11 +76,11 @@ function connectionBody(
 
 describe("POST /api/participantConnections", () => {
   it("POST /api/participantConnections – records a meeting: 201 with the connection, one leaderboard-updated with the caller's entry", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const before = publishedTo(eventId).length;
 
-    const res = await connect(eventId, me.token, me, other);
+    const res = await recordMeeting(eventId, me, other);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toEqual({ success: true, connection: connectionBody(eventId, me, other, null), bingo: null });
 
@@ -141,22 +90,22 @@ describe("POST /api/participantConnections", () => {
         .map((m) => m.name),
     ).toEqual(["leaderboard-updated"]);
     expect(payloadsOf(eventId, "leaderboard-updated")).toEqual([entry(me, { connectionsCount: 1 })]);
-    expect(await metBy(eventId, me)).toEqual([[other.participantId, MET]]);
+    expect(await metBy(eventId, me)).toEqual([[other.participantId, MET_DURING_BINGO]]);
     // Stored once, for this direction only: the other person recorded nobody.
     expect(await metBy(eventId, other)).toEqual([]);
   });
 
   it("POST /api/participantConnections – a square's question fills that square through the referee, with its achievements", async () => {
-    const { eventId, players } = await meetingEvent(4);
+    const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
-    await mark(eventId, me, 0, 0, a).expect(200);
-    await connect(eventId, me.token, me, b, question(0, 1)).expect(201);
+    await markSquare(eventId, me, 0, 0, a).expect(200);
+    await recordMeeting(eventId, me, b, question(0, 1)).expect(201);
 
-    const res = await connect(eventId, me.token, me, c, "Square 0-2"); // the shortQuestion
+    const res = await recordMeeting(eventId, me, c, "square 0-2"); // the shortQuestion
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toEqual({
       success: true,
-      connection: connectionBody(eventId, me, c, { row: 0, col: 2 }, "Square 0-2"),
+      connection: connectionBody(eventId, me, c, { row: 0, col: 2 }, "square 0-2"),
       bingo: {
         card: {
           marks: [
@@ -186,71 +135,71 @@ describe("POST /api/participantConnections", () => {
     expect(await metBy(eventId, me)).toEqual([
       [a.participantId, question(0, 0)],
       [b.participantId, question(0, 1)],
-      [c.participantId, "Square 0-2"],
+      [c.participantId, "square 0-2"],
     ]);
   });
 
   it("POST /api/participantConnections – a repeat is a 409 already_connected and publishes nothing", async () => {
-    const { eventId, players } = await meetingEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [me, other, third] = players as [Player, Player, Player];
-    await connect(eventId, me.token, me, other).expect(201);
-    await connect(eventId, me.token, me, third, question(1, 1)).expect(201);
+    await recordMeeting(eventId, me, other).expect(201);
+    await recordMeeting(eventId, me, third, question(1, 1)).expect(201);
     const before = publishedTo(eventId).length;
 
-    expectError(await connect(eventId, me.token, me, other), 409, "already_connected");
-    expectError(await connect(eventId, me.token, me, other, "Another description"), 409, "already_connected");
+    expectError(await recordMeeting(eventId, me, other), 409, "already_connected");
+    expectError(await recordMeeting(eventId, me, other, "Another description"), 409, "already_connected");
     // Already met, so the square cannot be filled by a new meeting with them either.
-    expectError(await connect(eventId, me.token, me, other, question(2, 2)), 409, "already_connected");
-    expectError(await connect(eventId, me.token, me, third, question(1, 1)), 409, "already_connected");
+    expectError(await recordMeeting(eventId, me, other, question(2, 2)), 409, "already_connected");
+    expectError(await recordMeeting(eventId, me, third, question(1, 1)), 409, "already_connected");
     expect(publishedTo(eventId).length).toBe(before);
     expect(await ParticipantConnection.countDocuments({ eventId })).toBe(2);
   });
 
   it("POST /api/participantConnections – the other direction is a connection of its own", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    await connect(eventId, me.token, me, other).expect(201);
-    await connect(eventId, other.token, other, me).expect(201);
-    expect(await metBy(eventId, other)).toEqual([[me.participantId, MET]]);
+    await recordMeeting(eventId, me, other).expect(201);
+    await recordMeeting(eventId, other, me).expect(201);
+    expect(await metBy(eventId, other)).toEqual([[me.participantId, MET_DURING_BINGO]]);
   });
 
   it("POST /api/participantConnections – a square the referee refuses is its 409 and stores no connection", async () => {
-    const { eventId, players } = await meetingEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [me, a, b] = players as [Player, Player, Player];
-    await mark(eventId, me, 0, 0, a).expect(200);
+    await markSquare(eventId, me, 0, 0, a).expect(200);
     const before = publishedTo(eventId).length;
-    expectError(await connect(eventId, me.token, me, b, question(0, 0)), 409, "square_taken");
+    expectError(await recordMeeting(eventId, me, b, question(0, 0)), 409, "square_taken");
     expect(publishedTo(eventId).length).toBe(before);
     expect(await metBy(eventId, me)).toEqual([[a.participantId, question(0, 0)]]);
     // Nothing was left behind: the same meeting without the square goes through.
-    await connect(eventId, me.token, me, b).expect(201);
+    await recordMeeting(eventId, me, b).expect(201);
   });
 
   it("POST /api/participantConnections – the caller must be the primary participant's user: else a 403 forbidden", async () => {
-    const { host, eventId, players } = await meetingEvent(3);
+    const { host, eventId, players } = await createBingoEvent(3);
     const [me, other, third] = players as [Player, Player, Player];
-    expectError(await connect(eventId, third.token, me, other), 403, "forbidden");
-    expectError(await connect(eventId, host.token, me, other), 403, "forbidden");
+    expectError(await recordMeeting(eventId, me, other, MET_DURING_BINGO, third.token), 403, "forbidden");
+    expectError(await recordMeeting(eventId, me, other, MET_DURING_BINGO, host.token), 403, "forbidden");
     expect(await metBy(eventId, me)).toEqual([]);
   });
 
   it("POST /api/participantConnections – yourself, or someone not in the event, is a 400 invalid_input naming the field", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me] = players as [Player, Player];
-    const elsewhere = await meetingEvent(1);
+    const elsewhere = await createBingoEvent(1);
     const stranger = elsewhere.players[0] as Player;
 
-    const self = await connect(eventId, me.token, me, me);
+    const self = await recordMeeting(eventId, me, me);
     expectError(self, 400, "invalid_input");
     expect(self.body.issues).toEqual([{ path: "secondaryParticipantId", message: expect.stringContaining("you") }]);
 
-    const outsider = await connect(eventId, me.token, me, stranger);
+    const outsider = await recordMeeting(eventId, me, stranger);
     expectError(outsider, 400, "invalid_input");
     expect(outsider.body.issues).toEqual([
       { path: "secondaryParticipantId", message: "is not a participant of this event" },
     ]);
 
-    const notMine = await connect(eventId, stranger.token, stranger, me);
+    const notMine = await recordMeeting(eventId, stranger, me);
     expectError(notMine, 400, "invalid_input");
     expect(notMine.body.issues).toEqual([
       { path: "primaryParticipantId", message: "is not a participant of this event" },
@@ -258,24 +207,24 @@ describe("POST /api/participantConnections", () => {
   });
 
   it("POST /api/participantConnections – a pending or ended event is a 409 event_not_active", async () => {
-    const pending = await meetingEvent(2, { start: false });
+    const pending = await createBingoEvent(2, { start: false });
     const [p0, p1] = pending.players as [Player, Player];
-    expectError(await connect(pending.eventId, p0.token, p0, p1), 409, "event_not_active");
+    expectError(await recordMeeting(pending.eventId, p0, p1), 409, "event_not_active");
 
-    const ended = await meetingEvent(2);
+    const ended = await createBingoEvent(2);
     const [e0, e1] = ended.players as [Player, Player];
     await api()
       .post(`/api/events/${ended.eventId}/end`)
       .set(...bearer(ended.host.token))
       .expect(200);
-    expectError(await connect(ended.eventId, e0.token, e0, e1), 409, "event_not_active");
+    expectError(await recordMeeting(ended.eventId, e0, e1), 409, "event_not_active");
     expect(await ParticipantConnection.countDocuments({ eventId: { $in: [pending.eventId, ended.eventId] } })).toBe(0);
   });
 
   it("POST /api/participantConnections – an unknown event is a 404 not_found; no token a 401; bad bodies a 400", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    expectError(await connect(newObjectId(), me.token, me, other), 404, "not_found");
+    expectError(await recordMeeting(newObjectId(), me, other), 404, "not_found");
     expectError(await api().post("/api/participantConnections").send({ _eventId: eventId }), 401, "unauthorized");
     const bad = await api()
       .post("/api/participantConnections")
@@ -298,9 +247,9 @@ describe("POST /api/participantConnections", () => {
   });
 
   it("POST /api/participantConnections – two requests for the same pair at once: one 201, one 409, one connection, one leaderboard-updated", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const results = await Promise.all([connect(eventId, me.token, me, other), connect(eventId, me.token, me, other)]);
+    const results = await Promise.all([recordMeeting(eventId, me, other), recordMeeting(eventId, me, other)]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     expectError(results.find((r) => r.status === 409) as { status: number; body: unknown }, 409, "already_connected");
     expect(await ParticipantConnection.countDocuments({ eventId })).toBe(1);
@@ -309,12 +258,12 @@ describe("POST /api/participantConnections", () => {
 
   it("POST /api/participantConnections – a connection naming a square and a mark of that square with the same person at once: filled once, one connection", async () => {
     for (let round = 0; round < 3; round++) {
-      const { eventId, players } = await meetingEvent(3);
+      const { eventId, players } = await createBingoEvent(3);
       const [me, a, b] = players as [Player, Player, Player];
-      await mark(eventId, me, 0, 0, b).expect(200);
+      await markSquare(eventId, me, 0, 0, b).expect(200);
       const [viaConnection, viaMark] = await Promise.all([
-        connect(eventId, me.token, me, a, question(1, 1)),
-        mark(eventId, me, 1, 1, a),
+        recordMeeting(eventId, me, a, question(1, 1)),
+        markSquare(eventId, me, 1, 1, a),
       ]);
       expect(viaMark.status, JSON.stringify(viaMark.body)).toBe(200);
       // Whichever came first, the square holds `a` once and the pair has one connection.
@@ -332,11 +281,11 @@ describe("POST /api/participantConnections", () => {
   });
 
   it("POST /api/participantConnections – a meeting and a mark of the same pair at once both succeed with one connection", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const [viaConnection, viaMark] = await Promise.all([
-      connect(eventId, me.token, me, other),
-      mark(eventId, me, 2, 2, other),
+      recordMeeting(eventId, me, other),
+      markSquare(eventId, me, 2, 2, other),
     ]);
     expect(viaMark.status, JSON.stringify(viaMark.body)).toBe(200);
     expect([201, 409]).toContain(viaConnection.status);
@@ -345,9 +294,9 @@ describe("POST /api/participantConnections", () => {
   });
 
   it("POST /api/participantConnections – a meeting takes 8 database commands", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    const { commands } = await countCommands(() => connect(eventId, me.token, me, other).expect(201));
+    const { commands } = await countCommands(() => recordMeeting(eventId, me, other).expect(201));
     console.log(`connection round trips: ${commands.length} (${commands.join(", ")})`);
     // The event, both participants (one query), the seq of its leaderboard-updated, the
     // connection; the caller's entry (newest card, people met, photo, at once); the log entry.
@@ -359,10 +308,10 @@ describe("POST /api/participantConnections", () => {
 
 describe("leaderboard-updated and the cron", () => {
   it("GET /api/cron/publish-pending – a leaderboard-updated whose log entry was lost is rebuilt under its seq with the entry as it now stands", async () => {
-    const { eventId, players } = await meetingEvent(3);
+    const { eventId, players } = await createBingoEvent(3);
     const [me, a, b] = players as [Player, Player, Player];
-    await connect(eventId, me.token, me, a).expect(201);
-    await mark(eventId, me, 0, 0, b).expect(200);
+    await recordMeeting(eventId, me, a).expect(201);
+    await markSquare(eventId, me, 0, 0, b).expect(200);
     const published = publishedTo(eventId).filter((m) => m.name === "leaderboard-updated");
     const seqs = published.map((m) => m.data.seq);
     expect(seqs).toEqual([expect.any(Number), expect.any(Number)]);
@@ -384,21 +333,21 @@ describe("leaderboard-updated and the cron", () => {
 
 describe("POST /api/events/:eventId/bingo records the connection", () => {
   it("POST /api/events/:eventId/bingo – a mark records the meeting under the square's question; repeating it is a 200", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    await mark(eventId, me, 1, 2, other).expect(200);
-    await mark(eventId, me, 1, 2, other).expect(200);
+    await markSquare(eventId, me, 1, 2, other).expect(200);
+    await markSquare(eventId, me, 1, 2, other).expect(200);
     expect(await metBy(eventId, me)).toEqual([[other.participantId, question(1, 2)]]);
     expect(payloadsOf(eventId, "leaderboard-updated")).toEqual([entry(me, { connectionsCount: 1, squaresFilled: 1 })]);
   });
 
   it("POST /api/events/:eventId/bingo – a mark after a meeting with the same person keeps the meeting and fills the square", async () => {
-    const { eventId, players } = await meetingEvent(2);
+    const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
-    await connect(eventId, me.token, me, other).expect(201);
-    const res = await mark(eventId, me, 0, 0, other).expect(200);
+    await recordMeeting(eventId, me, other).expect(201);
+    const res = await markSquare(eventId, me, 0, 0, other).expect(200);
     expect(res.body.card.marks).toEqual([{ row: 0, col: 0, participantId: other.participantId, name: other.name }]);
-    expect(await metBy(eventId, me)).toEqual([[other.participantId, MET]]);
+    expect(await metBy(eventId, me)).toEqual([[other.participantId, MET_DURING_BINGO]]);
     expect(payloadsOf(eventId, "leaderboard-updated")).toEqual([
       entry(me, { connectionsCount: 1 }),
       entry(me, { connectionsCount: 1, squaresFilled: 1 }),
@@ -409,8 +358,8 @@ describe("POST /api/events/:eventId/bingo records the connection", () => {
 describe("GET /api/participantConnections/connected-users", () => {
   async function withProfiles() {
     const host = await createHost();
-    const event = await createEvent(host, { bingo: { grid: gridOf(3) } });
-    const me = await join(event._id, "Mina");
+    const event = await createEvent(host, { bingo: { grid: dashboardGrid(3) } });
+    const me = await joinAsPlayer(event._id, "Mina");
     const ada: TestUser = await createUser({ name: "Ada Lovelace" });
     await api()
       .put(`/api/users/${ada.userId}`)
@@ -434,10 +383,10 @@ describe("GET /api/participantConnections/connected-users", () => {
       token: ada.token,
       userId: ada.userId,
     };
-    const guest = await join(event._id, "Gus", "https://example.com/gus.png");
+    const guest = await joinAsPlayer(event._id, "Gus", { profilePhoto: "https://example.com/gus.png" });
     await startEvent(host, event._id);
-    await connect(event._id, me.token, me, adaPlayer).expect(201);
-    await mark(event._id, me, 2, 0, guest).expect(200);
+    await recordMeeting(event._id, me, adaPlayer).expect(201);
+    await markSquare(event._id, me, 2, 0, guest).expect(200);
     return { host, eventId: event._id, me, ada: adaPlayer, guest };
   }
 
@@ -448,7 +397,7 @@ describe("GET /api/participantConnections/connected-users", () => {
       {
         participantId: ada.participantId,
         participantName: "Ada",
-        connectionDescription: MET,
+        connectionDescription: MET_DURING_BINGO,
         user: {
           _id: ada.userId,
           name: "Ada Lovelace",

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Pusher from "pusher";
 import PusherJS from "pusher-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBingoEvent, markSquare, type Player, recordMeeting } from "./support/factories";
 import {
   api,
   bearer,
@@ -92,26 +93,6 @@ async function startedEvent() {
   return event;
 }
 
-interface Player {
-  participantId: string;
-  name: string;
-  token: string;
-}
-
-/** A started event with a 3×3 bingo grid and `count` guests. */
-async function bingoEvent(count: number) {
-  const grid = [0, 1, 2].map((row) => [0, 1, 2].map((col) => ({ question: `Find someone for square ${row}-${col}` })));
-  const event = await createEvent(host, { bingo: { grid } });
-  const players: Player[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await joinAsGuest(event._id, `Player ${i}`);
-    expect(res.status).toBe(201);
-    players.push({ participantId: res.body.participant._id, name: res.body.participant.name, token: res.body.token });
-  }
-  await startEvent(host, event._id);
-  return { eventId: event._id, players };
-}
-
 /** A participant's leaderboard entry before anything: what the dashboard's row starts from. */
 function dashboardEntry(player: Player) {
   return {
@@ -123,14 +104,6 @@ function dashboardEntry(player: Player) {
     completed: false,
     squaresFilled: 0,
   };
-}
-
-function markSquare(eventId: string, player: Player, row: number, col: number, other: Player) {
-  return api()
-    .post(`/api/events/${eventId}/bingo`)
-    .set(...bearer(player.token))
-    .send({ row, col, participantId: other.participantId })
-    .expect(200);
 }
 
 describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
@@ -280,14 +253,14 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
   });
 
   it("POST /api/events/:eventId/bingo – a subscriber receives exactly one bingo-achieved line for a completed row", async () => {
-    const { eventId, players } = await bingoEvent(4);
+    const { eventId, players } = await createBingoEvent(4, { host });
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
 
-    await markSquare(eventId, me, 0, 0, a);
-    await markSquare(eventId, me, 0, 1, b);
-    const res = await markSquare(eventId, me, 0, 2, c);
+    await markSquare(eventId, me, 0, 0, a).expect(200);
+    await markSquare(eventId, me, 0, 1, b).expect(200);
+    const res = await markSquare(eventId, me, 0, 2, c).expect(200);
 
     const line = { participantId: me.participantId, participantName: me.name, achievementType: "line" };
     expect(res.body.achievements).toEqual([line]);
@@ -306,21 +279,12 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
   });
 
   it("POST /api/participantConnections – the dashboard receives leaderboard-updated with the entry it renders", async () => {
-    const { eventId, players } = await bingoEvent(2);
+    const { eventId, players } = await createBingoEvent(2, { host });
     const [me, other] = players as [Player, Player];
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
 
-    await api()
-      .post("/api/participantConnections")
-      .set(...bearer(me.token))
-      .send({
-        _eventId: eventId,
-        primaryParticipantId: me.participantId,
-        secondaryParticipantId: other.participantId,
-        description: "Met during Name Bingo",
-      })
-      .expect(201);
+    await recordMeeting(eventId, me, other).expect(201);
 
     expect(await watcher.settled()).toEqual([
       { channel, name: "leaderboard-updated", data: sequenced({ ...dashboardEntry(me), connectionsCount: 1 }) },
@@ -328,15 +292,15 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
   });
 
   it("POST /api/events/:eventId/bingo – the square that fills the card publishes its new lines, then card", async () => {
-    const { eventId, players } = await bingoEvent(10);
+    const { eventId, players } = await createBingoEvent(10, { host });
     const [me, ...others] = players as [Player, ...Player[]];
     const squares = [0, 1, 2].flatMap((row) => [0, 1, 2].map((col) => [row, col] as const));
     for (const [i, [row, col]] of squares.slice(0, -1).entries())
-      await markSquare(eventId, me, row, col, others[i] as Player);
+      await markSquare(eventId, me, row, col, others[i] as Player).expect(200);
     const channel = `event-${eventId}`;
     const watcher = await subscriber(channel);
 
-    const res = await markSquare(eventId, me, 2, 2, others[8] as Player);
+    const res = await markSquare(eventId, me, 2, 2, others[8] as Player).expect(200);
 
     const achieved = (achievementType: string) => ({
       participantId: me.participantId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PREVIEW_SEQS } from "../src/events/event-lists";
+import { joinAsUser } from "./support/factories";
 import {
   api,
   bearer,
@@ -19,14 +20,6 @@ function listJoined(user: TestUser, query = "", userId = user.userId) {
     .set(...bearer(user.token));
 }
 
-function joinAsUser(user: TestUser, eventId: string, name = user.name) {
-  return api()
-    .post(`/api/events/${eventId}/join/user`)
-    .set(...bearer(user.token))
-    .send({ userId: user.userId, name })
-    .expect(201);
-}
-
 describe("GET /api/users/:userId/events", () => {
   it("GET /api/users/:userId/events – the events you joined, newest first, in the Events tab's shape", async () => {
     const host = await createHost();
@@ -34,8 +27,8 @@ describe("GET /api/users/:userId/events", () => {
     const older = await createEvent(host, { name: "Older mixer", description: "Drinks", maxParticipant: 40 });
     const newer = await createEvent(host, { name: "Newer mixer" });
     await createEvent(host, { name: "Not joined" });
-    const inOlder = await joinAsUser(ada, older._id);
-    const inNewer = await joinAsUser(ada, newer._id);
+    const inOlder = await joinAsUser(ada, older._id, { userId: ada.userId, name: ada.name }).expect(201);
+    const inNewer = await joinAsUser(ada, newer._id, { userId: ada.userId, name: ada.name }).expect(201);
 
     const res = await listJoined(ada).expect(200);
     expect(res.body).toEqual({ success: true, events: [expect.any(Object), expect.any(Object)], nextCursor: null });
@@ -74,7 +67,7 @@ describe("GET /api/users/:userId/events", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const event = await createEvent(host, { name: `Mixer ${i}` });
-      await joinAsUser(ada, event._id);
+      await joinAsUser(ada, event._id, { userId: ada.userId, name: ada.name }).expect(201);
       ids.unshift(event._id);
     }
     const seen: string[] = [];
@@ -98,7 +91,7 @@ describe("GET /api/users/:userId/events", () => {
     const event = await createEvent(host);
     for (let i = 0; i < PREVIEW_SEQS + 5; i++) await joinAsGuest(event._id, `Early ${i}`).expect(201);
     const late = await createUser({ name: "Late Lou" });
-    const own = await joinAsUser(late, event._id);
+    const own = await joinAsUser(late, event._id, { userId: late.userId, name: late.name }).expect(201);
 
     const res = await listJoined(late).expect(200);
     const [listed] = res.body.events;
@@ -135,7 +128,7 @@ describe("GET /api/users/:userId/events", () => {
     for (let i = 0; i < 4; i++) {
       const event = await createEvent(host);
       await joinAsGuest(event._id, "Someone").expect(201);
-      await joinAsUser(ada, event._id);
+      await joinAsUser(ada, event._id, { userId: ada.userId, name: ada.name }).expect(201);
     }
     const { commands } = await countCommands(() => listJoined(ada).expect(200));
     expect(commands).toEqual(["find", "find", "find"]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { joinAsUser } from "./support/factories";
 import {
   api,
   bearer,
@@ -36,14 +37,6 @@ function getUser(viewer: Pick<TestUser, "token">, userId: string) {
   return api()
     .get(`/api/users/${userId}`)
     .set(...bearer(viewer.token));
-}
-
-async function joinAsUser(user: TestUser, eventId: string) {
-  await api()
-    .post(`/api/events/${eventId}/join/user`)
-    .set(...bearer(user.token))
-    .send({})
-    .expect(201);
 }
 
 describe("GET /api/users/:userId", () => {
@@ -88,8 +81,8 @@ describe("GET /api/users/:userId", () => {
     await updateUser(other, other.userId, FULL_PROFILE).expect(200);
     // Both in events, but not the same one.
     const host = await createHost();
-    await joinAsUser(viewer, (await createEvent(host))._id);
-    await joinAsUser(other, (await createEvent(host))._id);
+    await joinAsUser(viewer, (await createEvent(host))._id).expect(201);
+    await joinAsUser(other, (await createEvent(host))._id).expect(201);
     const res = await getUser(viewer, other.userId);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true, user: { _id: other.userId, name: "Dorothy Vaughan" } });
@@ -106,8 +99,8 @@ describe("GET /api/users/:userId", () => {
       name: "Katherine Johnson",
     });
 
-    await joinAsUser(viewer, event._id);
-    await joinAsUser(other, event._id);
+    await joinAsUser(viewer, event._id).expect(201);
+    await joinAsUser(other, event._id).expect(201);
     const res = await getUser(viewer, other.userId);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({

@@ -1,13 +1,7 @@
 import mongoose from "mongoose";
 import { env } from "../env";
-import { ActivityEntry } from "../models/activity-entry";
-import { BingoCard } from "../models/bingo-card";
-import { DeletedEvent } from "../models/deleted-event";
-import { Event } from "../models/event";
-import { Participant } from "../models/participant";
-import { ParticipantConnection } from "../models/participant-connection";
-import { RateLimitWindow } from "../models/rate-limit-window";
-import { User } from "../models/user";
+// Registers every model, so that mongoose.modelNames() below names them all.
+import "../models";
 
 // Warm invocations of a function share one connection. A connection that lost the database is
 // discarded and the next request builds a new one: the driver alone can stay wedged for a minute
@@ -103,12 +97,9 @@ async function openConnection(): Promise<typeof mongoose> {
     // Lets tests count round trips per request; the driver only does work when someone listens.
     monitorCommands: true,
   });
-  // Once per cold start: make sure the unique indexes the invariants rely on exist.
-  cache.shatterDbIndexes ??= Promise.all(
-    [User, Event, Participant, ParticipantConnection, ActivityEntry, BingoCard, RateLimitWindow, DeletedEvent].map(
-      (model) => model.createIndexes(),
-    ),
-  ).then(() => undefined);
+  // Once per cold start: build the indexes every model declares (the unique ones hold the
+  // invariants; the rest keep queries off collection scans). Every registered model, not a list.
+  cache.shatterDbIndexes ??= buildAllIndexes();
   try {
     await cache.shatterDbIndexes;
   } catch (error) {
@@ -116,4 +107,9 @@ async function openConnection(): Promise<typeof mongoose> {
     throw error;
   }
   return connection;
+}
+
+/** Builds the declared indexes of every model Mongoose knows (all of `src/models/`). */
+export async function buildAllIndexes(): Promise<void> {
+  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).createIndexes()));
 }
