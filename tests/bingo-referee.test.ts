@@ -111,7 +111,8 @@ describe("refereeMark – refusals and repeats", () => {
 
   it("refereeMark – the same person, compared by id value, is a repeat even as another ObjectId instance", () => {
     const person = new mongoose.Types.ObjectId();
-    const first = filled(refereeMark(null, 3, { square: 4, participantId: person }));
+    const first = refereeMark(null, 3, { square: 4, participantId: person });
+    if (first.kind !== "filled") throw new Error("the first mark was not filled");
     const again = { square: 4, participantId: new mongoose.Types.ObjectId(person.toHexString()) };
     expect(refereeMark(first.card, 3, again)).toEqual({ kind: "unchanged" });
   });
