@@ -16,7 +16,7 @@ function play(size: number, squares: readonly number[]): { card: RefereeCard<Tes
   let card: RefereeCard<TestMark> | null = null;
   const rulings: Ruling<TestMark>[] = [];
   for (const square of squares) {
-    const ruling = refereeMark(card, size, mark(square));
+    const ruling: Ruling<TestMark> = refereeMark(card, size, mark(square));
     if (ruling.kind !== "filled") throw new Error(`square ${square} was not filled: ${JSON.stringify(ruling)}`);
     rulings.push(ruling);
     card = ruling.card;
