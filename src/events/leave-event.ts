@@ -1,10 +1,9 @@
 import mongoose from "mongoose";
 import { ApiError, eventNotFound } from "../errors";
-import { ActivityEntry } from "../models/activity-entry";
 import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { participantLeft } from "../realtime/messages";
-import { logUnsent, publishLogged } from "../realtime/outbox";
+import { logUnsent, publishLogged, withdrawLogged } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import { findParticipantByUser } from "./join-event";
 
@@ -38,7 +37,7 @@ export async function leaveEvent(eventId: string, userId: string): Promise<Parti
   const { deletedCount } = await Participant.deleteOne({ _id: participant._id, eventId: eventObjectId });
   if (deletedCount === 0) {
     // A concurrent leave of the same participant won: this one's entry announces nothing.
-    await ActivityEntry.deleteOne({ eventId: eventObjectId, seq });
+    await withdrawLogged(eventObjectId, seq);
     await recordSeqGaps(eventObjectId, 1);
     throw notParticipant();
   }

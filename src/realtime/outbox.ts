@@ -64,6 +64,11 @@ export async function logUnsent(
   return (await ActivityEntry.insertMany(docs)).map((doc) => doc.toObject() as ActivityEntryDoc);
 }
 
+/** Takes back what logUnsent wrote for a change that did not happen after all (its seq is a gap). */
+export async function withdrawLogged(eventId: mongoose.Types.ObjectId, seq: number): Promise<void> {
+  await ActivityEntry.deleteOne({ eventId, seq });
+}
+
 /**
  * Publishes entries written by logUnsent, after anything older of the event that is due for
  * re-sending, and settles them (publishAndSettle); flags the event when some are left. Never throws.
