@@ -73,6 +73,11 @@ export function busyError(message: string, retryAfterSeconds = RETRY_AFTER_SECON
   return new ApiError("busy", message, undefined, { "Retry-After": String(Math.max(1, retryAfterSeconds)) });
 }
 
+/** The 404 of every route that names an event by id. */
+export function eventNotFound(): ApiError {
+  return new ApiError("not_found", "No event with that id.");
+}
+
 export function isDuplicateKeyError(error: unknown): error is { code: 11000; keyPattern?: Record<string, unknown> } {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
 }

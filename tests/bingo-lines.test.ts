@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bingoLines, completedLines, isCardComplete, squareIndex } from "../src/bingo/lines.js";
-import { BINGO_PROMPT_BANK, drawBingoGrid } from "../src/bingo/prompts.js";
+import { BINGO_PROMPT_BANK, drawBingoGrid } from "../src/events/bingo-prompts.js";
 
 const all = (size: number): number[] => Array.from({ length: size * size }, (_, i) => i);
 

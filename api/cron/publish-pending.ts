@@ -1,8 +1,5 @@
-import { finishEventDeletions } from "../../src/events/delete-event";
-import { deleteExpiredIdempotencyKeys } from "../../src/http/idempotency";
-import { deleteExpiredRateLimitWindows } from "../../src/http/rate-limit";
 import { operation, route } from "../../src/http/route";
-import { deliverStaleActivity } from "../../src/realtime/activity";
+import { runCron } from "../../src/jobs/cron";
 import { publishPendingResponseSchema } from "../../src/schemas/health";
 
 export default route("/api/cron/publish-pending", {
@@ -12,16 +9,6 @@ export default route("/api/cron/publish-pending", {
       "Vercel Cron: publish realtime events no write managed to send; finish deletions; drop old rate-limit windows and idempotency keys",
     auth: "cron",
     responses: { 200: publishPendingResponseSchema },
-    handler: async () => {
-      const delivered = await deliverStaleActivity();
-      return {
-        body: {
-          ...delivered,
-          deletedEvents: await finishEventDeletions(),
-          expiredRateLimitWindows: await deleteExpiredRateLimitWindows(),
-          expiredIdempotencyKeys: await deleteExpiredIdempotencyKeys(),
-        },
-      };
-    },
+    handler: async () => ({ body: await runCron() }),
   }),
 });

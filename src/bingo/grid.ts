@@ -1,6 +1,5 @@
 import mongoose from "mongoose";
-import { ApiError } from "../errors";
-import { eventNotFound } from "../events/event-store";
+import { ApiError, eventNotFound } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import type { BingoInput } from "../schemas/bingo";
 import { type SerializedBingo, serializeBingo } from "./serialize";

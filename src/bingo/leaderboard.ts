@@ -1,6 +1,5 @@
 import mongoose from "mongoose";
-import { ApiError } from "../errors";
-import { eventNotFound } from "../events/event-store";
+import { ApiError, eventNotFound } from "../errors";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";

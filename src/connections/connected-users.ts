@@ -1,7 +1,6 @@
 import type mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { ApiError } from "../errors";
-import { eventNotFound } from "../events/event-store";
+import { ApiError, eventNotFound } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";

@@ -1,12 +1,16 @@
 import type { TokenClaims } from "../auth/tokens";
-import { fillSquare, getActiveEventForBingo, insertConnection, type RecordSquareResult } from "../bingo/cards";
+import { getActiveEventForBingo } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { ApiError, type ErrorIssue } from "../errors";
-import { Event, type EventDoc } from "../models/event";
+import type { EventDoc } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
-import { announce, leaderboardUpdated } from "../realtime/activity";
+import { leaderboardUpdated } from "../realtime/messages";
+import { announce } from "../realtime/outbox";
+import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
+import { alreadyConnected, insertConnection } from "./connection-store";
+import { connectAndMark, type RecordSquareResult } from "./fill-square";
 
 export interface SerializedConnection {
   _id: string;
@@ -28,8 +32,8 @@ export interface RecordedConnection {
 /**
  * POST /api/participantConnections: the caller (the primary participant's user) met the secondary
  * participant. When `description` is a square's question or shortQuestion, the meeting also fills
- * that square (the first such, row-major) on the caller's card, through the bingo referee (`fillSquare`,
- * same rules and achievements); otherwise it records the meeting only: (1) read the event (active,
+ * that square (the first such, row-major) on the caller's card (connectAndMark: the bingo
+ * referee's rules and achievements); otherwise it records the meeting only: (1) read the event (active,
  * grid) and (2) both participants in one query; (3) one `$inc` on the event reserves the seq of
  * the caller's `leaderboard-updated`; (4) insert the connection holding it: the unique pair index
  * makes a repeat a 409 (its seq becomes a gap); (5) publish the caller's entry, then log it.
@@ -48,37 +52,31 @@ export async function recordParticipantConnection(
 
   const square = matchingSquare(event, input.description);
   if (square !== null) {
-    const filled = await fillSquare(event, primary, secondary, square, {
-      description: input.description,
-      refuseRepeat: true,
-    });
+    const filled = await connectAndMark(event, primary, secondary, square, input.description);
     return {
       connection: serializeConnection(filled.connection, size),
       bingo: { card: filled.card, achievements: filled.achievements },
     };
   }
 
-  const reserved = await Event.findOneAndUpdate(
-    { _id: event._id, currentState: "active" },
-    { $inc: { lastSeq: 1 }, $set: { auditPending: true } },
-    { returnDocument: "after" },
-  ).lean<EventDoc>();
+  const reserved = await reserveSeqs(event._id, 1, { where: { currentState: "active" } });
   if (!reserved) throw new ApiError("event_not_active", "The event ended before this meeting was recorded.");
-  const seq = reserved.lastSeq;
-  let connection: ParticipantConnectionDoc;
-  try {
-    ({ doc: connection } = await insertConnection(event._id, primary, secondary, input.description, null, seq, {
-      refuseRepeat: true,
-    }));
-  } catch (error) {
+  const seq = reserved.firstSeq;
+  const connection = await insertConnection({
+    eventId: event._id,
+    primary,
+    secondary,
+    description: input.description,
+    square: null,
+    seq,
+  });
+  if (!connection) {
     // The seq was reserved for a connection that is not stored: it stays a gap.
-    if (error instanceof ApiError && error.code === "already_connected") {
-      await Event.updateOne({ _id: event._id }, { $inc: { seqGaps: 1 } });
-    }
-    throw error;
+    await recordSeqGaps(event._id, 1);
+    throw alreadyConnected(secondary.name);
   }
   const entry = await getLeaderboardEntry(primary, event._id);
-  await announce(reserved, [leaderboardUpdated(entry, seq, connection.at)]);
+  await announce(reserved.event, [leaderboardUpdated(entry, seq, connection.at)]);
   return { connection: serializeConnection(connection, size), bingo: null };
 }
 

@@ -1,8 +1,7 @@
 import mongoose from "mongoose";
-import { ApiError, busyError } from "../errors";
+import { ApiError, busyError, eventNotFound } from "../errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import type { UpdateEventInput } from "../schemas/event";
-import { eventNotFound } from "./event-store";
 
 // Each lost race means a join or another edit changed what the update is conditional on.
 const EDIT_ATTEMPTS = 20;

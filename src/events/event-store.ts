@@ -1,9 +1,9 @@
 import mongoose from "mongoose";
-import { drawBingoGrid } from "../bingo/prompts";
-import { ApiError, busyError, isDuplicateKeyError } from "../errors";
+import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";
+import { drawBingoGrid } from "./bingo-prompts";
 import { newJoinCode } from "./join-codes";
 
 // With 4-digit codes and thousands of events running at once, draws collide often enough to
@@ -86,8 +86,4 @@ export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<Event
     (await Event.findOne({ joinCode }).sort({ createdAt: -1 }).lean<EventDoc>());
   if (!event) throw new ApiError("not_found", "No event with that join code.");
   return { event, lobby: await getLobby(event._id) };
-}
-
-export function eventNotFound(): ApiError {
-  return new ApiError("not_found", "No event with that id.");
 }

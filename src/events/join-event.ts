@@ -1,14 +1,15 @@
 import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { ApiError, busyError, isDuplicateKeyError } from "../errors";
+import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
 import { Participant, type ParticipantEntry } from "../models/participant";
-import { announce, participantJoined } from "../realtime/activity";
+import { participantJoined } from "../realtime/messages";
+import { announce } from "../realtime/outbox";
+import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import { nameKey } from "../schemas/common";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { createGuestUser, deleteGuestUser, getUserOrThrow } from "../users/accounts";
-import { eventNotFound } from "./event-store";
 
 const MAX_NAME_LENGTH = 50;
 const JOIN_ATTEMPTS = 8;
@@ -34,8 +35,7 @@ export async function joinEvent(
 ): Promise<JoinResult> {
   const seat = await takeSeat(eventId, userId);
   if ("existing" in seat) return { participant: seat.existing, created: false };
-  const { event } = seat;
-  const seq = event.lastSeq;
+  const { event, seq } = seat;
   const joinedAt = new Date();
   let name = requestedName;
   for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
@@ -67,15 +67,14 @@ export async function joinEvent(
   throw busyError("The event is busy; please try joining again.");
 }
 
-type Seat = { event: EventDoc } | { existing: ParticipantEntry };
+type Seat = { event: EventDoc; seq: number } | { existing: ParticipantEntry };
 
 async function takeSeat(eventId: string, userId: mongoose.Types.ObjectId): Promise<Seat> {
-  const event = await Event.findOneAndUpdate(
-    { _id: eventId, currentState: { $ne: "ended" }, openSeats: { $gt: 0 } },
-    { $inc: { openSeats: -1, participantCount: 1, lastSeq: 1 }, $set: { auditPending: true } },
-    { returnDocument: "after" },
-  ).lean<EventDoc>();
-  if (event) return { event };
+  const reserved = await reserveSeqs(eventId, 1, {
+    where: { currentState: { $ne: "ended" }, openSeats: { $gt: 0 } },
+    inc: { openSeats: -1, participantCount: 1 },
+  });
+  if (reserved) return { event: reserved.event, seq: reserved.firstSeq };
   const [current, existing] = await Promise.all([
     Event.findById(eventId, { currentState: 1, openSeats: 1 }).lean<Pick<EventDoc, "currentState" | "openSeats">>(),
     findParticipantByUser(new mongoose.Types.ObjectId(eventId), userId),
@@ -88,7 +87,7 @@ async function takeSeat(eventId: string, userId: mongoose.Types.ObjectId): Promi
 
 /** A refused join's seat goes back; its seq is counted as a gap, never reused. */
 async function giveBackSeat(eventId: mongoose.Types.ObjectId): Promise<void> {
-  await Event.updateOne({ _id: eventId }, { $inc: { openSeats: 1, participantCount: -1, seqGaps: 1 } });
+  await recordSeqGaps(eventId, 1, { openSeats: 1, participantCount: -1 });
 }
 
 /** The user's participant in the event, if any: (eventId, userId) index. */
@@ -180,9 +179,10 @@ export async function joinEventAsGuest(
   return { ...result, userId: guest._id.toHexString() };
 }
 
-/** Publishes a new participant's participant-joined and logs it (see realtime/activity.ts). */
+/** Publishes a new participant's participant-joined and logs it (see realtime/outbox.ts). */
 async function announceJoin(result: Extract<JoinResult, { created: true }>): Promise<void> {
+  const { participant, seq, joinedAt } = result;
   await announce(result.event, [
-    participantJoined({ ...result.participant, seq: result.seq, joinedAt: result.joinedAt }),
+    participantJoined({ participantId: participant._id.toHexString(), name: participant.name, seq, joinedAt }),
   ]);
 }

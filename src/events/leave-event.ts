@@ -1,10 +1,10 @@
 import mongoose from "mongoose";
-import { ApiError } from "../errors";
-import { ActivityEntry } from "../models/activity-entry";
-import { Event, type EventDoc } from "../models/event";
+import { ApiError, eventNotFound } from "../errors";
+import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
-import { logUnsent, participantLeft, publishLogged } from "../realtime/activity";
-import { eventNotFound } from "./event-store";
+import { participantLeft } from "../realtime/messages";
+import { logUnsent, publishLogged, withdrawLogged } from "../realtime/outbox";
+import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import { findParticipantByUser } from "./join-event";
 
 /**
@@ -26,22 +26,19 @@ export async function leaveEvent(eventId: string, userId: string): Promise<Parti
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw notParticipant();
   }
-  const event = await Event.findOneAndUpdate(
-    { _id: eventObjectId, currentState: { $ne: "ended" } },
-    { $inc: { lastSeq: 1 }, $set: { auditPending: true } },
-    { returnDocument: "after" },
-  ).lean<EventDoc>();
-  if (!event) {
+  const reserved = await reserveSeqs(eventObjectId, 1, { where: { currentState: { $ne: "ended" } } });
+  if (!reserved) {
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw new ApiError("event_ended", "This event has ended.");
   }
-  const seq = event.lastSeq;
-  const entries = await logUnsent(event._id, [participantLeft(participant, seq, new Date())]);
+  const { event, firstSeq: seq } = reserved;
+  const left = { participantId: participant._id.toHexString(), name: participant.name };
+  const entries = await logUnsent(event._id, [participantLeft(left, seq, new Date())]);
   const { deletedCount } = await Participant.deleteOne({ _id: participant._id, eventId: eventObjectId });
   if (deletedCount === 0) {
     // A concurrent leave of the same participant won: this one's entry announces nothing.
-    await ActivityEntry.deleteOne({ eventId: eventObjectId, seq });
-    await Event.updateOne({ _id: eventObjectId }, { $inc: { seqGaps: 1 } });
+    await withdrawLogged(eventObjectId, seq);
+    await recordSeqGaps(eventObjectId, 1);
     throw notParticipant();
   }
   await Event.updateOne({ _id: eventObjectId }, { $inc: { openSeats: 1, participantCount: -1 } });

@@ -1,8 +1,9 @@
 import mongoose from "mongoose";
-import { ApiError, busyError } from "../errors";
-import { Event, type EventDoc } from "../models/event";
-import { announce, lifecycleAnnouncements } from "../realtime/activity";
-import { eventNotFound } from "./event-store";
+import { ApiError, busyError, eventNotFound } from "../errors";
+import type { EventDoc } from "../models/event";
+import { lifecycleAnnouncements } from "../realtime/messages";
+import { announce } from "../realtime/outbox";
+import { readNextSeq, reserveSeqsFrom } from "../realtime/sequence";
 import { releasedJoinCodeKey } from "./join-codes";
 
 export type TargetState = "active" | "ended";
@@ -19,8 +20,8 @@ const TRANSITION_ATTEMPTS = 20;
 
 /**
  * Moves an event pending → active or active → ended for its host. The event is read (bounded)
- * for the checks and its `lastSeq`; then one update conditional on the state and on that
- * `lastSeq` sets the state, its timestamp and `startedSeq` / `endedSeq`, taking two seqs: the
+ * for the checks and its next seq; then one update conditional on the state and on no seq having
+ * been taken since sets the state, its timestamp and `startedSeq` / `endedSeq`, taking two seqs: the
  * guide's event-started / event-ended, then the apps' `event` with the new status in their words.
  * So of two concurrent starts exactly one matches, and the seqs of its announcements are stored
  * with the change (the cron rebuilds their log entries from it if the function dies before
@@ -29,29 +30,27 @@ const TRANSITION_ATTEMPTS = 20;
 export async function transitionEvent(eventId: string, hostId: string, to: TargetState): Promise<EventDoc> {
   const { from, stamp, seqField, releasesJoinCode } = TRANSITIONS[to];
   for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt++) {
-    const current = await Event.findById(eventId, { createdBy: 1, currentState: 1, lastSeq: 1 }).lean<EventDoc>();
-    if (!current) throw eventNotFound();
+    const read = await readNextSeq<Pick<EventDoc, "createdBy" | "currentState">>(eventId, {
+      createdBy: 1,
+      currentState: 1,
+    });
+    if (!read) throw eventNotFound();
+    const { event: current, nextSeq } = read;
     if (!current.createdBy.equals(hostId)) throw new ApiError("forbidden", "Only the event's host can do that.");
     if (current.currentState !== from) {
       throw new ApiError("invalid_transition", `An event that is ${current.currentState} cannot become ${to}.`);
     }
     const at = new Date();
-    const lastSeq = current.lastSeq ?? 0;
-    const announcements = lifecycleAnnouncements(eventId, to, lastSeq + 1, at);
-    const event = await Event.findOneAndUpdate(
-      { _id: eventId, createdBy: new mongoose.Types.ObjectId(hostId), currentState: from, lastSeq },
-      {
-        $set: {
-          currentState: to,
-          [stamp]: at,
-          [seqField]: lastSeq + 1,
-          lastSeq: lastSeq + announcements.length,
-          auditPending: true,
-          ...(releasesJoinCode ? { joinCodeKey: releasedJoinCodeKey(eventId) } : {}),
-        },
+    const announcements = lifecycleAnnouncements(eventId, to, nextSeq, at);
+    const event = await reserveSeqsFrom(eventId, nextSeq, announcements.length, {
+      where: { createdBy: new mongoose.Types.ObjectId(hostId), currentState: from },
+      set: {
+        currentState: to,
+        [stamp]: at,
+        [seqField]: nextSeq,
+        ...(releasesJoinCode ? { joinCodeKey: releasedJoinCodeKey(eventId) } : {}),
       },
-      { returnDocument: "after" },
-    ).lean<EventDoc>();
+    });
     if (!event) continue;
     await announce(event, announcements);
     return event;

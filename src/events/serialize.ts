@@ -1,6 +1,6 @@
 import type { EventDoc } from "../models/event";
 import type { ParticipantEntry } from "../models/participant";
-import { appStateName, GAME_TYPE } from "./event-states";
+import { appStateName, GAME_TYPE } from "../schemas/event-states";
 
 export interface SerializedParticipant {
   _id: string;

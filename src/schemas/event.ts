@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "../events/event-states";
 import { bingoInputSchema } from "./bingo";
 import { idSchema, isoDateSchema, objectIdSchema, timestampSchema } from "./common";
+import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "./event-states";
 import { multilineTextSchema, visibleLineTextSchema } from "./text";
 
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });

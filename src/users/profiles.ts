@@ -1,6 +1,5 @@
 import type { TokenClaims } from "../auth/tokens";
 import { ApiError, isDuplicateKeyError } from "../errors";
-import { usersShareAnEvent } from "../events/event-membership";
 import { User } from "../models/user";
 import type { UpdateUserInput } from "../schemas/user";
 import { getUserOrThrow } from "./accounts";
@@ -12,6 +11,7 @@ import {
   serializeUserName,
   type UserName,
 } from "./serialize";
+import { usersShareAnEvent } from "./shared-events";
 import { storedSocialLinks } from "./social-links";
 
 /**

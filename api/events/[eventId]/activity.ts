@@ -1,5 +1,5 @@
+import { pageActivity } from "../../../src/events/activity-page";
 import { operation, route } from "../../../src/http/route";
-import { pageActivity } from "../../../src/realtime/activity";
 import { activityPageResponseSchema, eventParamsSchema, getEventActivityQuerySchema } from "../../../src/schemas/event";
 
 export default route("/api/events/{eventId}/activity", {

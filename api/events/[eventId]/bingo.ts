@@ -1,5 +1,6 @@
-import { getBingo, recordBingoSquare } from "../../../src/bingo/cards";
+import { getBingo } from "../../../src/bingo/cards";
 import { replaceBingoGrid } from "../../../src/bingo/grid";
+import { recordBingoSquare } from "../../../src/connections/fill-square";
 import { operation, route } from "../../../src/http/route";
 import {
   getBingoResponseSchema,

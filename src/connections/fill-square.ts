@@ -1,0 +1,203 @@
+import type { TokenClaims } from "../auth/tokens";
+import { appendCardVersion, getActiveEventForBingo, getLatestCard } from "../bingo/cards";
+import { getLeaderboardEntry } from "../bingo/leaderboard";
+import { achievementTypes, refereeMark } from "../bingo/referee";
+import { type SerializedCard, serializeCard } from "../bingo/serialize";
+import { ApiError, busyError, type ErrorIssue, eventNotFound } from "../errors";
+import type { BingoCardDoc, BingoMark } from "../models/bingo-card";
+import type { EventDoc } from "../models/event";
+import { Participant, type ParticipantEntry } from "../models/participant";
+import type { ParticipantConnectionDoc } from "../models/participant-connection";
+import { bingoAchieved, leaderboardUpdated } from "../realtime/messages";
+import { announce } from "../realtime/outbox";
+import type { BingoAchievedPayload } from "../realtime/pusher";
+import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
+import type { RecordBingoSquareInput } from "../schemas/bingo";
+import { alreadyConnected, deleteConnection, findConnectionOrThrow, insertConnection } from "./connection-store";
+
+// Filling a square is recording a meeting too (the pair's connection), so it lives here, above
+// bingo/ (the referee, card storage) and beside connection storage.
+
+export interface RecordSquareResult {
+  card: SerializedCard;
+  /** What this request newly achieved, each one published once as `bingo-achieved`. */
+  achievements: BingoAchievedPayload[];
+}
+
+export interface FilledSquare extends RecordSquareResult {
+  /** The pair's connection: the one this request inserted, or the one that already existed. */
+  connection: ParticipantConnectionDoc;
+}
+
+/**
+ * POST …/bingo: the caller met `participantId` and says they fit square (row, col). Reads the
+ * event (state, grid) and the caller and the other person in one query ((eventId, userId) and _id
+ * indexes), then marks the square (markSquare).
+ */
+export async function recordBingoSquare(
+  eventId: string,
+  claims: TokenClaims,
+  input: RecordBingoSquareInput,
+): Promise<RecordSquareResult> {
+  const event = await getActiveEventForBingo(eventId);
+  const people = await Participant.find(
+    { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
+    { _id: 1, userId: 1, name: 1 },
+  ).lean<ParticipantEntry[]>();
+  const caller = people.find((entry) => entry.userId.equals(claims.userId));
+  if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record bingo squares.");
+  const size = event.bingo.size;
+  const other = checkMark(size, people, caller, input);
+  const square = input.row * size + input.col;
+  const question = event.bingo.grid[square]?.question ?? "";
+  const { card, achievements } = await markSquare(event, caller, other, square, question);
+  return { card, achievements };
+}
+
+/** What a fill does when the pair's connection existed before this request. */
+type OnExistingPair = (
+  event: EventDoc,
+  caller: ParticipantEntry,
+  other: ParticipantEntry,
+) => Promise<ParticipantConnectionDoc>;
+
+/** A bingo mark: an existing connection of the pair is fine, and a repeated mark a harmless 200. */
+export function markSquare(
+  event: EventDoc,
+  caller: ParticipantEntry,
+  other: ParticipantEntry,
+  square: number,
+  description: string,
+): Promise<FilledSquare> {
+  return fillSquare(event, caller, other, square, description, (e, c, o) => findConnectionOrThrow(e._id, c._id, o._id));
+}
+
+/** POST /participantConnections naming a square: a pair already connected is a 409. */
+export function connectAndMark(
+  event: EventDoc,
+  caller: ParticipantEntry,
+  other: ParticipantEntry,
+  square: number,
+  description: string,
+): Promise<FilledSquare> {
+  return fillSquare(event, caller, other, square, description, async (_e, _c, o) => {
+    throw alreadyConnected(o.name);
+  });
+}
+
+/**
+ * `caller` met `other`, who fits `square`. In this order:
+ * (1) read the newest version of the caller's card and ask the referee (the same mark again is
+ * answered as the card stands; a square taken or a person already used is refused);
+ * (2) insert the pair's connection (a clash on the unique pair index means it exists: onExisting);
+ * (3) one `$inc` on the event reserves the seqs of this version's `leaderboard-updated` and of
+ * each line or full card it achieves;
+ * (4) append the next card version holding them; the unique (participantId, version) index lets
+ * only one of two racing requests append it, the loser counts its seqs as gaps and starts over
+ * at (1) (a connection it inserted is deleted again if the re-check then refuses the mark);
+ * (5) publish the achievements and the caller's leaderboard entry, then log them.
+ * A crash after (2) leaves a connection without its square, which is a meeting recorded; the
+ * phone's retry finds the connection and goes on. After (4) the cron rebuilds the log entries.
+ */
+async function fillSquare(
+  event: EventDoc,
+  caller: ParticipantEntry,
+  other: ParticipantEntry,
+  square: number,
+  description: string,
+  onExisting: OnExistingPair,
+): Promise<FilledSquare> {
+  const size = event.bingo.size;
+  const mark: BingoMark = { square, participantId: other._id, name: other.name, at: new Date() };
+  // The pair's connection once (2) has run: kept across passes, as a lost race changes the card only.
+  let pair: { doc: ParticipantConnectionDoc; inserted: boolean } | null = null;
+
+  // Each lost race means another mark was appended, and a card holds at most size² marks, so
+  // this loop ends: at the latest the square is taken.
+  for (let attempt = 0; attempt <= size * size; attempt++) {
+    const latest = await getLatestCard(caller._id.toHexString());
+    const ruling = refereeMark(latest, size, mark);
+    if (ruling.kind === "unchanged") {
+      // Already on the card, so the pair's connection exists: one this request inserted (a racing
+      // request filled the square meanwhile) or an earlier one.
+      const connection = pair?.doc ?? (await onExisting(event, caller, other));
+      return { card: serializeCard(size, latest), achievements: [], connection };
+    }
+    if (ruling.kind === "refused") {
+      if (pair?.inserted) await deleteConnection(pair.doc._id);
+      throw refusal(ruling.reason, mark.name);
+    }
+    if (!pair) {
+      const inserted = await insertConnection({
+        eventId: event._id,
+        primary: caller,
+        secondary: other,
+        description,
+        square,
+        seq: null,
+      });
+      pair = inserted
+        ? { doc: inserted, inserted: true }
+        : { doc: await onExisting(event, caller, other), inserted: false };
+    }
+
+    const types = achievementTypes(ruling.achieved);
+    const reserved = await reserveSeqs(event._id, 1 + types.length);
+    if (!reserved) throw eventNotFound();
+    const { firstSeq } = reserved;
+    const next: Omit<BingoCardDoc, "_id"> = {
+      participantId: caller._id,
+      version: (latest?.version ?? 0) + 1,
+      eventId: event._id,
+      userId: caller.userId,
+      name: caller.name,
+      ...ruling.card,
+      marks: [...ruling.card.marks],
+      lines: [...ruling.card.lines],
+      lastMarkAt: mark.at,
+      // In publish order: the achievements, then the row they changed.
+      achieved: types.map((achievementType, i) => ({ seq: firstSeq + i, achievementType })),
+      leaderboardSeq: firstSeq + types.length,
+    };
+    if (!(await appendCardVersion(next))) {
+      await recordSeqGaps(event._id, 1 + types.length);
+      continue;
+    }
+    const entry = await getLeaderboardEntry(caller, event._id, next);
+    const achiever = { participantId: caller._id.toHexString(), participantName: caller.name, lastMarkAt: mark.at };
+    const achievements = next.achieved.map(({ seq, achievementType }) => bingoAchieved(achiever, seq, achievementType));
+    await announce(reserved.event, [...achievements, leaderboardUpdated(entry, firstSeq + types.length, mark.at)]);
+    return {
+      card: serializeCard(size, next),
+      achievements: achievements.map(({ message }) => message.data as BingoAchievedPayload),
+      connection: pair.doc,
+    };
+  }
+  throw busyError("Your card is busy; please try again.");
+}
+
+function refusal(reason: "square_taken" | "participant_already_used", name: string): ApiError {
+  return reason === "square_taken"
+    ? new ApiError("square_taken", "That square is already filled on your card.")
+    : new ApiError("participant_already_used", `${name} already fills another square on your card.`);
+}
+
+/** The other participant, after every check of the request; all problems reported together. */
+function checkMark(
+  size: number,
+  people: readonly ParticipantEntry[],
+  caller: ParticipantEntry,
+  input: RecordBingoSquareInput,
+): ParticipantEntry {
+  const issues: ErrorIssue[] = [];
+  if (input.row >= size)
+    issues.push({ path: "row", message: `must be less than ${size} on this ${size}×${size} grid` });
+  if (input.col >= size)
+    issues.push({ path: "col", message: `must be less than ${size} on this ${size}×${size} grid` });
+  const other = people.find((entry) => entry._id.equals(input.participantId));
+  if (!other) issues.push({ path: "participantId", message: "is not a participant of this event" });
+  else if (other._id.equals(caller._id))
+    issues.push({ path: "participantId", message: "is you: find someone else for this square" });
+  if (issues.length > 0 || !other) throw new ApiError("invalid_input", "The request is not valid.", issues);
+  return other;
+}

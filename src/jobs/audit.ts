@@ -1,0 +1,159 @@
+import type mongoose from "mongoose";
+import { getLeaderboardEntry } from "../bingo/leaderboard";
+import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
+import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
+import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
+import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
+import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
+import {
+  type Announcement,
+  bingoAchieved,
+  leaderboardUpdated,
+  lifecycleAnnouncements,
+  participantJoined,
+} from "../realtime/messages";
+import { logMissing, RETRY_AFTER_MS } from "../realtime/outbox";
+import { isLogComplete, SEQ_COUNTERS, settleSeqGaps } from "../realtime/sequence";
+
+const AUDITED_EVENTS = 25;
+
+/**
+ * Audits the events that had a multi-document write and have been quiet for RETRY_AFTER_MS (so no
+ * request of theirs is still running); resolves to how many it audited.
+ */
+export async function auditQuietEvents(now = Date.now()): Promise<number> {
+  const quietSince = new Date(now - RETRY_AFTER_MS);
+  const toAudit = await Event.find(
+    { auditPending: true, updatedAt: { $lt: quietSince } },
+    {
+      maxParticipant: 1,
+      participantCount: 1,
+      ...SEQ_COUNTERS,
+      currentState: 1,
+      startedAt: 1,
+      endedAt: 1,
+      startedSeq: 1,
+      endedSeq: 1,
+      updatedAt: 1,
+    },
+  )
+    .limit(AUDITED_EVENTS)
+    .lean<EventDoc[]>();
+  for (const event of toAudit) await auditEvent(event, now);
+  return toAudit.length;
+}
+
+/**
+ * Puts a quiet event's derived state right after a function died between two steps: counts its
+ * participants to reset `participantCount` / `openSeats` (a seat taken whose participant was never
+ * inserted), and, when the log is incomplete, rebuilds the entries whose change holds a seq
+ * (logged unsent and due, for the re-send that follows), then counts what is left as gaps. The
+ * update is conditional on `updatedAt`, so a write that came in meanwhile wins and the next cron
+ * run audits again.
+ */
+async function auditEvent(event: EventDoc, now: number): Promise<void> {
+  const eventId = event._id;
+  await finishLeaves(eventId);
+  const participantCount = await Participant.countDocuments({ eventId });
+  let logged = await ActivityEntry.countDocuments({ eventId });
+  if (!isLogComplete(event, logged)) {
+    const missing = await missingAnnouncements(event);
+    if (missing.length > 0) {
+      await logMissing(eventId, missing, now);
+      logged = await ActivityEntry.countDocuments({ eventId });
+    }
+  }
+  await settleSeqGaps(event, logged, {
+    participantCount,
+    openSeats: (event.maxParticipant ?? UNLIMITED_SEATS) - participantCount,
+  });
+}
+
+/**
+ * A leave is logged (unsent) before its participant is deleted; a function that died between the
+ * two left a participant that has left. Deletes the participants of the event's unsent
+ * participant-left entries, so the leave is finished before it goes out.
+ */
+async function finishLeaves(eventId: mongoose.Types.ObjectId): Promise<void> {
+  const unsent = await ActivityEntry.find(
+    { eventId, event: "participant-left", sent: false },
+    { data: 1, event: 1 },
+  ).lean<ActivityEntryDoc[]>();
+  const leaving = unsent
+    .map((entry) => entry.data.participantId)
+    .filter((id): id is string => typeof id === "string" && /^[0-9a-f]{24}$/.test(id));
+  if (leaving.length === 0) return;
+  await Participant.deleteMany({ eventId, _id: { $in: leaving } });
+}
+
+/** Each change of the event that holds a seq with no log entry, as the announcement it made. */
+async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
+  const eventId = event._id;
+  const logged = new Set(
+    (await ActivityEntry.find({ eventId }, { seq: 1 }).lean<Pick<ActivityEntryDoc, "seq">[]>()).map((e) => e.seq),
+  );
+  const missing: Announcement[] = [];
+  const participants = await Participant.find({ eventId }, { name: 1, seq: 1, joinedAt: 1 }).lean<ParticipantDoc[]>();
+  for (const participant of participants) {
+    if (logged.has(participant.seq)) continue;
+    missing.push(participantJoined({ ...participant, participantId: participant._id.toHexString() }));
+  }
+  const transitions = [
+    { state: "active", seq: event.startedSeq, at: event.startedAt },
+    { state: "ended", seq: event.endedSeq, at: event.endedAt },
+  ] as const;
+  for (const { state, seq, at } of transitions) {
+    if (!seq || !at) continue;
+    const announcements = lifecycleAnnouncements(eventId.toHexString(), state, seq, at);
+    missing.push(...announcements.filter((announcement) => !logged.has(announcement.seq)));
+  }
+  const cards = await BingoCard.find(
+    { eventId },
+    { participantId: 1, name: 1, achieved: 1, lastMarkAt: 1, leaderboardSeq: 1 },
+  ).lean<BingoCardDoc[]>();
+  // A leaderboard-updated is a snapshot of one participant's entry: rebuilt, it carries the entry
+  // as it stands now, which supersedes the one that was lost.
+  const leaderboardSeqs: { seq: number; participantId: mongoose.Types.ObjectId; at: Date }[] = [];
+  for (const card of cards) {
+    const achiever = {
+      participantId: card.participantId.toHexString(),
+      participantName: card.name,
+      lastMarkAt: card.lastMarkAt,
+    };
+    for (const achieved of card.achieved ?? []) {
+      if (!logged.has(achieved.seq)) missing.push(bingoAchieved(achiever, achieved.seq, achieved.achievementType));
+    }
+    if (card.leaderboardSeq && !logged.has(card.leaderboardSeq)) {
+      leaderboardSeqs.push({ seq: card.leaderboardSeq, participantId: card.participantId, at: card.lastMarkAt });
+    }
+  }
+  const connections = await ParticipantConnection.find(
+    { eventId, seq: { $ne: null } },
+    { seq: 1, primaryParticipantId: 1, at: 1 },
+  ).lean<ParticipantConnectionDoc[]>();
+  for (const connection of connections) {
+    if (connection.seq && !logged.has(connection.seq)) {
+      leaderboardSeqs.push({ seq: connection.seq, participantId: connection.primaryParticipantId, at: connection.at });
+    }
+  }
+  missing.push(...(await rebuildLeaderboardUpdates(eventId, leaderboardSeqs)));
+  return missing.sort((a, b) => a.seq - b.seq);
+}
+
+async function rebuildLeaderboardUpdates(
+  eventId: mongoose.Types.ObjectId,
+  seqs: readonly { seq: number; participantId: mongoose.Types.ObjectId; at: Date }[],
+): Promise<Announcement[]> {
+  if (seqs.length === 0) return [];
+  const people = await Participant.find(
+    { _id: { $in: seqs.map((s) => s.participantId) } },
+    { _id: 1, userId: 1, name: 1 },
+  ).lean<ParticipantEntry[]>();
+  const rebuilt: Announcement[] = [];
+  for (const { seq, participantId, at } of seqs) {
+    const participant = people.find((p) => p._id.equals(participantId));
+    if (!participant) continue;
+    rebuilt.push(leaderboardUpdated(await getLeaderboardEntry(participant, eventId), seq, at));
+  }
+  return rebuilt;
+}

@@ -1,0 +1,233 @@
+import mongoose from "mongoose";
+import { env } from "../env";
+import { logFailure } from "../log";
+import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
+import { Event, type EventDoc } from "../models/event";
+import { type Announcement, toSequenced } from "./messages";
+import { type PublishOutcome, publishMessages, realtimeMode } from "./pusher";
+
+// Every realtime event goes: the change is stored holding its seq (a participant's `seq`, the
+// event's `startedSeq` / `endedSeq`, a card version's `achieved`), then it is published, then it
+// is written to the activity log with `sent` saying whether Pusher took it. Pusher keeps no
+// history, so the log is what a phone that was offline reads to catch up, and what lets an event
+// that Pusher refused, or that a crashed function never logged, go out later: from the next write
+// to the same event or from the cron function, which rebuilds a missing entry from the change
+// that holds its seq. Delivery is at least once; clients drop a `seq` they have seen.
+
+// A publish that timed out may still reach Pusher, so its entry is not re-sent before this; nor is
+// an entry a re-sender claimed (its claim lapses after this if it died or its publish timed out).
+// A function runs for at most maxDuration (10 s in vercel.json), so 30 s means it was abandoned.
+// An entry Pusher refused outright is due at once.
+export const RETRY_AFTER_MS = Math.max(30_000, 3 * env.PUSHER_TIMEOUT_MS);
+const RESEND_BATCH = 100;
+
+type OutboxEvent = Pick<EventDoc, "_id" | "resendDueAt">;
+
+/** When what a publish did not deliver may be sent again. */
+function dueAfter(outcome: PublishOutcome, now: number): Date {
+  return new Date(outcome.inDoubt ? now + RETRY_AFTER_MS : now);
+}
+
+/**
+ * Publishes what a write just stored, after anything older of the same event that is due for
+ * re-sending (when the event says so), then writes the entries to the activity log in one insert.
+ * Never throws: the change is committed, and a lost log entry is rebuilt by the cron.
+ */
+export async function announce(
+  event: OutboxEvent,
+  announcements: readonly Announcement[],
+  now = Date.now(),
+): Promise<number> {
+  const published = await resendIfDue(event, now);
+  const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
+  await recordActivity(event._id, announcements, outcome, Date.now());
+  return published + outcome.accepted;
+}
+
+/**
+ * Writes announcements to the log as unsent, before the change they announce is finished: for a
+ * change that deletes what would otherwise hold its seq (a participant leaving). They count as in
+ * flight (due only after RETRY_AFTER_MS), so no re-sender sends them while this request still
+ * may; a request that dies leaves them to the cron, which audits the event before it re-sends.
+ * Throws when the insert fails, so the caller can stop before changing anything.
+ */
+export async function logUnsent(
+  eventId: mongoose.Types.ObjectId,
+  announcements: readonly Announcement[],
+  now = Date.now(),
+): Promise<ActivityEntryDoc[]> {
+  const docs = announcements.map((announcement) => ({
+    ...toEntry(eventId, announcement),
+    sent: false,
+    dueAt: new Date(now + RETRY_AFTER_MS),
+  }));
+  return (await ActivityEntry.insertMany(docs)).map((doc) => doc.toObject() as ActivityEntryDoc);
+}
+
+/** Takes back what logUnsent wrote for a change that did not happen after all (its seq is a gap). */
+export async function withdrawLogged(eventId: mongoose.Types.ObjectId, seq: number): Promise<void> {
+  await ActivityEntry.deleteOne({ eventId, seq });
+}
+
+/**
+ * Publishes entries written by logUnsent, after anything older of the event that is due for
+ * re-sending, and settles them (publishAndSettle); flags the event when some are left. Never throws.
+ */
+export async function publishLogged(
+  event: OutboxEvent,
+  entries: readonly ActivityEntryDoc[],
+  now = Date.now(),
+): Promise<number> {
+  try {
+    const published = await resendIfDue(event, now);
+    const outcome = await publishAndSettle(event._id, entries);
+    if (outcome.accepted < entries.length && realtimeMode !== "disabled") {
+      await flagResendDue(event._id, dueAfter(outcome, Date.now()));
+    }
+    return published + outcome.accepted;
+  } catch (error) {
+    logFailure("publishing logged activity failed", error);
+    return 0;
+  }
+}
+
+/**
+ * Logs announcements the cron's audit rebuilt, unsent and due at once, for the re-send that
+ * follows (not published here: concurrent crons would each publish them).
+ */
+export async function logMissing(
+  eventId: mongoose.Types.ObjectId,
+  announcements: readonly Announcement[],
+  now = Date.now(),
+): Promise<void> {
+  await recordActivity(eventId, announcements, { accepted: 0, inDoubt: false }, now);
+}
+
+function toEntry(eventId: mongoose.Types.ObjectId, announcement: Announcement) {
+  const { seq, message, at } = announcement;
+  return { eventId, seq, event: message.name, data: { ...message.data }, at };
+}
+
+/** Writes entries to the log, the first `accepted` as sent; flags the event when some are not. */
+async function recordActivity(
+  eventId: mongoose.Types.ObjectId,
+  announcements: readonly Announcement[],
+  outcome: PublishOutcome,
+  now: number,
+): Promise<void> {
+  if (announcements.length === 0) return;
+  const due = dueAfter(outcome, now);
+  const docs = announcements.map((announcement, i) => ({
+    ...toEntry(eventId, announcement),
+    sent: i < outcome.accepted,
+    dueAt: i < outcome.accepted ? null : due,
+  }));
+  try {
+    await ActivityEntry.insertMany(docs, { ordered: false });
+  } catch (error) {
+    // Published already; the cron rebuilds the entry from the change that holds its seq (and
+    // publishes it once more: clients drop a seq they have seen). A duplicate means it did so.
+    logFailure("recording activity failed", error);
+    return;
+  }
+  if (outcome.accepted < announcements.length && realtimeMode !== "disabled") {
+    await flagResendDue(eventId, due).catch((error: unknown) => logFailure("flagging unsent activity failed", error));
+  }
+}
+
+/**
+ * The one publish path for entries already in the log (logged unsent by this request, or claimed
+ * by a re-sender; all of one event, in seq order): publishes them, marks what Pusher took as sent
+ * and makes what it surely refused due at once. What timed out stays in flight until its `dueAt`
+ * (RETRY_AFTER_MS after it was logged or claimed), since Pusher may still take it. Every update
+ * is conditional on the entries' claim: one that lapsed and was taken by another re-sender is
+ * that one's to settle. A failed update only means the entry is published again later.
+ */
+async function publishAndSettle(
+  eventId: mongoose.Types.ObjectId,
+  entries: readonly ActivityEntryDoc[],
+): Promise<PublishOutcome> {
+  if (entries.length === 0) return { accepted: 0, inDoubt: false };
+  const claim = entries[0]?.claim ?? null;
+  const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
+  const outcome = await publishMessages(eventId.toHexString(), messages);
+  const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
+  const unsent = entries.slice(outcome.accepted).map((entry) => entry._id);
+  if (sent.length > 0) {
+    await ActivityEntry.updateMany(
+      { _id: { $in: sent }, claim },
+      { $set: { sent: true, dueAt: null, claim: null } },
+    ).catch((error: unknown) => logFailure("marking activity sent failed", error));
+  }
+  if (unsent.length > 0 && !outcome.inDoubt && realtimeMode !== "disabled") {
+    await ActivityEntry.updateMany({ _id: { $in: unsent }, claim }, { $set: { dueAt: new Date(), claim: null } }).catch(
+      (error: unknown) => logFailure("releasing activity failed", error),
+    );
+  }
+  return outcome;
+}
+
+/** Re-sends the event's unsent entries first when its `resendDueAt` has come. Never throws. */
+async function resendIfDue(event: OutboxEvent, now: number): Promise<number> {
+  if (!event.resendDueAt || new Date(event.resendDueAt).getTime() > now) return 0;
+  const resent = await resendDue({ eventId: event._id }, now).catch((error: unknown) => {
+    logFailure("re-sending unsent activity failed", error);
+    return new Map<string, number>();
+  });
+  return resent.get(event._id.toHexString()) ?? 0;
+}
+
+/**
+ * Claims the unsent entries matching `scope` that are due, publishes and settles them per event in
+ * seq order (publishAndSettle). Only one of concurrent callers claims an entry: the claim is one
+ * conditional update on `dueAt`. Resolves to the number published per event (hex id).
+ */
+export async function resendDue(
+  scope: { eventId?: mongoose.Types.ObjectId },
+  now: number,
+): Promise<Map<string, number>> {
+  const byEvent = new Map<string, ActivityEntryDoc[]>();
+  for (const entry of await claimDue(scope, now)) {
+    const key = entry.eventId.toHexString();
+    byEvent.set(key, [...(byEvent.get(key) ?? []), entry]);
+  }
+  const published = new Map<string, number>();
+  for (const [eventId, entries] of byEvent) {
+    const id = new mongoose.Types.ObjectId(eventId);
+    published.set(eventId, (await publishAndSettle(id, entries)).accepted);
+    await refreshResendDue(id).catch((error: unknown) => logFailure("flagging unsent activity failed", error));
+  }
+  return published;
+}
+
+async function claimDue(scope: { eventId?: mongoose.Types.ObjectId }, now: number): Promise<ActivityEntryDoc[]> {
+  const dueFilter = { ...scope, sent: false, dueAt: { $lte: new Date(now) } };
+  const candidates = await ActivityEntry.find(dueFilter, { _id: 1 })
+    .sort({ eventId: 1, seq: 1 })
+    .limit(RESEND_BATCH)
+    .lean<Pick<ActivityEntryDoc, "_id">[]>();
+  if (candidates.length === 0) return [];
+  const claim = new mongoose.Types.ObjectId();
+  await ActivityEntry.updateMany(
+    { ...dueFilter, _id: { $in: candidates.map((entry) => entry._id) } },
+    { $set: { dueAt: new Date(now + RETRY_AFTER_MS), claim } },
+  );
+  return ActivityEntry.find({ claim }).sort({ eventId: 1, seq: 1 }).lean<ActivityEntryDoc[]>();
+}
+
+/** Moves the event's `resendDueAt` to `due` unless something of it is due earlier already. */
+async function flagResendDue(eventId: mongoose.Types.ObjectId, due: Date): Promise<void> {
+  await Event.updateOne(
+    { _id: eventId, $or: [{ resendDueAt: null }, { resendDueAt: { $gt: due } }] },
+    { $set: { resendDueAt: due } },
+    { timestamps: false },
+  );
+}
+
+/** Sets the event's `resendDueAt` to when its earliest unsent entry is due, or clears it. */
+async function refreshResendDue(eventId: mongoose.Types.ObjectId): Promise<void> {
+  const next = await ActivityEntry.findOne({ eventId, sent: false }, { dueAt: 1 })
+    .sort({ dueAt: 1 })
+    .lean<Pick<ActivityEntryDoc, "dueAt">>();
+  await Event.updateOne({ _id: eventId }, { $set: { resendDueAt: next?.dueAt ?? null } }, { timestamps: false });
+}
