@@ -49,7 +49,12 @@ describe("route()", () => {
     const { req, res, sent } = vercelCall({ "content-type": "text/plain" }, "name=Ada");
     await echo(req, res);
     expect(sent.status).toBe(415);
-    expect(sent.body).toEqual({ success: false, code: "unsupported_media_type", error: expect.any(String) });
+    expect(sent.body).toEqual({
+      success: false,
+      code: "unsupported_media_type",
+      error: expect.any(String),
+      requestId: sent.headers["x-request-id"],
+    });
   });
 
   it("route() – a body over 16 KiB without Content-Length is a 413", async () => {
