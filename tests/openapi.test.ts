@@ -1,6 +1,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../api/openapi.json";
+import { routesModuleIsStale } from "../dev/generate-routes";
+import { discoverRoutes } from "../dev/local-server";
 import { ERROR_STATUS } from "../src/errors";
 import { buildOpenApiDocument } from "../src/openapi/document";
 import { api, contract } from "./support/harness";
@@ -18,6 +20,12 @@ function codesOf(schema: unknown): string[] | undefined {
 }
 
 describe("GET /api/openapi.json", () => {
+  it("api/_routes.generated.ts – is current: the document covers every file under api/ (else npm run routes:generate)", () => {
+    expect(routesModuleIsStale(), "run npm run routes:generate and commit api/_routes.generated.ts").toBe(false);
+    const files = discoverRoutes().map((route) => `/${route.segments.join("/").replace(/\[(\w+)\]/g, "{$1}")}`);
+    expect(API_ROUTES.map((fn) => fn.contract.path).sort()).toEqual(files.sort());
+  });
+
   it("GET /api/openapi.json – is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator)", async () => {
     const res = await api().get("/api/openapi.json").expect(200);
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
