@@ -1,33 +1,7 @@
 import { z } from "zod";
 import { operation, type RouteHandler, route } from "../src/http/route";
 import { buildOpenApiDocument } from "../src/openapi/document";
-import login from "./auth/login";
-import signup from "./auth/signup";
-import createBingo from "./bingo/createBingo";
-import getBingo from "./bingo/getBingo/[eventId]";
-import updateBingo from "./bingo/updateBingo";
-import publishPending from "./cron/publish-pending";
-import docs from "./docs";
-import eventActivity from "./events/[eventId]/activity";
-import eventBingo from "./events/[eventId]/bingo";
-import endEvent from "./events/[eventId]/end";
-import getEvent from "./events/[eventId]/index";
-import joinAsGuest from "./events/[eventId]/join/guest";
-import joinAsUser from "./events/[eventId]/join/user";
-import leaderboard from "./events/[eventId]/leaderboard/index";
-import leaderboardScore from "./events/[eventId]/leaderboard/score";
-import leaveEvent from "./events/[eventId]/leave";
-import startEvent from "./events/[eventId]/start";
-import eventStatus from "./events/[eventId]/status";
-import hostedEvents from "./events/createdEvents/user/[userId]";
-import createEvent from "./events/createEvent";
-import eventByJoinCode from "./events/event/[joinCode]";
-import health from "./health";
-import connectedUsers from "./participantConnections/connected-users";
-import participantConnections from "./participantConnections/index";
-import user from "./users/[userId]";
-import joinedEvents from "./users/[userId]/events";
-import me from "./users/me";
+import { DISCOVERED_ROUTES } from "./_routes.generated";
 
 let documentText: string | undefined;
 
@@ -51,36 +25,10 @@ const openApi = route("/api/openapi.json", {
   }),
 });
 
-/** Every function under api/; a test checks this list against what `vercel build` produces. */
-export const API_ROUTES: readonly RouteHandler[] = [
-  health,
-  signup,
-  login,
-  me,
-  user,
-  joinedEvents,
-  createEvent,
-  hostedEvents,
-  getEvent,
-  eventByJoinCode,
-  joinAsUser,
-  joinAsGuest,
-  leaveEvent,
-  startEvent,
-  endEvent,
-  eventStatus,
-  eventBingo,
-  leaderboard,
-  leaderboardScore,
-  participantConnections,
-  connectedUsers,
-  eventActivity,
-  getBingo,
-  createBingo,
-  updateBingo,
-  publishPending,
-  docs,
-  openApi,
-];
+/**
+ * Every function under api/: the generated list of the files (npm run routes:generate) and this
+ * one. tests/vercel-build.test.ts checks it against what `vercel build` produces.
+ */
+export const API_ROUTES: readonly RouteHandler[] = [...DISCOVERED_ROUTES, openApi];
 
 export default openApi;

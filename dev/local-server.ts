@@ -22,7 +22,8 @@ export const API_ROOT = join(__dirname, "..", "api");
 
 export function discoverRoutes(apiRoot = API_ROOT): RouteEntry[] {
   const files = readdirSync(apiRoot, { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
+    // As on Vercel: a file whose name starts with "_" or "." is a helper, not a function.
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts") && !/(^|[/\\])[_.][^/\\]*$/.test(file))
     .map((file) => join(apiRoot, file));
   const routes = files.map((file) => {
     const path = relative(apiRoot, file).slice(0, -".ts".length).split(sep);

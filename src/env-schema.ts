@@ -61,6 +61,8 @@ const envSchema = z.object({
   JOIN_CODE_DIGITS: z.coerce.number().int().min(4).max(8).default(8),
   // Vercel sends it as a bearer token to cron functions; without it they refuse every caller.
   CRON_SECRET: optional,
+  // The least severe log line written: every request logs one (info; a 5xx is an error).
+  LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
   CORS_ORIGINS: z
     .string()
     .default("")

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { ZodError } from "zod";
-import { describeError, log } from "./log";
+import { describeError } from "./log";
 
 export { describeError };
 
@@ -44,6 +44,8 @@ export interface ErrorBody {
   error: string;
   code: ErrorCode;
   issues?: ErrorIssue[];
+  /** The response's X-Request-Id: what a user quotes, and what every log line of the request carries. */
+  requestId: string;
 }
 
 export class ApiError extends Error {
@@ -140,18 +142,18 @@ export function toApiError(error: unknown): ApiError {
       "Retry-After": String(RETRY_AFTER_SECONDS),
     });
   }
-  log("error", "unhandled error", {
-    error: describeError(error),
-    stack: error instanceof Error ? error.stack : undefined,
-  });
-  return new ApiError("internal_error", "Something went wrong on our side.");
+  // Not logged here: the request's one log line carries it, with its stack and the request id.
+  const unhandled = new ApiError("internal_error", "Something went wrong on our side.");
+  unhandled.cause = error;
+  return unhandled;
 }
 
-export function toErrorBody(error: ApiError): ErrorBody {
+export function toErrorBody(error: ApiError, requestId: string): ErrorBody {
   return {
     success: false,
     error: error.message,
     code: error.code,
     ...(error.issues ? { issues: error.issues } : {}),
+    requestId,
   };
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { env } from "./env";
 
 // One JSON object per line on stderr, which Vercel's log view shows and filters as it is. Lines
 // written while a request is handled carry its id and route, so a user quoting the `requestId`
@@ -24,7 +25,10 @@ export function currentRequest(): RequestContext | undefined {
   return requests.getStore();
 }
 
+const SEVERITY: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+
 export function log(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
+  if (SEVERITY[level] < SEVERITY[env.LOG_LEVEL]) return;
   const line = { level, msg, ...currentRequest(), ...fields, time: new Date().toISOString() };
   console.error(JSON.stringify(line));
 }

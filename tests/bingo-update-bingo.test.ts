@@ -62,6 +62,11 @@ describe("PUT /api/bingo/updateBingo", () => {
     const res = await api().post("/api/bingo/updateBingo").send({});
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("PUT, OPTIONS");
-    expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+    expect(res.body).toEqual({
+      success: false,
+      code: "method_not_allowed",
+      error: expect.any(String),
+      requestId: res.headers["x-request-id"],
+    });
   });
 });

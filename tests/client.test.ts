@@ -77,7 +77,12 @@ describe("client/", () => {
     expect(ended.data?.event.state).toBe("ended");
     const again = await host.POST("/api/events/{eventId}/end", { params: { path } });
     expect(again.response.status).toBe(409);
-    expect(again.error).toEqual({ success: false, code: "invalid_transition", error: expect.any(String) });
+    expect(again.error).toEqual({
+      success: false,
+      code: "invalid_transition",
+      error: expect.any(String),
+      requestId: again.response.headers.get("x-request-id"),
+    });
 
     const activity = await api.GET("/api/events/{eventId}/activity", { params: { path, query: { after: 0 } } });
     const lifecycle = ["participant-joined", "event-started", "event-ended"];

@@ -31,7 +31,12 @@ describe("concurrent joins and transitions", () => {
     expect(unexpected(responses, [201, 400])).toEqual([]);
     expect(statuses(responses)).toEqual({ 201: 5, 400: 15 });
     for (const res of responses.filter((r) => r.status === 400)) {
-      expect(res.body).toEqual({ success: false, code: "event_full", error: expect.any(String) });
+      expect(res.body).toEqual({
+        success: false,
+        code: "event_full",
+        error: expect.any(String),
+        requestId: res.headers["x-request-id"],
+      });
     }
 
     const stored = await api().get(`/api/events/${event._id}`).expect(200);
@@ -101,10 +106,12 @@ describe("concurrent joins and transitions", () => {
     );
     expect(unexpected(responses, [200, 409])).toEqual([]);
     expect(statuses(responses)).toEqual({ 200: 1, 409: 1 });
-    expect(responses.find((r) => r.status === 409)?.body).toEqual({
+    const refused = responses.find((r) => r.status === 409);
+    expect(refused?.body).toEqual({
       success: false,
       code: "invalid_transition",
       error: expect.any(String),
+      requestId: refused?.headers["x-request-id"],
     });
 
     const startedAt = responses.find((r) => r.status === 200)?.body.event.startedAt;

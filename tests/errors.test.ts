@@ -6,10 +6,15 @@ import { ApiError, toApiError, toErrorBody } from "../src/errors";
 describe("toApiError", () => {
   it("toApiError – a duplicate key no rule handled is a 503 busy with Retry-After, never a refusal", () => {
     const error = toApiError(Object.assign(new Error("E11000 duplicate key error"), { code: 11000 }));
-    expect({ status: error.status, headers: error.headers, body: toErrorBody(error) }).toEqual({
+    expect({ status: error.status, headers: error.headers, body: toErrorBody(error, "req-1") }).toEqual({
       status: 503,
       headers: { "Retry-After": "1" },
-      body: { success: false, code: "busy", error: "That collided with a concurrent change; please try again." },
+      body: {
+        success: false,
+        code: "busy",
+        error: "That collided with a concurrent change; please try again.",
+        requestId: "req-1",
+      },
     });
   });
 

@@ -115,7 +115,12 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     const res = await api().post(`/api/events/${newObjectId()}/leaderboard`);
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, OPTIONS");
-    expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+    expect(res.body).toEqual({
+      success: false,
+      code: "method_not_allowed",
+      error: expect.any(String),
+      requestId: res.headers["x-request-id"],
+    });
   });
 
   it("GET /api/events/:eventId/leaderboard – connectionsCount counts distinct people met, by meetings and marks; it breaks ties after squares", async () => {

@@ -221,6 +221,11 @@ describe("event lifecycle – authentication and body", () => {
     const res = await api().get(`/api/events/${event._id}/start`);
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("POST, OPTIONS");
-    expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+    expect(res.body).toEqual({
+      success: false,
+      code: "method_not_allowed",
+      error: expect.any(String),
+      requestId: res.headers["x-request-id"],
+    });
   });
 });

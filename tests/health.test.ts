@@ -12,6 +12,11 @@ describe("GET /api/health", () => {
     const res = await api().post("/api/health");
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, OPTIONS");
-    expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+    expect(res.body).toEqual({
+      success: false,
+      code: "method_not_allowed",
+      error: expect.any(String),
+      requestId: res.headers["x-request-id"],
+    });
   });
 });

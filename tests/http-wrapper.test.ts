@@ -335,7 +335,18 @@ describe("security headers and errors", () => {
         expect(res.text).not.toMatch(/\bat .+:\d+:\d+/);
         expect(res.text).not.toContain("/work/");
         expect(res.headers["x-content-type-options"]).toBe("nosniff");
-        expect(log).toHaveBeenCalled();
+        // One line, a JSON object: the request's id (as in the header and the body), and the stack.
+        expect(log).toHaveBeenCalledTimes(1);
+        const line = JSON.parse(String(log.mock.calls[0]?.[0]));
+        expect(line).toMatchObject({
+          level: "error",
+          requestId: res.headers["x-request-id"],
+          route: "GET /api/events/{eventId}",
+          status: 500,
+          error: `Error: ${secretDetail}`,
+        });
+        expect(line.requestId).toBe(res.body.requestId);
+        expect(line.stack).toMatch(/^Error: MongoServerError.*\n\s+at /);
       } finally {
         log.mockRestore();
       }

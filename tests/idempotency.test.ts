@@ -119,6 +119,7 @@ describe("Idempotency-Key", () => {
         code: "invalid_input",
         error: "The request is not valid.",
         issues: [{ path: "Idempotency-Key", message: "must be 1–255 visible ASCII characters, sent once" }],
+        requestId: res.headers["x-request-id"],
       });
     }
   });

@@ -1,6 +1,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../api/openapi.json";
+import { routesModuleIsStale } from "../dev/generate-routes";
+import { discoverRoutes } from "../dev/local-server";
 import { ERROR_STATUS } from "../src/errors";
 import { buildOpenApiDocument } from "../src/openapi/document";
 import { api, contract } from "./support/harness";
@@ -18,6 +20,12 @@ function codesOf(schema: unknown): string[] | undefined {
 }
 
 describe("GET /api/openapi.json", () => {
+  it("api/_routes.generated.ts – is current: the document covers every file under api/ (else npm run routes:generate)", () => {
+    expect(routesModuleIsStale(), "run npm run routes:generate and commit api/_routes.generated.ts").toBe(false);
+    const files = discoverRoutes().map((route) => `/${route.segments.join("/").replace(/\[(\w+)\]/g, "{$1}")}`);
+    expect(API_ROUTES.map((fn) => fn.contract.path).sort()).toEqual(files.sort());
+  });
+
   it("GET /api/openapi.json – is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator)", async () => {
     const res = await api().get("/api/openapi.json").expect(200);
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
@@ -80,7 +88,7 @@ describe("the response checker", () => {
     method: "GET",
     url: "/api/health",
     status: 200,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-request-id": "r" },
     body: Buffer.from(JSON.stringify({ success: true, db: "up", realtime: "disabled" })),
   };
 
@@ -97,19 +105,29 @@ describe("the response checker", () => {
     expect(contract.check({ ...ok, body: extra })).toEqual([expect.stringContaining("additional properties")]);
     const missing = Buffer.from(JSON.stringify({ success: true, db: "up" }));
     expect(contract.check({ ...ok, body: missing })).toEqual([expect.stringContaining("realtime")]);
-    expect(contract.check({ ...ok, headers: { "content-type": "text/html" } })).toEqual([
+    expect(contract.check({ ...ok, headers: { "content-type": "text/html", "x-request-id": "r" } })).toEqual([
       "Content-Type text/html is not declared for 200",
     ]);
   });
 
+  it("contract check – an answer without X-Request-Id, or an error body naming another request, is caught", () => {
+    const { "x-request-id": _id, ...unnamed } = ok.headers;
+    expect(contract.check({ ...ok, headers: unnamed })).toEqual(["X-Request-Id is missing"]);
+    const body = Buffer.from(JSON.stringify({ success: false, error: "x", code: "not_found", requestId: "other" }));
+    const res = { ...ok, url: "/api/events/665a1b2c3d4e5f6a7b8c9d0e", status: 404, body };
+    expect(contract.check(res)).toEqual(["the error body's requestId other is not the X-Request-Id r"]);
+  });
+
   it("contract check – an error code a route does not declare is caught", () => {
-    const body = Buffer.from(JSON.stringify({ success: false, error: "x", code: "event_full" }));
+    const body = Buffer.from(JSON.stringify({ success: false, error: "x", code: "event_full", requestId: "r" }));
     const res = { ...ok, url: "/api/events/665a1b2c3d4e5f6a7b8c9d0e", status: 400, body };
     expect(contract.check(res)).toEqual([expect.stringContaining("/code must be equal to one of the allowed values")]);
   });
 
   it("contract check – an undocumented method must be the 405 envelope with the documented Allow", () => {
-    const body = Buffer.from(JSON.stringify({ success: false, error: "x", code: "method_not_allowed" }));
+    const body = Buffer.from(
+      JSON.stringify({ success: false, error: "x", code: "method_not_allowed", requestId: "r" }),
+    );
     const res = { ...ok, method: "DELETE", status: 405, body, headers: { ...ok.headers, allow: "GET, OPTIONS" } };
     expect(contract.check(res)).toEqual([]);
     expect(contract.check({ ...res, headers: { ...ok.headers, allow: "GET, POST, OPTIONS" } })).toEqual([

@@ -243,7 +243,12 @@ describe("POST /api/participantConnections", () => {
     const res = await api().get("/api/participantConnections");
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("POST, OPTIONS");
-    expect(res.body).toEqual({ success: false, code: "method_not_allowed", error: expect.any(String) });
+    expect(res.body).toEqual({
+      success: false,
+      code: "method_not_allowed",
+      error: expect.any(String),
+      requestId: res.headers["x-request-id"],
+    });
   });
 
   it("POST /api/participantConnections – two requests for the same pair at once: one 201, one 409, one connection, one leaderboard-updated", async () => {

@@ -1,6 +1,8 @@
 import type { Response } from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
+import { API_ROUTES } from "../api/openapi.json";
 import { API_ROOT, discoverRoutes } from "../dev/local-server";
+import type { HttpMethod, RouteContract } from "../src/http/route";
 import {
   api,
   bearer,
@@ -15,9 +17,12 @@ import {
   type TestUser,
 } from "./support/harness";
 
-// Every route's responses, success and error, carry the security headers, and CORS follows the
-// allow-list on every route. tests/http-wrapper.test.ts checks the wrapper's behaviour on a few
-// routes; this extends the same promises to all of them.
+// Every route's responses, success and error, carry the security headers and a request id, and
+// CORS follows the allow-list on every route. tests/http-wrapper.test.ts checks the wrapper's
+// behaviour on a few routes; this extends the same promises to every function under api/, as
+// discovered from the files: ROUTES below holds the requests that succeed or fail on a route for a
+// reason of its own, and a function without one gets its cases from its declaration (a 405 for a
+// method it does not declare; a GET when it needs no token and no parameters).
 
 const ALLOWED_ORIGIN = "https://dashboard.shatter.test";
 const FOREIGN_ORIGIN = "https://evil.example";
@@ -69,7 +74,8 @@ interface RouteCase {
   methods: string;
   path: () => string;
   /** `raw`: the answer is the document or a page; `array`: a bare JSON array (the apps' lists); else the envelope. */
-  success: { send: Send; status: number; raw?: true; array?: true };
+  /** Left out only for a discovered function without a case below that no plain GET can answer. */
+  success?: { send: Send; status: number; raw?: true; array?: true };
   error: { send: Send; status: number; code: string };
 }
 
@@ -600,14 +606,59 @@ const markSquare: Send = (o) =>
     .set(...bearer(member.token))
     .send({ row: 0, col: 0, participantId: guestParticipantId });
 
+const PROBE_METHODS: readonly HttpMethod[] = ["PATCH", "DELETE", "PUT", "POST", "GET"];
+
+/** The cases of a function ROUTES has none for, from what it declares. */
+function declaredCase(fn: string, contract: RouteContract): RouteCase {
+  const declared = Object.keys(contract.operations) as HttpMethod[];
+  const path = () => contract.path.replace(/\{\w+\}/g, () => newObjectId());
+  const refused = PROBE_METHODS.find((method) => !declared.includes(method)) ?? "PATCH";
+  const get = contract.operations.GET;
+  const plainGet = get?.auth === "none" && !get.params && (!get.query || get.query.safeParse({}).success);
+  const answer = get?.responses[200];
+  return {
+    fn,
+    methods: declared.join(", "),
+    path,
+    ...(plainGet && answer
+      ? {
+          success: {
+            send: (o) => api().get(path()).set(withOrigin(o)),
+            status: 200,
+            ...("contentTypes" in answer ? { raw: true as const } : {}),
+          },
+        }
+      : {}),
+    error: {
+      send: (o) => api()[refused.toLowerCase() as "patch"](path()).set(withOrigin(o)),
+      status: 405,
+      code: "method_not_allowed",
+    },
+  };
+}
+
+/** Every function under api/, with its route's declaration: the files are the list. */
+const FUNCTIONS = discoverRoutes(API_ROOT).map((route) => {
+  const fn = route.file.slice(API_ROOT.length + 1, -".ts".length).replaceAll("\\", "/");
+  const template = `/${route.segments.join("/").replace(/\[(\w+)\]/g, "{$1}")}`;
+  const contract = API_ROUTES.find((handler) => handler.contract.path === template)?.contract;
+  if (!contract) throw new Error(`api/${fn}: no route declares ${template}`);
+  return { fn, contract, cases: ROUTES.find((known) => known.fn === fn) ?? declaredCase(fn, contract) };
+});
+
 function expectSecurityHeaders(res: Response, what: string): void {
   expect(res.headers["x-content-type-options"], what).toBe("nosniff");
   expect(res.headers["cache-control"], what).toBe("no-store");
+  expect(res.headers["x-request-id"], what).toMatch(/^[\w-]{16}$/);
 }
 
 function expectAllowedCors(res: Response, what: string): void {
   expect(res.headers["access-control-allow-origin"], what).toBe(ALLOWED_ORIGIN);
   expect(res.headers.vary, what).toMatch(/\bOrigin\b/);
+  // A preflight grants; an answer lets the script read its request id and retry hints.
+  const exposed = res.headers["access-control-expose-headers"];
+  if (res.status === 204) expect(exposed, what).toBeUndefined();
+  else expect(exposed, what).toBe("X-Request-Id, Retry-After, Idempotent-Replayed");
 }
 
 function expectNoCors(res: Response, what: string): void {
@@ -619,26 +670,33 @@ function expectNoCors(res: Response, what: string): void {
 }
 
 describe("the route table", () => {
-  it("covers every function under api/", () => {
-    const functions = discoverRoutes(API_ROOT)
-      .map((route) => route.file.slice(API_ROOT.length + 1, -".ts".length))
-      .sort();
-    expect(ROUTES.map((route) => route.fn).sort()).toEqual(functions);
+  it("every case is a function under api/, declaring the methods the case names", () => {
+    const functions = FUNCTIONS.map(({ fn }) => fn);
+    expect(functions).toContain("health");
+    for (const route of ROUTES) {
+      expect(functions, route.fn).toContain(route.fn);
+      const contract = FUNCTIONS.find(({ fn }) => fn === route.fn)?.contract;
+      expect(Object.keys(contract?.operations ?? {}).join(", "), route.fn).toBe(route.methods);
+    }
+    expect(API_ROUTES).toHaveLength(FUNCTIONS.length);
   });
 });
 
 describe("security headers and CORS on every route", () => {
-  for (const route of ROUTES) {
+  for (const { cases: route } of FUNCTIONS) {
     const name = `api/${route.fn}`;
+    const { success } = route;
 
-    it(`${name} – success from an allowed origin: nosniff, no-store, the origin echoed with Vary: Origin`, async () => {
-      const res = await route.success.send(ALLOWED_ORIGIN);
-      expect(res.status, res.text).toBe(route.success.status);
-      if (route.success.array) expect(res.body).toEqual(expect.any(Array));
-      else if (!route.success.raw) expect(res.body.success).toBe(true);
-      expectSecurityHeaders(res, name);
-      expectAllowedCors(res, name);
-    });
+    if (success) {
+      it(`${name} – success from an allowed origin: nosniff, no-store, a request id, the origin echoed with Vary: Origin`, async () => {
+        const res = await success.send(ALLOWED_ORIGIN);
+        expect(res.status, res.text).toBe(success.status);
+        if (success.array) expect(res.body).toEqual(expect.any(Array));
+        else if (!success.raw) expect(res.body.success).toBe(true);
+        expectSecurityHeaders(res, name);
+        expectAllowedCors(res, name);
+      });
+    }
 
     it(`${name} – an error for a foreign origin: the envelope, nosniff, no-store and no CORS grant`, async () => {
       const res = await route.error.send(FOREIGN_ORIGIN);

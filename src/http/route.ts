@@ -1,8 +1,5 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
 import mongoose from "mongoose";
-import type { z } from "zod";
-import { requireCronSecret } from "../auth/cron";
-import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
 import {
   connectDatabase,
   type DatabaseConnection,
@@ -11,305 +8,216 @@ import {
   recordDatabaseFailure,
 } from "../db/connection";
 import { env } from "../env";
-import { ApiError, type ErrorCode, toApiError, toErrorBody } from "../errors";
-import { findMalformedText } from "../schemas/text";
+import { ApiError, toApiError, toErrorBody } from "../errors";
+import { withRequestContext } from "../log";
+import { authorize } from "./authorize";
+import { readRequestBody } from "./body";
+import { setCommonHeaders } from "./cors";
 import {
   beginIdempotent,
   type IdempotentAttempt,
+  type IdempotentReplay,
   isRepeatableAnswer,
   readIdempotencyKey,
   recordIdempotentAnswer,
   releaseIdempotencyKey,
   settleQuickly,
 } from "./idempotency";
+import type {
+  AuthRule,
+  HandlerInput,
+  HttpMethod,
+  Operation,
+  RawResponse,
+  Reply,
+  Responses,
+  RouteHandler,
+} from "./operation";
+import { requestIdOf } from "./request-id";
+import { countCommandsOf, logRequestEnd, startCountingCommands } from "./request-log";
 import { withinTimeBudget } from "./time-budget";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-/**
- * Who may call an operation. `user`: any valid token (registered or guest); `registered`: a
- * registered user's token (a guest's is a 403); `optional`: a valid token is read when sent and
- * ignored otherwise; `cron`: Vercel Cron's `Bearer $CRON_SECRET`.
- */
-export type AuthRule = "none" | "optional" | "user" | "registered" | "cron";
-
-type ClaimsFor<A extends AuthRule> = A extends "user" | "registered"
-  ? TokenClaims
-  : A extends "optional"
-    ? TokenClaims | null
-    : null;
-
-/** A response that is not the JSON envelope (the docs page, the OpenAPI document itself). */
-export interface RawResponse {
-  /** The first is the default; a handler picks another with `contentType`. */
-  contentTypes: readonly [string, ...string[]];
-  description: string;
-  /** The shape of the content when it is JSON; text otherwise. */
-  schema?: z.ZodType;
-}
-
-/** Success responses by status: a zod schema of the JSON body (without `success`), or raw content. */
-export type Responses = Partial<Record<200 | 201, z.ZodObject | RawResponse>>;
-
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
-type JsonBody<R extends Responses> = {
-  [K in keyof R]: R[K] extends z.ZodObject ? z.input<R[K]> : never;
-}[keyof R];
-
-export type Reply<R extends Responses> =
-  | { status?: keyof R & number; body: JsonBody<R> }
-  | { status?: keyof R & number; raw: string | Buffer; contentType?: string };
-
-export interface HandlerInput<A extends AuthRule, P, Q, B> {
-  params: Output<P>;
-  query: Output<Q>;
-  body: Output<B>;
-  claims: ClaimsFor<A>;
-  req: VercelRequest;
-  /**
-   * The id for what this request creates: with an `Idempotency-Key`, the one reserved with the
-   * key, so a retry of a request that died after its write finds what was stored instead of
-   * creating it again; a fresh id otherwise.
-   */
-  newId: () => mongoose.Types.ObjectId;
-}
-
-/** One method of one function, declared: what it accepts, who may call it, what it answers. */
-export interface Operation<
-  A extends AuthRule = AuthRule,
-  P extends z.ZodObject | undefined = z.ZodObject | undefined,
-  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  R extends Responses = Responses,
-> {
-  /** One line for the docs; the route file's `// METHOD /path – …` comment says the same. */
-  summary: string;
-  auth: A;
-  params?: P;
-  query?: Q;
-  body?: B;
-  responses: R;
-  /** The codes this operation's own rules answer; the wrapper adds the ones it owns (see impliedErrors). */
-  errors?: readonly ErrorCode[];
-  /** `false` for operations that never touch the database (the docs): no connection, no 503. */
-  database?: false;
-  /**
-   * `true` for operations that create things: they honour an `Idempotency-Key` header (README,
-   * "Retrying a write"), and what they create takes its id from `newId()`.
-   */
-  idempotent?: true;
-  handler: (input: HandlerInput<A, P, Q, B>) => Promise<Reply<R>>;
-}
-
-/** Declares one operation; a function so TypeScript infers the handler's input from the schemas. */
-export function operation<
-  A extends AuthRule,
-  R extends Responses,
-  P extends z.ZodObject | undefined = undefined,
-  Q extends z.ZodObject | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
->(declared: Operation<A, P, Q, B, R>): Operation {
-  return declared as unknown as Operation;
-}
-
-export interface RouteContract {
-  /** The public path, OpenAPI style: `/api/events/{eventId}/join/user`. */
-  path: string;
-  operations: Partial<Record<HttpMethod, Operation>>;
-}
-
-export type RouteHandler = ((req: VercelRequest, res: VercelResponse) => Promise<void>) & { contract: RouteContract };
-
-export const MAX_BODY_BYTES = 16 * 1024;
-const BODY_METHODS = new Set<string>(["POST", "PUT", "PATCH"]);
-
-/**
- * The error codes the wrapper itself can answer for an operation, on top of its declared ones:
- * the input and auth checks it runs, the body reader, the database and the catch-all.
- */
-export function impliedErrors(method: HttpMethod, op: Operation): ErrorCode[] {
-  const codes: ErrorCode[] = [];
-  const readsBody = BODY_METHODS.has(method);
-  if (op.params || op.query || op.body || readsBody) codes.push("invalid_input");
-  if (readsBody) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "busy");
-  if (op.auth === "user" || op.auth === "registered" || op.auth === "cron") codes.push("unauthorized");
-  if (op.auth === "registered") codes.push("forbidden");
-  if (op.database !== false) codes.push("database_unavailable");
-  if (op.idempotent) codes.push("invalid_input", "idempotency_key_reused", "busy");
-  codes.push("internal_error");
-  return codes;
-}
+// Route files import all they declare from here.
+export { MAX_BODY_BYTES } from "./body";
+export {
+  type AuthRule,
+  type HandlerInput,
+  type HttpMethod,
+  impliedErrors,
+  type Operation,
+  operation,
+  type RawResponse,
+  type Reply,
+  type Responses,
+  type RouteContract,
+  type RouteHandler,
+} from "./operation";
 
 /**
  * One Vercel function: the declared operations per method behind the one wrapper. For every
  * request, in this order: CORS and security headers, method (405 with Allow), path params, auth,
  * query, body (JSON only, ≤ 16 KiB), the database connection, the handler; anything thrown becomes
- * the error envelope. So the same bad request gets the same answer on every route.
+ * the error envelope. So the same bad request gets the same answer on every route. Each request
+ * runs in its log context (id and route) and ends with one log line (request-log.ts).
  */
 export function route(path: string, operations: Partial<Record<HttpMethod, Operation>>): RouteHandler {
   const allow = [...Object.keys(operations), "OPTIONS"].join(", ");
-
-  async function handle(req: VercelRequest, res: VercelResponse): Promise<void> {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Cache-Control", "no-store");
-    applyCors(req, res, allow);
-    let database: DatabaseConnection | undefined;
-    let held: IdempotentAttempt | undefined;
-    try {
-      if (req.method === "OPTIONS") {
-        res.setHeader("Allow", allow);
-        res.status(204).end();
-        return;
-      }
-      const op = operations[req.method as HttpMethod];
-      if (!op) {
-        res.setHeader("Allow", allow);
-        throw new ApiError("method_not_allowed", `${req.method} is not allowed on this route.`);
-      }
-      const params = op.params?.parse(req.query);
-      const claims = authorize(op.auth, req.headers.authorization);
-      const query = op.query?.parse(req.query);
-      const rawBody = BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
-      // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
-      const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
-      const key = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
-      const input = {
-        params,
-        query,
-        body,
-        claims,
-        req,
-        newId: () => held?.reservedId ?? new mongoose.Types.ObjectId(),
-      } as HandlerInput<AuthRule, unknown, unknown, unknown>;
-      const reply =
-        op.database === false
-          ? await op.handler(input)
-          : await withinTimeBudget(
-              (async () => {
-                database = connectDatabase();
-                await database;
-                if (key !== undefined) {
-                  const scope = { route: `${req.method} ${path}`, caller: claims?.userId ?? null };
-                  const begun = await beginIdempotent(scope, key, { params: req.query, body: rawBody ?? null });
-                  if (begun.kind === "replay") return begun;
-                  held = begun;
-                }
-                const answered = await op.handler(input);
-                if (held && !("raw" in answered)) {
-                  const status = answered.status ?? Number(Object.keys(op.responses)[0] ?? 200);
-                  await recordIdempotentAnswer(held, status, Object.assign({ success: true }, answered.body));
-                }
-                return answered;
-              })(),
-              env.REQUEST_BUDGET_MS,
-              () => discardDatabaseConnection(database),
-            );
-      if (op.database !== false) recordDatabaseAnswered();
-      if ("kind" in reply) {
-        res.setHeader("Idempotent-Replayed", "true");
-        res.status(reply.status).json(reply.body);
-        return;
-      }
-      const status = reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
-      if ("raw" in reply) {
-        const declared = op.responses[status as 200] as RawResponse;
-        res.setHeader("Content-Type", reply.contentType ?? declared.contentTypes[0]);
-        res.status(status).send(reply.raw);
-      } else {
-        res.status(status).json(Object.assign({ success: true }, reply.body));
-      }
-    } catch (error) {
-      const apiError = toApiError(error);
-      if (apiError.code === "database_unavailable") recordDatabaseFailure(database, error);
-      // Bounded: the answer is due within the budget, and a key left held lapses by itself.
-      if (held) {
-        await settleQuickly(
-          isRepeatableAnswer(apiError.status)
-            ? recordIdempotentAnswer(held, apiError.status, toErrorBody(apiError))
-            : releaseIdempotencyKey(held),
-        );
-      }
-      for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-      res.status(apiError.status).json(toErrorBody(apiError));
-    }
-  }
-
+  const handle = (req: VercelRequest, res: VercelResponse): Promise<void> => {
+    const requestId = requestIdOf(req);
+    const exchange: Exchange = { req, res, path, allow, requestId };
+    return withRequestContext({ requestId, route: `${req.method} ${path}` }, () => serve(exchange, operations));
+  };
   return Object.assign(handle, { contract: { path, operations } });
 }
 
-function authorize(rule: AuthRule, authorization: string | undefined): TokenClaims | null {
-  switch (rule) {
-    case "none":
-      return null;
-    case "optional":
-      return readClaims(authorization);
-    case "cron":
-      requireCronSecret(authorization);
-      return null;
-    case "user":
-      return requireClaims(authorization);
-    case "registered": {
-      const claims = requireClaims(authorization);
-      if (claims.kind === "guest") throw new ApiError("forbidden", "Guests cannot do this; sign up first.");
-      return claims;
+/** One request on its way through the stages below, and what they took hold of. */
+interface Exchange {
+  req: VercelRequest;
+  res: VercelResponse;
+  path: string;
+  allow: string;
+  requestId: string;
+  /** The connection the request runs on, once it asked for one. */
+  database?: DatabaseConnection;
+  /** The Idempotency-Key the request holds, once it took it. */
+  held?: IdempotentAttempt;
+}
+
+/** What the request checked and parsed before it runs. */
+interface ParsedRequest {
+  input: HandlerInput<AuthRule, unknown, unknown, unknown>;
+  rawBody: unknown;
+  idempotencyKey: string | undefined;
+}
+
+/** What running an operation gives: the handler's reply, or the stored first answer to a retry. */
+type Outcome = { kind: "answered"; reply: Reply<Responses> } | IdempotentReplay;
+
+async function serve(exchange: Exchange, operations: Partial<Record<HttpMethod, Operation>>): Promise<void> {
+  const startedAt = performance.now();
+  startCountingCommands();
+  setCommonHeaders(exchange.req, exchange.res, exchange.allow, exchange.requestId);
+  try {
+    if (exchange.req.method === "OPTIONS") {
+      answerPreflight(exchange);
+      logRequestEnd(204, startedAt);
+      return;
     }
+    const op = chooseOperation(exchange, operations);
+    const parsed = parseRequest(exchange, op);
+    const outcome = await runOperation(exchange, op, parsed);
+    logRequestEnd(send(exchange, op, outcome), startedAt);
+  } catch (error) {
+    const failure = await settleFailure(exchange, error);
+    sendError(exchange, failure);
+    logRequestEnd(failure.status, startedAt, failure);
   }
 }
 
-function readJsonBody(req: VercelRequest): unknown {
-  const length = Number(req.headers["content-length"] ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
-  const contentType = req.headers["content-type"];
-  // HTTP/2 requests may carry no Content-Length: a declared content type also means a body.
-  const declaresBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
-  if (contentType === undefined && !declaresBody) return undefined;
-
-  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json") {
-    if (req.headers["content-length"] === "0") return undefined;
-    throw new ApiError("unsupported_media_type", "Send the request body as application/json.");
-  }
-  let body: unknown;
-  try {
-    body = req.body;
-  } catch {
-    throw new ApiError("invalid_json", "The request body is not valid JSON.");
-  }
-  // Without a Content-Length (chunked, HTTP/2), measure what the body parsed to instead.
-  if (length === 0 && chunkedBodyBytes(body) > MAX_BODY_BYTES) throw tooLarge();
-  // Invalid UTF-8 decodes to U+FFFD and a lone surrogate would be stored as one: refuse both.
-  const malformedAt = findMalformedText(body);
-  if (malformedAt !== undefined) {
-    throw new ApiError("invalid_input", "The request is not valid.", [
-      { path: malformedAt, message: "must be well-formed UTF-8 text" },
-    ]);
-  }
-  return body;
+function answerPreflight({ res, allow }: Exchange): void {
+  res.setHeader("Allow", allow);
+  res.status(204).end();
 }
 
-function chunkedBodyBytes(body: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(body ?? null));
-  } catch {
-    // JSON.stringify recurses: a few thousand levels of nesting overflow the stack.
-    throw new ApiError("invalid_input", "The request is not valid.", [{ path: "", message: "is nested too deeply" }]);
-  }
+function chooseOperation({ req, res, allow }: Exchange, operations: Partial<Record<HttpMethod, Operation>>): Operation {
+  const op = operations[req.method as HttpMethod];
+  if (op) return op;
+  res.setHeader("Allow", allow);
+  throw new ApiError("method_not_allowed", `${req.method} is not allowed on this route.`);
 }
 
-function tooLarge(): ApiError {
-  return new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+/** Path params, auth, query, body, Idempotency-Key: in this order, so one bad request gets one answer. */
+function parseRequest(exchange: Exchange, op: Operation): ParsedRequest {
+  const { req } = exchange;
+  const params = op.params?.parse(req.query);
+  const claims = authorize(op.auth, req.headers.authorization);
+  const query = op.query?.parse(req.query);
+  const rawBody = readRequestBody(req);
+  // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
+  const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
+  const idempotencyKey = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
+  const newId = () => exchange.held?.reservedId ?? new mongoose.Types.ObjectId();
+  return { input: { params, query, body, claims, req, newId } as ParsedRequest["input"], rawBody, idempotencyKey };
 }
 
-function applyCors(req: VercelRequest, res: VercelResponse, allow: string): void {
-  const origin = req.headers.origin;
-  if (!origin) return;
-  const allowed = env.CORS_ORIGINS.includes("*") || env.CORS_ORIGINS.includes(origin);
-  res.setHeader("Vary", "Origin");
-  if (!allowed) return;
-  res.setHeader("Access-Control-Allow-Origin", origin);
-  if (req.method === "OPTIONS") {
-    res.setHeader("Access-Control-Allow-Methods", allow);
-    res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
-    res.setHeader("Access-Control-Max-Age", "600");
+/** The handler, on the database within the time budget unless the operation needs none. */
+async function runOperation(exchange: Exchange, op: Operation, parsed: ParsedRequest): Promise<Outcome> {
+  if (op.database === false) return { kind: "answered", reply: await op.handler(parsed.input) };
+  const outcome = await withinTimeBudget(runOnDatabase(exchange, op, parsed), env.REQUEST_BUDGET_MS, () =>
+    discardDatabaseConnection(exchange.database),
+  );
+  recordDatabaseAnswered();
+  return outcome;
+}
+
+async function runOnDatabase(exchange: Exchange, op: Operation, parsed: ParsedRequest): Promise<Outcome> {
+  exchange.database = connectDatabase();
+  await exchange.database;
+  countCommandsOf(mongoose.connection.getClient());
+  if (parsed.idempotencyKey !== undefined) {
+    const replay = await takeIdempotencyKey(exchange, parsed);
+    if (replay) return replay;
   }
+  const reply = await op.handler(parsed.input);
+  if (exchange.held && !("raw" in reply)) {
+    await recordIdempotentAnswer(exchange.held, statusOf(op, reply), Object.assign({ success: true }, reply.body));
+  }
+  return { kind: "answered", reply };
+}
+
+/** Holds the request's key (exchange.held), or gives the first answer when this is a retry. */
+async function takeIdempotencyKey(exchange: Exchange, parsed: ParsedRequest): Promise<IdempotentReplay | undefined> {
+  const { req, path } = exchange;
+  const scope = { route: `${req.method} ${path}`, caller: parsed.input.claims?.userId ?? null };
+  const key = parsed.idempotencyKey ?? "";
+  const begun = await beginIdempotent(scope, key, { params: req.query, body: parsed.rawBody ?? null });
+  if (begun.kind === "replay") return begun;
+  exchange.held = begun;
+  return undefined;
+}
+
+function statusOf(op: Operation, reply: Reply<Responses>): number {
+  return reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
+}
+
+/** Sends the outcome; returns its status. */
+function send({ res, requestId }: Exchange, op: Operation, outcome: Outcome): number {
+  if (outcome.kind === "replay") {
+    res.setHeader("Idempotent-Replayed", "true");
+    // A stored error names the first request's id; this answer is this request's.
+    const body = outcome.status >= 400 ? { ...outcome.body, requestId } : outcome.body;
+    res.status(outcome.status).json(body);
+    return outcome.status;
+  }
+  const { reply } = outcome;
+  const status = statusOf(op, reply);
+  if ("raw" in reply) {
+    const declared = op.responses[status as 200] as RawResponse;
+    res.setHeader("Content-Type", reply.contentType ?? declared.contentTypes[0]);
+    res.status(status).send(reply.raw);
+  } else {
+    res.status(status).json(Object.assign({ success: true }, reply.body));
+  }
+  return status;
+}
+
+/** What was thrown, as the error to answer; the database and the key are dealt with first. */
+async function settleFailure(exchange: Exchange, error: unknown): Promise<ApiError> {
+  const failure = toApiError(error);
+  if (failure.code === "database_unavailable") recordDatabaseFailure(exchange.database, error);
+  const { held } = exchange;
+  // Bounded: the answer is due within the budget, and a key left held lapses by itself.
+  if (held) {
+    await settleQuickly(
+      isRepeatableAnswer(failure.status)
+        ? recordIdempotentAnswer(held, failure.status, toErrorBody(failure, exchange.requestId))
+        : releaseIdempotencyKey(held),
+    );
+  }
+  return failure;
+}
+
+function sendError({ res, requestId }: Exchange, failure: ApiError): void {
+  for (const [name, value] of Object.entries(failure.headers)) res.setHeader(name, value);
+  res.status(failure.status).json(toErrorBody(failure, requestId));
 }

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { ERROR_STATUS, type ErrorCode } from "../errors";
-import { type HttpMethod, impliedErrors, type Operation, type RawResponse, type RouteContract } from "../http/route";
+import { EXPOSED_HEADERS } from "../http/cors";
+import {
+  type HttpMethod,
+  impliedErrors,
+  type Operation,
+  type RawResponse,
+  type RouteContract,
+} from "../http/operation";
 
 // The OpenAPI 3.1 document, generated from the routes' declarations: every schema in it comes from
 // a zod schema through z.toJSONSchema, so what the server enforces and what clients read are one.
@@ -39,7 +46,8 @@ export interface OpenApiResponse {
 const DESCRIPTION = `The Shatter events API. JSON in, JSON out; every success has \`"success": true\`, every error is the
 error envelope with a \`code\` from the closed list of each response. Every operation checks, in this
 order: method (405 with \`Allow\`), path parameters, auth, query, body; so the same bad request gets the
-same answer on every route. \`OPTIONS\` on any path answers 204 with \`Allow\` (CORS preflight).`;
+same answer on every route. \`OPTIONS\` on any path answers 204 with \`Allow\` (CORS preflight). Every
+response carries \`X-Request-Id\`, and every error body the same id as \`requestId\`: quote it when reporting one.`;
 
 /** Named schemas (`.meta({ id })`: Event, Participant, ErrorBody…), shared by the operations. */
 type SharedSchemas = Record<string, JsonSchema>;
@@ -80,6 +88,15 @@ const HEADERS = {
     description: "The request's Origin, when it is one of CORS_ORIGINS.",
     schema: toSchema(z.string(), "output"),
   },
+  AccessControlExposeHeaders: {
+    description: "With Access-Control-Allow-Origin: the headers a browser script may read.",
+    schema: toSchema(z.literal(EXPOSED_HEADERS), "output"),
+  },
+  XRequestId: {
+    description:
+      "This request's id (Vercel's x-vercel-id on Vercel): every error body's `requestId` and every log line of the request carry it.",
+    schema: toSchema(z.string().min(1), "output"),
+  },
   RetryAfter: {
     description: "Seconds to wait before retrying.",
     schema: toSchema(z.string().regex(/^\d+$/), "output"),
@@ -91,13 +108,22 @@ const HEADERS = {
 } as const;
 
 type HeaderName = keyof typeof HEADERS;
-const COMMON_HEADERS: HeaderName[] = ["CacheControl", "XContentTypeOptions", "Vary", "AccessControlAllowOrigin"];
+const COMMON_HEADERS: HeaderName[] = [
+  "CacheControl",
+  "XContentTypeOptions",
+  "XRequestId",
+  "Vary",
+  "AccessControlAllowOrigin",
+  "AccessControlExposeHeaders",
+];
 /** The response header names, as sent, for each component above. */
 export const HEADER_NAMES: Record<HeaderName, string> = {
   CacheControl: "Cache-Control",
   XContentTypeOptions: "X-Content-Type-Options",
   Vary: "Vary",
   AccessControlAllowOrigin: "Access-Control-Allow-Origin",
+  AccessControlExposeHeaders: "Access-Control-Expose-Headers",
+  XRequestId: "X-Request-Id",
   RetryAfter: "Retry-After",
   IdempotentReplayed: "Idempotent-Replayed",
 };
@@ -114,8 +140,14 @@ const errorBodySchema = z
     code: z.string(),
     /** Only with `invalid_input`: every problem, by field path. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** The response's X-Request-Id, to quote when reporting the error. */
+    requestId: z.string().min(1),
   })
-  .meta({ id: "ErrorBody", description: "The error envelope; `issues` comes only with `invalid_input`." });
+  .meta({
+    id: "ErrorBody",
+    description:
+      "The error envelope; `issues` comes only with `invalid_input`; `requestId` is the response's X-Request-Id.",
+  });
 
 /** The envelope with exactly the codes one response can carry. */
 function errorBodyWithCodes(codes: [ErrorCode, ...ErrorCode[]]): z.ZodType {

@@ -27,6 +27,7 @@ const PREFLIGHT_HEADERS = [
   "vary",
   "cache-control",
   "x-content-type-options",
+  "x-request-id",
 ];
 
 export interface ObservedResponse {
@@ -138,6 +139,16 @@ export class ContractChecker {
     const matcher = this.matchers.find(({ pattern }) => pattern.test(pathname));
     // Paths with no function are answered by the platform's 404, outside the API.
     if (!matcher) return status === 404 ? [] : [`no documented path matches ${pathname}`];
+    return [...requestIdProblems(status, headers, body), ...this.checkDeclared(method, matcher, status, headers, body)];
+  }
+
+  private checkDeclared(
+    method: string,
+    matcher: PathMatcher,
+    status: number,
+    headers: ObservedResponse["headers"],
+    body: Buffer,
+  ): string[] {
     const item = this.document.paths[matcher.template] ?? {};
     const declaredMethods = Object.keys(item).map((m) => m.toUpperCase());
     const allow = [...declaredMethods, "OPTIONS"].join(", ");
@@ -163,6 +174,8 @@ export class ContractChecker {
           "x-content-type-options",
           "vary",
           "access-control-allow-origin",
+          "access-control-expose-headers",
+          "x-request-id",
         ]),
       ];
     }
@@ -214,6 +227,16 @@ export class ContractChecker {
     mkdirSync(dirname(log), { recursive: true });
     appendFileSync(log, `${this.checked} ${file}\n`);
   }
+}
+
+/** Every answer names its request; an error body names the same one. */
+function requestIdProblems(status: number, headers: ObservedResponse["headers"], body: Buffer): string[] {
+  const id = headers["x-request-id"];
+  if (typeof id !== "string" || id === "") return ["X-Request-Id is missing"];
+  if (status < 400) return [];
+  const parsed = parseJson(body);
+  const sent = parsed.ok ? (parsed.value as { requestId?: unknown }).requestId : undefined;
+  return sent === id ? [] : [`the error body's requestId ${String(sent)} is not the X-Request-Id ${id}`];
 }
 
 function sameMediaType(declared: string, sent: string): boolean {

@@ -116,14 +116,23 @@ export async function startEvent(host: TestUser, eventId: string) {
     .expect(200);
 }
 
-/** The error envelope, whole. */
-export function expectError(res: { status: number; body: unknown }, status: number, code: string): void {
+/**
+ * The error envelope, whole; its `requestId` is the response's X-Request-Id (a response rebuilt
+ * from raw parts without its headers: some string, which the contract check then compares).
+ */
+export function expectError(
+  res: { status: number; body: unknown; headers?: Record<string, unknown> },
+  status: number,
+  code: string,
+): void {
   expect(res.status).toBe(status);
+  if (res.headers) expect(res.headers["x-request-id"]).toEqual(expect.any(String));
   expect(res.body).toEqual({
     success: false,
     code,
     error: expect.any(String),
     ...(code === "invalid_input" ? { issues: expect.any(Array) } : {}),
+    requestId: res.headers ? res.headers["x-request-id"] : expect.any(String),
   });
 }
 

@@ -31,6 +31,7 @@ export const errorEnvelopeSchema = z.strictObject({
   error: z.string().min(1),
   code: z.string().regex(/^[a-z]+(?:_[a-z]+)*$/),
   issues: z.array(z.strictObject({ path: z.string(), message: z.string().min(1) })).optional(),
+  requestId: z.string().min(1),
 });
 
 /** What Vercel's router (and dev/local-server.ts) answers for a path no function serves. */

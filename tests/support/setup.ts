@@ -26,6 +26,8 @@ Object.assign(process.env, {
   // supertest connects from loopback, standing in for a proxy that names the client in X-Real-IP
   // (the factories sign up from addresses of their own); tests/client-ip.test.ts runs without it.
   TRUSTED_PROXY_IPS: "127.0.0.1,::1",
+  // One info line per request would bury the test output; warnings and errors still show.
+  LOG_LEVEL: "warn",
 });
 
 afterAll(async () => {
