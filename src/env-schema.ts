@@ -55,6 +55,9 @@ const envSchema = z.object({
         )
         .filter(Boolean),
     ),
+  // Believe X-Real-IP from a trusted proxy only when that proxy overwrites it (nginx's
+  // `proxy_set_header X-Real-IP $remote_addr`); otherwise a client's own value passes through.
+  TRUST_X_REAL_IP: optional.transform((value) => value === "true" || value === "1"),
   // Set by the Vercel platform itself ("1"); its edge sets the forwarding headers.
   VERCEL: optional.transform((value) => value !== undefined && value !== "0"),
   // Digits in a new event's join code: the Shatter app's QR scanner reads only 4-digit codes.

@@ -68,11 +68,17 @@ export async function deleteExpiredRateLimitWindows(now = new Date()): Promise<n
  * The caller's IP address. Forwarding headers are only believed where something trustworthy set
  * them: on Vercel (its edge overwrites X-Real-IP and X-Forwarded-For with the real client), or
  * when the connection comes from a proxy listed in TRUSTED_PROXY_IPS (then X-Forwarded-For is
- * read from the right, skipping those proxies). Anywhere else a client could name any address.
+ * read from the right, skipping those proxies). X-Real-IP behind such a proxy only with
+ * TRUST_X_REAL_IP: nginx and AWS ALB pass a client's own X-Real-IP through untouched, so by default
+ * it is the client's word. Anywhere else a client could name any address.
  */
 export function clientIp(
   req: Pick<VercelRequest, "headers" | "socket">,
-  trust: { vercel: boolean; proxies: readonly string[] } = { vercel: env.VERCEL, proxies: env.TRUSTED_PROXY_IPS },
+  trust: { vercel: boolean; proxies: readonly string[]; realIp?: boolean } = {
+    vercel: env.VERCEL,
+    proxies: env.TRUSTED_PROXY_IPS,
+    realIp: env.TRUST_X_REAL_IP,
+  },
 ): string {
   const peer = normalizeIp(req.socket?.remoteAddress);
   const realIp = normalizeIp(headerValues(req.headers["x-real-ip"])[0]?.trim());
@@ -82,9 +88,9 @@ export function clientIp(
     .filter(Boolean);
   if (trust.vercel) return realIp || forwarded[0] || peer || "unknown";
   if (peer && trust.proxies.includes(peer)) {
+    if (trust.realIp && realIp) return realIp;
     // Each proxy appends the address it saw: the last one that is not ours is the client.
-    const client = realIp || forwarded.reverse().find((address) => !trust.proxies.includes(address));
-    return client || peer;
+    return forwarded.reverse().find((address) => !trust.proxies.includes(address)) || peer;
   }
   return peer || "unknown";
 }

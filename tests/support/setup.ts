@@ -26,6 +26,7 @@ Object.assign(process.env, {
   // supertest connects from loopback, standing in for a proxy that names the client in X-Real-IP
   // (the factories sign up from addresses of their own); tests/client-ip.test.ts runs without it.
   TRUSTED_PROXY_IPS: "127.0.0.1,::1",
+  TRUST_X_REAL_IP: "true",
 });
 
 afterAll(async () => {
