@@ -8,6 +8,9 @@ const optional = z
   .transform((value) => value || undefined)
   .optional();
 
+/** What `npm run dev` signs tokens with when JWT_SECRET is unset; refused wherever VERCEL is set. */
+export const DEV_JWT_SECRET = "shatter-dev-only-secret-never-use-it-in-production";
+
 const envSchema = z.object({
   MONGODB_URI: z.string().trim().min(1, "MONGODB_URI is required"),
   MONGODB_DB: optional,
@@ -16,6 +19,12 @@ const envSchema = z.object({
   // (10 s in vercel.json), which also pays for a cold start.
   REQUEST_BUDGET_MS: z.coerce.number().int().min(500).max(300_000).default(8_000),
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
+  // The secret before the current one, during a rotation: tokens it signed still verify (new ones
+  // are signed with JWT_SECRET) until they expire or it is removed. See docs/security.md.
+  JWT_SECRET_PREVIOUS: optional.refine(
+    (value) => value === undefined || value.length >= 32,
+    "JWT_SECRET_PREVIOUS must be at least 32 characters",
+  ),
   JWT_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -63,7 +72,10 @@ const envSchema = z.object({
   // Digits in a new event's join code: the Shatter app's QR scanner reads only 4-digit codes.
   JOIN_CODE_DIGITS: z.coerce.number().int().min(4).max(8).default(8),
   // Vercel sends it as a bearer token to cron functions; without it they refuse every caller.
-  CRON_SECRET: optional,
+  CRON_SECRET: optional.refine(
+    (value) => value === undefined || value.length >= 32,
+    "CRON_SECRET must be at least 32 characters",
+  ),
   CORS_ORIGINS: z
     .string()
     .default("")
@@ -77,9 +89,17 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+// Checked after the fields parse: a deployment signing with the secret printed in this repository
+// would let anyone mint tokens.
+const deployedEnvSchema = envSchema.superRefine((env, context) => {
+  if (env.VERCEL && [env.JWT_SECRET, env.JWT_SECRET_PREVIOUS].includes(DEV_JWT_SECRET)) {
+    context.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "the dev-only JWT_SECRET is refused on Vercel" });
+  }
+});
+
 /** The parsed environment, or an error whose message names every bad variable (what the functions log). */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
+  const result = deployedEnvSchema.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment: ${problems.join("; ")}`);

@@ -22,7 +22,7 @@ Object.assign(process.env, {
   PUSHER_TIMEOUT_MS: "1000",
   DB_TIMEOUT_MS: "3000",
   CORS_ORIGINS: "https://dashboard.shatter.test",
-  CRON_SECRET: "test-cron-secret",
+  CRON_SECRET: "test-cron-secret-of-at-least-32-chars",
   // supertest connects from loopback, standing in for a proxy that names the client in X-Real-IP
   // (the factories sign up from addresses of their own); tests/client-ip.test.ts runs without it.
   TRUSTED_PROXY_IPS: "127.0.0.1,::1",
