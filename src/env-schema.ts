@@ -25,6 +25,9 @@ const envSchema = z.object({
     (value) => value === undefined || value.length >= 32,
     "JWT_SECRET_PREVIOUS must be at least 32 characters",
   ),
+  // scrypt's N for new password hashes is 2^this (OWASP: 17). Only tests lower it, to sign up
+  // hundreds of users quickly; on Vercel anything under 17 is refused.
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
   JWT_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -94,6 +97,9 @@ export type Env = z.infer<typeof envSchema>;
 const deployedEnvSchema = envSchema.superRefine((env, context) => {
   if (env.VERCEL && [env.JWT_SECRET, env.JWT_SECRET_PREVIOUS].includes(DEV_JWT_SECRET)) {
     context.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "the dev-only JWT_SECRET is refused on Vercel" });
+  }
+  if (env.VERCEL && env.PASSWORD_SCRYPT_LOG_N < 17) {
+    context.addIssue({ code: "custom", path: ["PASSWORD_SCRYPT_LOG_N"], message: "must be at least 17 on Vercel" });
   }
 });
 

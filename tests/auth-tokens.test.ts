@@ -137,12 +137,19 @@ describe("respelled signatures through routes", () => {
 describe("passwords", () => {
   it("verifyPassword – true for the password, false for another, a near miss, or a malformed stored hash", async () => {
     const stored = await hashPassword("correct horse battery");
-    expect(stored).toMatch(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(stored).toMatch(/^\$scrypt\$ln=\d+,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(await verifyPassword("correct horse battery", stored)).toBe(true);
     expect(await verifyPassword("correct horse batter", stored)).toBe(false);
     expect(await verifyPassword("Correct horse battery", stored)).toBe(false);
     expect(await verifyPassword("", stored)).toBe(false);
-    for (const malformed of ["", "scrypt", "scrypt$$", "bcrypt$abc$def", stored.replace("scrypt", "plain")]) {
+    for (const malformed of [
+      "",
+      "scrypt",
+      "scrypt$$",
+      "$scrypt$$",
+      "bcrypt$abc$def",
+      stored.replace("scrypt", "plain"),
+    ]) {
       expect(await verifyPassword("correct horse battery", malformed), malformed).toBe(false);
     }
   });

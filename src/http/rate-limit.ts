@@ -26,7 +26,7 @@ export async function checkRateLimit(limit: RateLimit, subject: string, now = Da
   if ((window?.count ?? 0) >= limit.max) throw rateLimited(windowEnd, now);
 }
 
-function rateLimited(windowEnd: number, now: number): ApiError {
+export function rateLimited(windowEnd: number, now: number): ApiError {
   const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));
   return new ApiError("rate_limited", `Too many requests; try again in ${retryAfter} s.`, undefined, {
     "Retry-After": String(retryAfter),
@@ -56,6 +56,22 @@ export async function countRateLimitHit(
     window = await RateLimitWindow.findOneAndUpdate(filter, update, { returnDocument: "after" }).lean();
   }
   return { count: window?.count ?? 0, windowEnd };
+}
+
+/** Takes back one hit counted in each `[limit, subject]`'s current window (one round trip). */
+export async function refundRateLimitHits(
+  hits: readonly (readonly [RateLimit, string])[],
+  now = Date.now(),
+): Promise<void> {
+  await RateLimitWindow.bulkWrite(
+    hits.map(([limit, subject]) => ({
+      updateOne: {
+        filter: { _id: rateLimitWindow(limit, subject, now).id, count: { $gt: 0 } },
+        update: { $inc: { count: -1 } },
+      },
+    })),
+    { ordered: false },
+  );
 }
 
 /** Deletes windows that have ended (run by the cron function). */
@@ -126,6 +142,7 @@ export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T
 const MINUTE = 60_000;
 
 export const RATE_LIMITS = {
+  // Logins count failures only (src/auth/login-limits.ts); see docs/security.md.
   loginPerIp: { name: "login-ip", max: env.RATE_LIMIT_LOGIN_PER_IP, windowMs: MINUTE },
   loginPerEmailAndIp: { name: "login-email-ip", max: env.RATE_LIMIT_LOGIN_PER_EMAIL_IP, windowMs: 10 * MINUTE },
   loginPerEmail: { name: "login-email", max: env.RATE_LIMIT_LOGIN_PER_EMAIL, windowMs: 60 * MINUTE },

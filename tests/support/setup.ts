@@ -27,6 +27,8 @@ Object.assign(process.env, {
   // (the factories sign up from addresses of their own); tests/client-ip.test.ts runs without it.
   TRUSTED_PROXY_IPS: "127.0.0.1,::1",
   TRUST_X_REAL_IP: "true",
+  // Hundreds of sign-ups per file: N=2^12 instead of 2^17 (tests/auth-tokens.test.ts checks 17).
+  PASSWORD_SCRYPT_LOG_N: "12",
 });
 
 afterAll(async () => {
