@@ -10,7 +10,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange email and password for a token (rate-limited per IP, per email and IP, and per email) */
+        /** Exchange email and password for a token (failed attempts are limited per IP and per email and IP) */
         post: operations["postAuthLogin"];
         delete?: never;
         options?: never;
@@ -442,7 +442,7 @@ export interface paths {
         };
         /** All of a profile to yourself, the public profile to people you share an event with, the name to others */
         get: operations["getUsersUserId"];
-        /** Change your own profile; fields left out are kept, null or empty clears one */
+        /** Change your own profile; fields left out are kept, null or empty clears one; a registered account's new email needs currentPassword */
         put: operations["putUsersUserId"];
         post?: never;
         delete?: never;
@@ -5446,6 +5446,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     email?: string;
+                    currentPassword?: string;
                     bio?: string | null;
                     title?: string | null;
                     organization?: string | null;
@@ -5497,7 +5498,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `unauthorized` */
+            /** @description `invalid_credentials`, `unauthorized` */
             401: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -5509,7 +5510,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
-                        code: "unauthorized";
+                        code: "invalid_credentials" | "unauthorized";
                     } & {
                         [key: string]: unknown;
                     });
@@ -5600,6 +5601,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
                         code: "unsupported_media_type";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    Vary: components["headers"]["Vary"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & ({
+                        /** @enum {string} */
+                        code: "rate_limited";
                     } & {
                         [key: string]: unknown;
                     });

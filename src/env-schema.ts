@@ -52,6 +52,9 @@ const envSchema = z.object({
   RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
   RATE_LIMIT_EVENT_LOOKUPS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   RATE_LIMIT_EVENT_MISSES_PER_IP: z.coerce.number().int().min(1).default(100),
+  // Attempts to change a registered account's email, per hour: per account, and per IP.
+  RATE_LIMIT_EMAIL_CHANGES_PER_USER: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_EMAIL_CHANGES_PER_IP: z.coerce.number().int().min(1).default(30),
   // Addresses of proxies in front of the API whose X-Forwarded-For is believed (comma-separated).
   TRUSTED_PROXY_IPS: z
     .string()

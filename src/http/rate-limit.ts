@@ -150,4 +150,6 @@ export const RATE_LIMITS = {
   guestJoinPerIp: { name: "guest-join-ip", max: env.RATE_LIMIT_GUEST_JOIN_PER_IP, windowMs: MINUTE },
   eventLookupsPerIp: { name: "event-lookup-ip", max: env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP, windowMs: MINUTE },
   eventMissesPerIp: { name: "event-miss-ip", max: env.RATE_LIMIT_EVENT_MISSES_PER_IP, windowMs: 10 * MINUTE },
+  emailChangesPerUser: { name: "email-change-user", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_USER, windowMs: 60 * MINUTE },
+  emailChangesPerIp: { name: "email-change-ip", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_IP, windowMs: 60 * MINUTE },
 } as const satisfies Record<string, RateLimit>;
