@@ -2,6 +2,7 @@ import { z } from "zod";
 import { operation, type RouteHandler, route } from "../src/http/route";
 import { buildOpenApiDocument } from "../src/openapi/document";
 import login from "./auth/login";
+import logoutAll from "./auth/logout-all";
 import signup from "./auth/signup";
 import createBingo from "./bingo/createBingo";
 import getBingo from "./bingo/getBingo/[eventId]";
@@ -56,6 +57,7 @@ export const API_ROUTES: readonly RouteHandler[] = [
   health,
   signup,
   login,
+  logoutAll,
   me,
   user,
   joinedEvents,

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/auth/passwords";
-import { signToken, verifyToken } from "../src/auth/tokens";
+import { keyId, signToken, verifyToken } from "../src/auth/tokens";
 import { connectDatabase } from "../src/db/connection";
 import { ApiError } from "../src/errors";
 import { RATE_LIMITS } from "../src/http/rate-limit";
@@ -53,7 +53,10 @@ describe("signToken / verifyToken", () => {
     expect(verifyToken(user, NOW)).toEqual({ userId: USER_ID, kind: "user" });
     expect(verifyToken(guest, NOW)).toEqual({ userId: USER_ID, kind: "guest" });
     expect(user.split(".")).toHaveLength(3);
-    expect(JSON.parse(Buffer.from(user.split(".")[0] ?? "", "base64url").toString())).toEqual(HS256);
+    expect(JSON.parse(Buffer.from(user.split(".")[0] ?? "", "base64url").toString())).toEqual({
+      ...HS256,
+      kid: keyId(SECRET),
+    });
   });
 
   it("verifyToken – valid until the second before exp, null from exp on", () => {

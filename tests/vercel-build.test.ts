@@ -17,6 +17,7 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
   { path: "/api/health", fn: "api/health" },
   { path: "/api/auth/signup", fn: "api/auth/signup" },
   { path: "/api/auth/login", fn: "api/auth/login" },
+  { path: "/api/auth/logout-all", fn: "api/auth/logout-all" },
   { path: "/api/users/me", fn: "api/users/me" },
   { path: `/api/users/${ID}`, fn: "api/users/[userId]", query: { userId: ID } },
   { path: `/api/users/${ID}/events`, fn: "api/users/[userId]/events", query: { userId: ID } },

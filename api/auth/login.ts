@@ -16,7 +16,13 @@ export default route("/api/auth/login", {
     handler: async ({ body: { email, password }, req }) => {
       const user = await withLoginLimits(email, clientIp(req), () => authenticateUser(email, password));
       const userId = user._id.toHexString();
-      return { body: { message: "Signed in.", userId, token: signToken({ userId, kind: "user" }) } };
+      return {
+        body: {
+          message: "Signed in.",
+          userId,
+          token: signToken({ userId, kind: "user" }, Date.now(), user.tokenVersion ?? 0),
+        },
+      };
     },
   }),
 });

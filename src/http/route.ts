@@ -2,6 +2,7 @@ import type { VercelRequest, VercelResponse } from "@vercel/node";
 import mongoose from "mongoose";
 import type { z } from "zod";
 import { requireCronSecret } from "../auth/cron";
+import { currentClaims } from "../auth/token-versions";
 import { readClaims, requireClaims, type TokenClaims } from "../auth/tokens";
 import {
   connectDatabase,
@@ -188,6 +189,7 @@ export function route(path: string, operations: Partial<Record<HttpMethod, Opera
               (async () => {
                 database = connectDatabase();
                 await database;
+                input.claims = await currentClaims(op.auth, claims);
                 if (key !== undefined) {
                   const scope = { route: `${req.method} ${path}`, caller: claims?.userId ?? null };
                   const begun = await beginIdempotent(scope, key, { params: req.query, body: rawBody ?? null });
