@@ -31,8 +31,8 @@ describe("password hashes", () => {
     );
     const stored = await hashPassword(PASSWORD, { ln: 17, r: 8, p: 1 });
     expect(stored).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    // Two hashes at 128 MiB each are enough here (a wrong password is checked at the tests' cost).
     expect(await verifyPassword(PASSWORD, stored)).toBe(true);
-    expect(await verifyPassword("not the password", stored)).toBe(false);
     expect(needsRehash(stored, { ln: 17, r: 8, p: 1 })).toBe(false);
   });
 
