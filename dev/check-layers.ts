@@ -9,7 +9,7 @@ import path from "node:path";
 /** The declared order, bottom first; folders on one line may import each other, without cycles. */
 export const LAYERS: readonly (readonly string[])[] = [
   ["env-schema.ts", "env.ts", "log.ts", "errors.ts", "schemas", "models"],
-  ["db", "auth", "realtime"],
+  ["db", "limits", "auth", "realtime"],
   ["users"],
   ["events"],
   ["bingo"],

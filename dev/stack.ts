@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseEnv as parseDotEnv } from "node:util";
-import { parseEnv } from "../src/env-schema";
+import { DEV_JWT_SECRET, parseEnv } from "../src/env-schema";
 import { type RunningDatabase, startDatabase } from "./database";
 import { type PublishedEvent, type PusherApp, type PusherServer, startPusherServer } from "./pusher-server";
 
@@ -24,7 +24,6 @@ export const LOCAL_PUSHER_APP: PusherApp = {
 export const LOCAL_PUSHER_PORT = 6001;
 export const DEFAULT_API_PORT = 3000;
 const LOCAL_HOST = "127.0.0.1";
-const DEV_JWT_SECRET = "shatter-dev-only-secret-never-use-it-in-production";
 const REPLAY_LIMIT = 200;
 const SSE_KEEPALIVE_MS = 15_000;
 

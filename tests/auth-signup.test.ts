@@ -144,7 +144,7 @@ describe("POST /api/auth/signup", () => {
     expect(stored).not.toHaveProperty("isGuest");
     expect(stored).not.toHaveProperty("bio");
     expect(stored?.authProvider).toBe("local");
-    expect(stored?.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored?.passwordHash).toMatch(/^\$scrypt\$ln=\d+,r=8,p=1\$/);
   });
 
   it("POST /api/auth/signup – the name is stored trimmed and NFC-normalised", async () => {

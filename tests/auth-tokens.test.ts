@@ -2,10 +2,10 @@ import { createHmac } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/auth/passwords";
-import { signToken, verifyToken } from "../src/auth/tokens";
+import { keyId, signToken, verifyToken } from "../src/auth/tokens";
 import { connectDatabase } from "../src/db/connection";
 import { ApiError } from "../src/errors";
-import { RATE_LIMITS } from "../src/http/rate-limit";
+import { RATE_LIMITS } from "../src/limits/rate-limit";
 import { authenticateUser } from "../src/users/accounts";
 import { api, bearer, createUser, expectError, newObjectId } from "./support/harness";
 import { base64url as b64, forgeToken, HS256 } from "./support/tokens";
@@ -53,7 +53,10 @@ describe("signToken / verifyToken", () => {
     expect(verifyToken(user, NOW)).toEqual({ userId: USER_ID, kind: "user" });
     expect(verifyToken(guest, NOW)).toEqual({ userId: USER_ID, kind: "guest" });
     expect(user.split(".")).toHaveLength(3);
-    expect(JSON.parse(Buffer.from(user.split(".")[0] ?? "", "base64url").toString())).toEqual(HS256);
+    expect(JSON.parse(Buffer.from(user.split(".")[0] ?? "", "base64url").toString())).toEqual({
+      ...HS256,
+      kid: keyId(SECRET),
+    });
   });
 
   it("verifyToken – valid until the second before exp, null from exp on", () => {
@@ -137,12 +140,19 @@ describe("respelled signatures through routes", () => {
 describe("passwords", () => {
   it("verifyPassword – true for the password, false for another, a near miss, or a malformed stored hash", async () => {
     const stored = await hashPassword("correct horse battery");
-    expect(stored).toMatch(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(stored).toMatch(/^\$scrypt\$ln=\d+,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(await verifyPassword("correct horse battery", stored)).toBe(true);
     expect(await verifyPassword("correct horse batter", stored)).toBe(false);
     expect(await verifyPassword("Correct horse battery", stored)).toBe(false);
     expect(await verifyPassword("", stored)).toBe(false);
-    for (const malformed of ["", "scrypt", "scrypt$$", "bcrypt$abc$def", stored.replace("scrypt", "plain")]) {
+    for (const malformed of [
+      "",
+      "scrypt",
+      "scrypt$$",
+      "$scrypt$$",
+      "bcrypt$abc$def",
+      stored.replace("scrypt", "plain"),
+    ]) {
       expect(await verifyPassword("correct horse battery", malformed), malformed).toBe(false);
     }
   });

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { describe, expect, it, vi } from "vitest";
-import { clientIp } from "../src/http/rate-limit";
+import { clientIp } from "../src/limits/rate-limit";
 import { api, expectError } from "./support/harness";
 
 // Which address a rate limit counts: forwarding headers only where something trustworthy set them.
@@ -41,6 +41,15 @@ describe("clientIp", () => {
     expect(clientIp(request("10.0.0.2", forwarded), behindProxy)).toBe("198.51.100.9");
     // The same headers from a connection that is not a trusted proxy are the client's own words.
     expect(clientIp(request("203.0.113.10", forwarded), behindProxy)).toBe("203.0.113.10");
+  });
+
+  it("clientIp – behind a trusted proxy, a client's own X-Real-IP is ignored unless TRUST_X_REAL_IP says the proxy sets it", () => {
+    // nginx and AWS ALB pass X-Real-IP through as the client sent it: a random value per request
+    // would otherwise give every request an IP of its own.
+    const headers = { "x-real-ip": "6.6.6.6", "x-forwarded-for": "198.51.100.13" };
+    expect(clientIp(request("10.0.0.2", headers), behindProxy)).toBe("198.51.100.13");
+    expect(clientIp(request("10.0.0.2", { "x-real-ip": "6.6.6.6" }), behindProxy)).toBe("10.0.0.2");
+    expect(clientIp(request("10.0.0.2", headers), { ...behindProxy, realIp: true })).toBe("6.6.6.6");
   });
 
   it("clientIp – an IPv4 address on an IPv6 socket is the IPv4 address", () => {

@@ -23,7 +23,10 @@ import {
 afterEach(() => pusherServer().setFault(null));
 
 function runCron() {
-  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+  return api()
+    .get("/api/cron/publish-pending")
+    .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+    .expect(200);
 }
 
 describe("GET /api/events/:eventId/activity", () => {
@@ -170,7 +173,7 @@ describe("GET /api/cron/publish-pending", () => {
     await ageActivity(event._id);
     const res = await api()
       .get("/api/cron/publish-pending")
-      .set("Authorization", "Bearer test-cron-secret")
+      .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
       .expect(200);
     expect(res.body).toMatchObject({ success: true, published: 1 });
     expect(publishedTo(event._id)).toEqual([
@@ -180,7 +183,10 @@ describe("GET /api/cron/publish-pending", () => {
       },
     ]);
 
-    await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+    await api()
+      .get("/api/cron/publish-pending")
+      .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+      .expect(200);
     expect(publishedTo(event._id)).toHaveLength(1);
   });
 

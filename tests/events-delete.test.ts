@@ -35,7 +35,10 @@ function deleteEvent(user: TestUser, eventId: string) {
 }
 
 function runCron() {
-  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+  return api()
+    .get("/api/cron/publish-pending")
+    .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+    .expect(200);
 }
 
 /** Everything stored under the event, by collection. */

@@ -171,7 +171,10 @@ describe("POST /api/events/:eventId/leave", () => {
       sent: false,
     });
     await ageActivity(event._id);
-    await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+    await api()
+      .get("/api/cron/publish-pending")
+      .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+      .expect(200);
 
     expect(await storedCounters(event._id)).toEqual({ openSeats: 3, participantCount: 0, participants: 0 });
     expect(payloadsOf(event._id, "participant-left")).toEqual([{ participantId, name: "Gus" }]);

@@ -239,7 +239,10 @@ describe("database cut in the middle of a guest join", () => {
     // out before the cut goes out again under the same seq (clients drop a seq they have seen).
     // Its audit also gives back a seat taken for a participant that was never written.
     await ageEachEntry(event._id);
-    await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+    await api()
+      .get("/api/cron/publish-pending")
+      .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+      .expect(200);
     const stored = await storedEvent(event._id);
     expect(stored?.participantCount).toBe(cut.participant ? 1 : 0);
     expect(stored?.openSeats).toBe(UNLIMITED_SEATS - (cut.participant ? 1 : 0));

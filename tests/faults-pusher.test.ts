@@ -33,7 +33,10 @@ const faults: [string, PusherFault][] = [
 ];
 
 function runCron() {
-  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+  return api()
+    .get("/api/cron/publish-pending")
+    .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+    .expect(200);
 }
 
 // When the last request that met a fault was sent.

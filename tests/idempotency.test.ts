@@ -211,7 +211,7 @@ describe("Idempotency-Key", () => {
 
     const cron = await api()
       .get("/api/cron/publish-pending")
-      .set("Authorization", "Bearer test-cron-secret")
+      .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
       .expect(200);
     expect(cron.body.expiredIdempotencyKeys).toBeGreaterThanOrEqual(1);
     expect(await IdempotencyRecord.countDocuments({ expiresAt: { $lte: past } })).toBe(0);

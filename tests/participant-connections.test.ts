@@ -324,7 +324,10 @@ describe("leaderboard-updated and the cron", () => {
     await ActivityEntry.deleteMany({ eventId, event: "leaderboard-updated" });
     await ageActivity(eventId);
 
-    await api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret").expect(200);
+    await api()
+      .get("/api/cron/publish-pending")
+      .set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars")
+      .expect(200);
 
     const now = entry(me, { connectionsCount: 2, squaresFilled: 1 });
     const again = publishedTo(eventId)

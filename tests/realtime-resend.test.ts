@@ -19,7 +19,7 @@ const CRONS = 5;
 const MISSED = 3;
 
 function runCron() {
-  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret");
+  return api().get("/api/cron/publish-pending").set("Authorization", "Bearer test-cron-secret-of-at-least-32-chars");
 }
 
 /** How many times each of seqs 1..count reached Pusher. */

@@ -151,7 +151,8 @@ describe("database round trips per request", () => {
     expect(someoneElse).toEqual(["find", "find"]);
   });
 
-  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 4 when the email changes", async () => {
+  // An email change also counts itself per account and per IP and reads the password hash (issue 22).
+  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 7 when the email changes", async () => {
     const user = await createUser();
     const put = (body: object) => () =>
       api()
@@ -160,7 +161,15 @@ describe("database round trips per request", () => {
         .send(body);
     expect(await measure("PUT user profile", put({ bio: "Counted" }), 200)).toEqual(["find", "update", "find"]);
     const email = `counted-${Date.now()}@example.com`;
-    expect(await measure("PUT user email", put({ email }), 200)).toEqual(["find", "find", "update", "find"]);
+    expect(await measure("PUT user email", put({ email, currentPassword: "correct horse battery" }), 200)).toEqual([
+      "find",
+      "findAndModify",
+      "findAndModify",
+      "find",
+      "find",
+      "update",
+      "find",
+    ]);
   });
 
   it("PUT /api/events/:eventId – read, conditional update: 2 database commands", async () => {

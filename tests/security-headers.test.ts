@@ -128,6 +128,23 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    fn: "auth/logout-all",
+    methods: "POST",
+    path: () => "/api/auth/logout-all",
+    success: {
+      // A user of its own each time: the answer revokes every other token of that account.
+      send: (o) =>
+        createUser().then((u) =>
+          api()
+            .post("/api/auth/logout-all")
+            .set(withOrigin(o))
+            .set(...bearer(u.token)),
+        ),
+      status: 200,
+    },
+    error: { send: (o) => api().post("/api/auth/logout-all").set(withOrigin(o)), status: 401, code: "unauthorized" },
+  },
+  {
     fn: "users/me",
     methods: "GET",
     path: () => "/api/users/me",

@@ -89,6 +89,30 @@ describe("invalid UTF-8 and lone surrogates", () => {
   });
 });
 
+describe("deeply nested bodies", () => {
+  it("POST /api/auth/signup – 4,000 nested arrays (8 KB) are a 400 invalid_input, never a 500", async () => {
+    const res = await postRaw("/api/auth/signup", `${"[".repeat(4000)}${"]".repeat(4000)}`);
+    expectError(res, 400, "invalid_input");
+    expect(res.body.issues).toEqual([
+      { path: Array(32).fill(0).join("."), message: "is nested more than 32 levels deep" },
+    ]);
+  });
+
+  it("POST /api/auth/signup – 1,500 nested objects in a field the route ignores are a 400 invalid_input", async () => {
+    const body = `{"extra":${'{"a":'.repeat(1500)}1${"}".repeat(1500)}}`;
+    const res = await postRaw("/api/auth/signup", body);
+    expectError(res, 400, "invalid_input");
+  });
+
+  it("POST /api/events/createEvent – 33 levels of nesting is a 400 invalid_input on the 33rd level's path; 32 parse", async () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    const tooDeep = await postRaw("/api/events/createEvent", `{"name":"Deep","extra":${nested(32)}}`, host.token);
+    expectInvalid(tooDeep, ["extra", ...Array(31).fill(0)].join("."));
+    const deepEnough = await postRaw("/api/events/createEvent", `{"name":"Deep","extra":${nested(31)}}`, host.token);
+    expect(deepEnough.status).toBe(201);
+  });
+});
+
 describe("NFC normalization", () => {
   it("POST /api/events/createEvent – name and description are stored and answered in NFC", async () => {
     const res = await api()

@@ -187,7 +187,12 @@ describe("PUT /api/users/:userId", () => {
   it("PUT /api/users/:userId – the profile editor's body changes every field; GET gives it back", async () => {
     const user = await createUser({ name: "Katherine" });
     const email = `kj-${newObjectId()}@example.com`;
-    const res = await updateUser(user, user.userId, { name: "Katherine Johnson", email, ...FULL_PROFILE });
+    const res = await updateUser(user, user.userId, {
+      name: "Katherine Johnson",
+      email,
+      currentPassword: "correct horse battery",
+      ...FULL_PROFILE,
+    });
     expect(res.status).toBe(200);
     const expected = {
       _id: user.userId,
@@ -238,7 +243,11 @@ describe("PUT /api/users/:userId", () => {
   it("PUT /api/users/:userId – an email another account has (any case) is a 409 email_taken and changes nothing", async () => {
     const taken = await createUser();
     const user = await createUser({ name: "Copy Cat" });
-    const res = await updateUser(user, user.userId, { email: taken.email.toUpperCase(), bio: "new bio" });
+    const res = await updateUser(user, user.userId, {
+      email: taken.email.toUpperCase(),
+      currentPassword: "correct horse battery",
+      bio: "new bio",
+    });
     expectError(res, 409, "email_taken");
     expect((await getUser(user, user.userId).expect(200)).body.user).toMatchObject({ email: user.email, bio: "" });
   });

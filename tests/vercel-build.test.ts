@@ -245,7 +245,7 @@ describe("built functions", () => {
 
     await http()
       .get("/api/cron/publish-pending")
-      .set(...bearer("test-cron-secret"))
+      .set(...bearer("test-cron-secret-of-at-least-32-chars"))
       .expect(200);
     await http().get(`/api/events/${eventId}`).expect(200);
     await http().get("/api/health").expect(200, { success: true, db: "up", realtime: "custom-host" });

@@ -1,6 +1,6 @@
 import { signToken } from "../../src/auth/tokens";
-import { clientIp, enforceRateLimit, RATE_LIMITS } from "../../src/http/rate-limit";
 import { operation, route } from "../../src/http/route";
+import { clientIp, enforceRateLimit, RATE_LIMITS } from "../../src/limits/rate-limit";
 import { authTokenResponseSchema, signupUserBodySchema } from "../../src/schemas/auth";
 import { registerUser } from "../../src/users/accounts";
 

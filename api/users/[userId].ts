@@ -1,4 +1,5 @@
 import { operation, route } from "../../src/http/route";
+import { clientIp } from "../../src/limits/rate-limit";
 import {
   getOwnUserResponseSchema,
   getUserParamsSchema,
@@ -17,16 +18,17 @@ export default route("/api/users/{userId}", {
     errors: ["not_found"],
     handler: async ({ params, claims }) => ({ body: { user: await getUserAsSeenBy(claims, params.userId) } }),
   }),
-  // PUT /api/users/:userId – change your own profile; fields left out are kept
+  // PUT /api/users/:userId – change your own profile; fields left out are kept; a new email needs currentPassword
   PUT: operation({
-    summary: "Change your own profile; fields left out are kept, null or empty clears one",
+    summary:
+      "Change your own profile; fields left out are kept, null or empty clears one; a registered account's new email needs currentPassword",
     auth: "user",
     params: getUserParamsSchema,
     body: updateUserBodySchema,
     responses: { 200: getOwnUserResponseSchema },
-    errors: ["forbidden", "not_found", "email_taken"],
-    handler: async ({ params, claims, body }) => ({
-      body: { user: await updateUserProfile(claims, params.userId, body) },
+    errors: ["forbidden", "not_found", "email_taken", "invalid_credentials", "rate_limited"],
+    handler: async ({ params, claims, body, req }) => ({
+      body: { user: await updateUserProfile(claims, params.userId, body, clientIp(req)) },
     }),
   }),
 });

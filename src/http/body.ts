@@ -34,12 +34,8 @@ function readJsonBody(req: VercelRequest): unknown {
   // Without a Content-Length (chunked, HTTP/2), measure what the body parsed to instead.
   if (length === 0 && chunkedBodyBytes(body) > MAX_BODY_BYTES) throw tooLarge();
   // Invalid UTF-8 decodes to U+FFFD and a lone surrogate would be stored as one: refuse both.
-  const malformedAt = findMalformedText(body);
-  if (malformedAt !== undefined) {
-    throw new ApiError("invalid_input", "The request is not valid.", [
-      { path: malformedAt, message: "must be well-formed UTF-8 text" },
-    ]);
-  }
+  const malformed = findMalformedText(body);
+  if (malformed !== undefined) throw new ApiError("invalid_input", "The request is not valid.", [malformed]);
   return body;
 }
 

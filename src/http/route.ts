@@ -1,5 +1,6 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
 import mongoose from "mongoose";
+import { currentClaims } from "../auth/token-versions";
 import {
   connectDatabase,
   type DatabaseConnection,
@@ -154,6 +155,7 @@ async function runOnDatabase(exchange: Exchange, op: Operation, parsed: ParsedRe
   exchange.database = connectDatabase();
   await exchange.database;
   countCommandsOf(mongoose.connection.getClient());
+  parsed.input.claims = await currentClaims(parsed.input.claims, op.auth === "optional");
   if (parsed.idempotencyKey !== undefined) {
     const replay = await takeIdempotencyKey(exchange, parsed);
     if (replay) return replay;

@@ -1,5 +1,5 @@
 import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
-import { deleteExpiredRateLimitWindows } from "../http/rate-limit";
+import { deleteExpiredRateLimitWindows } from "../limits/rate-limit";
 import { resendDue } from "../realtime/outbox";
 import { auditQuietEvents } from "./audit";
 import { finishEventDeletions } from "./finish-deletions";

@@ -18,6 +18,8 @@ const userSchema = new Schema<UserDoc>(
     email: { type: String },
     emailKey: { type: String, required: true, unique: true },
     passwordHash: { type: String, select: false },
+    // Raised by POST /api/auth/logout-all: tokens carrying a lower version are refused.
+    tokenVersion: { type: Number },
     authProvider: { type: String, enum: ["local", "guest"], required: true },
     organization: { type: String },
     title: { type: String },
@@ -41,6 +43,8 @@ export interface UserDoc {
   email?: string;
   emailKey: string;
   passwordHash?: string;
+  /** Absent until the first logout-all: 0. */
+  tokenVersion?: number;
   authProvider: "local" | "guest";
   organization?: string;
   title?: string;

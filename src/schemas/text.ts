@@ -19,25 +19,40 @@ const REPLACEMENT = "\uFFFD";
 // With the u flag a well-formed pair is one code point, so this finds only lone surrogates.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The first string anywhere in a parsed JSON body that is not well-formed text, or undefined. */
-export function findMalformedText(value: unknown, path: (string | number)[] = []): string | undefined {
-  if (typeof value === "string") {
-    return LONE_SURROGATE.test(value) || value.includes(REPLACEMENT) ? path.join(".") : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findMalformedText(item, [...path, i]);
-      if (found !== undefined) return found;
+/** How deeply a request body may nest arrays and objects: our bodies need 3 levels. */
+export const MAX_JSON_DEPTH = 32;
+
+export type MalformedBody = { path: string; message: string };
+
+/**
+ * The first problem with a parsed JSON body: nesting deeper than MAX_JSON_DEPTH, or a string
+ * (value or key) that is not well-formed text. Walked with an explicit stack, so a body of
+ * thousands of `[` is a 400 rather than a stack overflow.
+ */
+export function findMalformedText(body: unknown): MalformedBody | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: body, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    if (typeof value === "string") {
+      if (!isWellFormed(value)) return { path: path.join("."), message: "must be well-formed UTF-8 text" };
+      continue;
     }
-    return undefined;
-  }
-  if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findMalformedText(key, [...path, key]) ?? findMalformedText(item, [...path, key]);
-      if (found !== undefined) return found;
+    if (typeof value !== "object" || value === null) continue;
+    if (path.length >= MAX_JSON_DEPTH) {
+      return { path: path.join("."), message: `is nested more than ${MAX_JSON_DEPTH} levels deep` };
+    }
+    // Pushed in reverse, so the first problem in document order is the one found.
+    const entries: [string | number, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+    for (const [key, item] of entries.reverse()) {
+      stack.push({ value: item, path: [...path, key] });
+      if (typeof key === "string" && !isWellFormed(key)) stack.push({ value: key, path: [...path, key] });
     }
   }
   return undefined;
+}
+
+function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text) && !text.includes(REPLACEMENT);
 }
 
 function normalized(value: string): string {

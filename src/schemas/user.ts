@@ -44,6 +44,8 @@ export const profileFieldsSchema = z.object({
 export const updateUserBodySchema = z.object({
   name: displayNameSchema.optional(),
   email: emailSchema.optional(),
+  // Required with a new email on a registered account: a stolen token alone cannot take it over.
+  currentPassword: z.string().min(1).max(200).optional(),
   bio: profileFieldsSchema.shape.bio.nullish(),
   title: profileFieldsSchema.shape.title.nullish(),
   organization: profileFieldsSchema.shape.organization.nullish(),

@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { hashPassword, verifyPassword } from "../auth/passwords";
+import { hashPassword, needsRehash, verifyPassword } from "../auth/passwords";
 import { ApiError, isDuplicateKeyError } from "../errors";
 import { guestEmailKey, User, type UserDoc } from "../models/user";
 import type { JoinEventGuestInput } from "../schemas/join";
@@ -40,6 +40,11 @@ export async function authenticateUser(email: string, password: string): Promise
   const user = await User.findOne({ emailKey: email.toLowerCase() }).select("+passwordHash").lean();
   const valid = await verifyPassword(password, user?.passwordHash ?? undefined);
   if (!user || !valid) throw new ApiError("invalid_credentials", "Invalid email or password.");
+  if (user.passwordHash && needsRehash(user.passwordHash)) {
+    // An older format or cost: stored again at the current one while the password is at hand.
+    const passwordHash = await hashPassword(password);
+    await User.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash } });
+  }
   return user;
 }
 

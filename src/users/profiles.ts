@@ -1,5 +1,7 @@
+import { verifyPassword } from "../auth/passwords";
 import type { TokenClaims } from "../auth/tokens";
 import { ApiError, isDuplicateKeyError } from "../errors";
+import { enforceRateLimit, RATE_LIMITS } from "../limits/rate-limit";
 import { User } from "../models/user";
 import type { UpdateUserInput } from "../schemas/user";
 import { getUserOrThrow } from "./accounts";
@@ -32,10 +34,16 @@ const CLEARABLE_FIELDS = ["bio", "title", "organization", "profilePhoto"] as con
 
 /**
  * PUT /api/users/:userId: the caller changes their own profile; fields left out are kept, `null`
- * or "" clears one. A registered user's new email must be free (ignoring case); a guest's email
- * is contact information only and never becomes a login.
+ * or "" clears one. A registered user's new email needs `currentPassword` and must be free
+ * (ignoring case), and attempts at it are limited per account and per `ip`; a guest's email is
+ * contact information only and never becomes a login.
  */
-export async function updateUserProfile(caller: TokenClaims, userId: string, input: UpdateUserInput): Promise<OwnUser> {
+export async function updateUserProfile(
+  caller: TokenClaims,
+  userId: string,
+  input: UpdateUserInput,
+  ip: string,
+): Promise<OwnUser> {
   if (userId !== caller.userId) throw new ApiError("forbidden", "You can only change your own profile.");
   const user = await getUserOrThrow(userId);
   const set: Record<string, unknown> = {};
@@ -45,6 +53,14 @@ export async function updateUserProfile(caller: TokenClaims, userId: string, inp
     set.email = input.email;
     const emailKey = input.email.toLowerCase();
     if (user.authProvider === "local" && emailKey !== user.emailKey) {
+      // Counted before the password is checked, so neither the password nor which addresses are
+      // taken can be probed faster than the limits.
+      await enforceRateLimit(RATE_LIMITS.emailChangesPerUser, userId);
+      await enforceRateLimit(RATE_LIMITS.emailChangesPerIp, ip);
+      const stored = await User.findById(user._id).select("+passwordHash").lean();
+      if (!(await verifyPassword(input.currentPassword ?? "", stored?.passwordHash ?? undefined))) {
+        throw new ApiError("invalid_credentials", "Changing the email needs the account's current password.");
+      }
       // Asked first for a clear answer; the unique index on emailKey still decides a race (on
       // MongoDB as E11000; FerretDB reports a unique violation on update as an internal error).
       if (await User.exists({ emailKey })) throw emailTaken();

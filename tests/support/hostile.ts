@@ -550,7 +550,7 @@ export async function storedShapeProblems(): Promise<string[]> {
     if (authProvider === "local") {
       if (typeof email !== "string" || emailKey !== email.toLowerCase() || !z.email().safeParse(email).success)
         report("user", user, `email ${String(email)} / key ${String(emailKey)}`);
-      if (typeof user.passwordHash !== "string" || !user.passwordHash.startsWith("scrypt$"))
+      if (typeof user.passwordHash !== "string" || !/^\$scrypt\$ln=\d+,r=8,p=1\$/.test(user.passwordHash))
         report("user", user, "password hash");
     } else if (authProvider === "guest") {
       if (emailKey !== `guest:${user._id.toHexString()}`) report("user", user, `guest emailKey ${String(emailKey)}`);

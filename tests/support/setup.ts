@@ -22,12 +22,15 @@ Object.assign(process.env, {
   PUSHER_TIMEOUT_MS: "1000",
   DB_TIMEOUT_MS: "3000",
   CORS_ORIGINS: "https://dashboard.shatter.test",
-  CRON_SECRET: "test-cron-secret",
+  CRON_SECRET: "test-cron-secret-of-at-least-32-chars",
   // supertest connects from loopback, standing in for a proxy that names the client in X-Real-IP
   // (the factories sign up from addresses of their own); tests/client-ip.test.ts runs without it.
   TRUSTED_PROXY_IPS: "127.0.0.1,::1",
   // One info line per request would bury the test output; warnings and errors still show.
   LOG_LEVEL: "warn",
+  TRUST_X_REAL_IP: "true",
+  // Hundreds of sign-ups per file: N=2^12 instead of 2^17 (tests/auth-tokens.test.ts checks 17).
+  PASSWORD_SCRYPT_LOG_N: "12",
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { getEventByJoinCodeOrThrow } from "../../../src/events/event-store";
 import { serializeEvent } from "../../../src/events/serialize";
-import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../src/http/rate-limit";
 import { operation, route } from "../../../src/http/route";
+import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../src/limits/rate-limit";
 import { eventResponseSchema, getEventByJoinCodeParamsSchema } from "../../../src/schemas/event";
 
 export default route("/api/events/event/{joinCode}", {

@@ -1,8 +1,8 @@
 import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsGuest } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
-import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../../src/http/rate-limit";
 import { operation, route } from "../../../../src/http/route";
+import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
   joinEventGuestBodySchema,

@@ -1,8 +1,8 @@
 import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsUser } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
-import { clientIp, withEventMissLimit } from "../../../../src/http/rate-limit";
 import { operation, route } from "../../../../src/http/route";
+import { clientIp, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
   joinEventUserBodySchema,

@@ -26,7 +26,7 @@ export async function checkRateLimit(limit: RateLimit, subject: string, now = Da
   if ((window?.count ?? 0) >= limit.max) throw rateLimited(windowEnd, now);
 }
 
-function rateLimited(windowEnd: number, now: number): ApiError {
+export function rateLimited(windowEnd: number, now: number): ApiError {
   const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));
   return new ApiError("rate_limited", `Too many requests; try again in ${retryAfter} s.`, undefined, {
     "Retry-After": String(retryAfter),
@@ -58,6 +58,22 @@ export async function countRateLimitHit(
   return { count: window?.count ?? 0, windowEnd };
 }
 
+/** Takes back one hit counted in each `[limit, subject]`'s current window (one round trip). */
+export async function refundRateLimitHits(
+  hits: readonly (readonly [RateLimit, string])[],
+  now = Date.now(),
+): Promise<void> {
+  await RateLimitWindow.bulkWrite(
+    hits.map(([limit, subject]) => ({
+      updateOne: {
+        filter: { _id: rateLimitWindow(limit, subject, now).id, count: { $gt: 0 } },
+        update: { $inc: { count: -1 } },
+      },
+    })),
+    { ordered: false },
+  );
+}
+
 /** Deletes windows that have ended (run by the cron function). */
 export async function deleteExpiredRateLimitWindows(now = new Date()): Promise<number> {
   const { deletedCount } = await RateLimitWindow.deleteMany({ expiresAt: { $lte: now } });
@@ -68,11 +84,17 @@ export async function deleteExpiredRateLimitWindows(now = new Date()): Promise<n
  * The caller's IP address. Forwarding headers are only believed where something trustworthy set
  * them: on Vercel (its edge overwrites X-Real-IP and X-Forwarded-For with the real client), or
  * when the connection comes from a proxy listed in TRUSTED_PROXY_IPS (then X-Forwarded-For is
- * read from the right, skipping those proxies). Anywhere else a client could name any address.
+ * read from the right, skipping those proxies). X-Real-IP behind such a proxy only with
+ * TRUST_X_REAL_IP: nginx and AWS ALB pass a client's own X-Real-IP through untouched, so by default
+ * it is the client's word. Anywhere else a client could name any address.
  */
 export function clientIp(
   req: Pick<VercelRequest, "headers" | "socket">,
-  trust: { vercel: boolean; proxies: readonly string[] } = { vercel: env.VERCEL, proxies: env.TRUSTED_PROXY_IPS },
+  trust: { vercel: boolean; proxies: readonly string[]; realIp?: boolean } = {
+    vercel: env.VERCEL,
+    proxies: env.TRUSTED_PROXY_IPS,
+    realIp: env.TRUST_X_REAL_IP,
+  },
 ): string {
   const peer = normalizeIp(req.socket?.remoteAddress);
   const realIp = normalizeIp(headerValues(req.headers["x-real-ip"])[0]?.trim());
@@ -82,9 +104,9 @@ export function clientIp(
     .filter(Boolean);
   if (trust.vercel) return realIp || forwarded[0] || peer || "unknown";
   if (peer && trust.proxies.includes(peer)) {
+    if (trust.realIp && realIp) return realIp;
     // Each proxy appends the address it saw: the last one that is not ours is the client.
-    const client = realIp || forwarded.reverse().find((address) => !trust.proxies.includes(address));
-    return client || peer;
+    return forwarded.reverse().find((address) => !trust.proxies.includes(address)) || peer;
   }
   return peer || "unknown";
 }
@@ -120,6 +142,7 @@ export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T
 const MINUTE = 60_000;
 
 export const RATE_LIMITS = {
+  // Logins count failures only (src/auth/login-limits.ts); see docs/security.md.
   loginPerIp: { name: "login-ip", max: env.RATE_LIMIT_LOGIN_PER_IP, windowMs: MINUTE },
   loginPerEmailAndIp: { name: "login-email-ip", max: env.RATE_LIMIT_LOGIN_PER_EMAIL_IP, windowMs: 10 * MINUTE },
   loginPerEmail: { name: "login-email", max: env.RATE_LIMIT_LOGIN_PER_EMAIL, windowMs: 60 * MINUTE },
@@ -127,4 +150,6 @@ export const RATE_LIMITS = {
   guestJoinPerIp: { name: "guest-join-ip", max: env.RATE_LIMIT_GUEST_JOIN_PER_IP, windowMs: MINUTE },
   eventLookupsPerIp: { name: "event-lookup-ip", max: env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP, windowMs: MINUTE },
   eventMissesPerIp: { name: "event-miss-ip", max: env.RATE_LIMIT_EVENT_MISSES_PER_IP, windowMs: 10 * MINUTE },
+  emailChangesPerUser: { name: "email-change-user", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_USER, windowMs: 60 * MINUTE },
+  emailChangesPerIp: { name: "email-change-ip", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_IP, windowMs: 60 * MINUTE },
 } as const satisfies Record<string, RateLimit>;
