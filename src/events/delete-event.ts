@@ -9,6 +9,7 @@ import { Participant } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { RETRY_AFTER_MS } from "../realtime/activity";
 import { publishMessages, realtimeMode } from "../realtime/pusher";
+import { sequenced } from "../schemas/realtime";
 import { eventNotFound } from "./event-store";
 
 const CRON_DELETIONS = 25;
@@ -68,7 +69,7 @@ async function publishEventDeleted(tombstone: DeletedEventDoc): Promise<boolean>
   if (tombstone.sent || realtimeMode === "disabled") return true;
   const eventId = tombstone._id.toHexString();
   const { accepted } = await publishMessages(eventId, [
-    { name: "event-deleted", data: { eventId, seq: tombstone.seq } },
+    sequenced({ name: "event-deleted", data: { eventId } }, tombstone.seq),
   ]);
   if (accepted === 0) return false;
   await DeletedEvent.updateOne({ _id: tombstone._id }, { $set: { sent: true } });

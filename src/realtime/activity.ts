@@ -10,13 +10,15 @@ import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
 import {
+  type ActivityRecord,
   type LeaderboardUpdatedPayload,
-  type PublishOutcome,
-  publishMessages,
+  type OutgoingMessage,
+  parseStoredMessage,
   type RealtimeMessage,
-  realtimeMode,
-  type SequencedMessage,
-} from "./pusher";
+  sequenced,
+  storedActivity,
+} from "../schemas/realtime";
+import { type PublishOutcome, publishMessages, realtimeMode } from "./pusher";
 
 // Every realtime event goes: the change is stored holding its seq (a participant's `seq`, the
 // event's `startedSeq` / `endedSeq`, a card version's `achieved`), then it is published, then it
@@ -41,8 +43,8 @@ export interface Announcement {
   at: Date;
 }
 
-function toSequenced({ seq, message }: Announcement): SequencedMessage {
-  return { name: message.name, data: { ...message.data, seq } };
+function toSequenced({ seq, message }: Announcement): OutgoingMessage {
+  return sequenced(message, seq);
 }
 
 /** When what a publish did not deliver may be sent again. */
@@ -112,7 +114,7 @@ export async function publishLogged(
 ): Promise<number> {
   try {
     const published = await resendIfDue(event, now);
-    const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
+    const messages = entries.map((entry) => parseStoredMessage(entry.event, entry.data, entry.seq));
     const outcome = await publishMessages(event._id.toHexString(), messages);
     const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
     const unsent = entries.slice(outcome.accepted).map((entry) => entry._id);
@@ -212,7 +214,7 @@ async function claimDue(scope: { eventId?: mongoose.Types.ObjectId }, now: numbe
 async function publishClaimed(entries: readonly ActivityEntryDoc[]): Promise<number> {
   const first = entries[0];
   if (!first) return 0;
-  const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
+  const messages = entries.map((entry) => parseStoredMessage(entry.event, entry.data, entry.seq));
   const outcome = await publishMessages(first.eventId.toHexString(), messages);
   const claim = first.claim;
   const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
@@ -242,7 +244,7 @@ async function refreshResendDue(eventId: mongoose.Types.ObjectId): Promise<void>
 }
 
 export interface ActivityPage {
-  activity: { seq: number; event: string; data: Record<string, unknown>; at: string }[];
+  activity: (ActivityRecord & { seq: number; at: string })[];
   lastSeq: number;
   hasMore: boolean;
 }
@@ -265,8 +267,7 @@ export async function pageActivity(eventId: string, after: number, limit: number
   return {
     activity: page.map((entry) => ({
       seq: entry.seq,
-      event: entry.event,
-      data: { ...entry.data, seq: entry.seq },
+      ...storedActivity(entry.event, entry.data, entry.seq),
       at: new Date(entry.at).toISOString(),
     })),
     lastSeq: event.lastSeq ?? 0,
