@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation, type RouteHandler, route } from "../src/http/route";
 import { buildOpenApiDocument } from "../src/openapi/document";
+import asyncApi from "./asyncapi.json";
 import login from "./auth/login";
 import signup from "./auth/signup";
 import createBingo from "./bingo/createBingo";
@@ -81,6 +82,7 @@ export const API_ROUTES: readonly RouteHandler[] = [
   publishPending,
   docs,
   openApi,
+  asyncApi,
 ];
 
 export default openApi;

@@ -50,6 +50,7 @@ const CONTRACT: { path: string; fn: string; query?: Record<string, string> }[] =
   { path: "/api/cron/publish-pending", fn: "api/cron/publish-pending" },
   { path: "/api/openapi.json", fn: "api/openapi.json" },
   { path: "/api/docs", fn: "api/docs" },
+  { path: "/api/asyncapi.json", fn: "api/asyncapi.json" },
 ];
 const SAMPLE_PARAMS: Record<string, string> = { eventId: ID, userId: ID, joinCode: "12345678" };
 
