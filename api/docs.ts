@@ -20,6 +20,9 @@ const PAGE = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shatter events API</title></head>
 <body>
+<header style="font: 14px/1.5 system-ui, sans-serif; padding: 8px 16px; border-bottom: 1px solid #ddd">
+Realtime messages on <code>event-&lt;eventId&gt;</code>: <a href="/api/asyncapi.json">the AsyncAPI 3.0 document</a>
+</header>
 <div id="app"></div>
 <script src="/api/docs?asset=scalar.js"></script>
 <script>
@@ -40,7 +43,8 @@ Scalar.createApiReference("#app", {
 let bundle: Buffer | undefined;
 
 export default route("/api/docs", {
-  // GET /api/docs – the API reference, rendered by Scalar from /api/openapi.json (`?asset=scalar.js`: the renderer)
+  // GET /api/docs – the API reference, rendered by Scalar from /api/openapi.json (`?asset=scalar.js`: the renderer),
+  // with a link to the realtime channel's /api/asyncapi.json
   GET: operation({
     summary: "The API reference page, rendered from /api/openapi.json (?asset=scalar.js is its script)",
     auth: "none",

@@ -1,6 +1,7 @@
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { paths } from "./schema";
 
+export type * from "./realtime";
 export type { components, operations, paths } from "./schema";
 
 export type ShatterClient = Client<paths>;

@@ -60,6 +60,10 @@ describe.skipIf(skipBrowserTests())("GET /api/docs in Chromium", () => {
     // …and the page shows each documented path.
     const text = (await page.locator("#app").textContent()) ?? "";
     for (const { path } of operations) expect(text).toContain(path);
+    // …and links the realtime channel's AsyncAPI document where it can be seen.
+    const asyncApiLink = page.getByRole("link", { name: "the AsyncAPI 3.0 document" });
+    expect(await asyncApiLink.isVisible()).toBe(true);
+    expect(await asyncApiLink.getAttribute("href")).toBe("/api/asyncapi.json");
     await page.screenshot({ path: "test-artifacts/docs.png" });
     expect(elsewhere).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -602,6 +602,17 @@ const ROUTES: RouteCase[] = [
     error: { send: (o) => api().post("/api/openapi.json").set(withOrigin(o)), status: 405, code: "method_not_allowed" },
   },
   {
+    fn: "asyncapi.json",
+    methods: "GET",
+    path: () => "/api/asyncapi.json",
+    success: { send: (o) => api().get("/api/asyncapi.json").set(withOrigin(o)), status: 200, raw: true },
+    error: {
+      send: (o) => api().post("/api/asyncapi.json").set(withOrigin(o)),
+      status: 405,
+      code: "method_not_allowed",
+    },
+  },
+  {
     fn: "docs",
     methods: "GET",
     path: () => "/api/docs",

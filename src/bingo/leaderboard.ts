@@ -5,7 +5,7 @@ import { Event } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { User, type UserDoc } from "../models/user";
-import type { LeaderboardUpdatedPayload } from "../realtime/pusher";
+import type { LeaderboardUpdatedPayload } from "../schemas/realtime";
 
 // Each query answers in one reply (the server still caps a reply at 16 MB) instead of the
 // driver's first 101 documents followed by getMore round trips.

@@ -10,9 +10,9 @@ import { Participant, type ParticipantEntry } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { bingoAchieved, leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import type { BingoAchievedPayload } from "../realtime/pusher";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import type { RecordBingoSquareInput } from "../schemas/bingo";
+import type { BingoAchievedPayload } from "../schemas/realtime";
 import { alreadyConnected, deleteConnection, findConnectionOrThrow, insertConnection } from "./connection-store";
 
 // Filling a square is recording a meeting too (the pair's connection), so it lives here, above

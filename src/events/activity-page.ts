@@ -1,9 +1,10 @@
 import { eventNotFound } from "../errors";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { readLastSeq } from "../realtime/sequence";
+import { type ActivityRecord, storedActivity } from "../schemas/realtime";
 
 export interface ActivityPage {
-  activity: { seq: number; event: string; data: Record<string, unknown>; at: string }[];
+  activity: (ActivityRecord & { seq: number; at: string })[];
   lastSeq: number;
   hasMore: boolean;
 }
@@ -27,8 +28,7 @@ export async function pageActivity(eventId: string, after: number, limit: number
   return {
     activity: page.map((entry) => ({
       seq: entry.seq,
-      event: entry.event,
-      data: { ...entry.data, seq: entry.seq },
+      ...storedActivity(entry.event, entry.data, entry.seq),
       at: new Date(entry.at).toISOString(),
     })),
     lastSeq: event.lastSeq,

@@ -1,5 +1,10 @@
 import { APP_STATE_NAMES } from "../schemas/event-states";
-import type { LeaderboardUpdatedPayload, RealtimeMessage, SequencedMessage } from "./pusher";
+import {
+  type LeaderboardUpdatedPayload,
+  type OutgoingMessage,
+  type RealtimeMessage,
+  sequenced,
+} from "../schemas/realtime";
 
 // Every message published on `event-<eventId>` is built here, from plain data (ids as hex
 // strings), so the outbox and the transport need no domain module.
@@ -11,9 +16,9 @@ export interface Announcement {
   at: Date;
 }
 
-/** What goes over the wire: the payload plus its position in the event's activity log. */
-export function toSequenced({ seq, message }: Pick<Announcement, "seq" | "message">): SequencedMessage {
-  return { name: message.name, data: { ...message.data, seq } };
+/** What goes over the wire: the payload plus its position in the event's activity log, checked. */
+export function toSequenced({ seq, message }: Pick<Announcement, "seq" | "message">): OutgoingMessage {
+  return sequenced(message, seq);
 }
 
 export function participantJoined(participant: {

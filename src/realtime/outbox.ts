@@ -3,6 +3,7 @@ import { env } from "../env";
 import { logFailure } from "../log";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { Event, type EventDoc } from "../models/event";
+import { parseStoredMessage } from "../schemas/realtime";
 import { type Announcement, toSequenced } from "./messages";
 import { type PublishOutcome, publishMessages, realtimeMode } from "./pusher";
 
@@ -149,7 +150,7 @@ async function publishAndSettle(
 ): Promise<PublishOutcome> {
   if (entries.length === 0) return { accepted: 0, inDoubt: false };
   const claim = entries[0]?.claim ?? null;
-  const messages = entries.map((entry) => ({ name: entry.event, data: { ...entry.data, seq: entry.seq } }));
+  const messages = entries.map((entry) => parseStoredMessage(entry.event, entry.data, entry.seq));
   const outcome = await publishMessages(eventId.toHexString(), messages);
   const sent = entries.slice(0, outcome.accepted).map((entry) => entry._id);
   const unsent = entries.slice(outcome.accepted).map((entry) => entry._id);

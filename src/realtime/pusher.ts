@@ -1,58 +1,12 @@
 import Pusher from "pusher";
 import { env } from "../env";
-import { logFailure } from "../log";
+import { log, logFailure } from "../log";
+import type { OutgoingMessage, SequencedMessage } from "../schemas/realtime";
 
-// The only module that knows Pusher. Every realtime event of an event goes to `event-<eventId>`.
+// The only module that knows Pusher. Every realtime event of an event goes to `event-<eventId>`,
+// and only as a message built by schemas/realtime.ts (`sequenced`, `parseStoredMessage`).
 
 export type RealtimeMode = "pusher" | "custom-host" | "disabled";
-
-export interface ParticipantJoinedPayload {
-  participantId: string;
-  name: string;
-}
-
-export interface EventStartedPayload {
-  eventId: string;
-  state: "active";
-  startedAt: string;
-}
-
-export interface EventEndedPayload {
-  eventId: string;
-  state: "ended";
-  endedAt: string;
-}
-
-/** The apps' own lifecycle message, sent beside event-started / event-ended, in their words. */
-export interface EventStatusPayload {
-  status: "In Progress" | "Completed";
-}
-
-export interface BingoAchievedPayload {
-  participantId: string;
-  participantName: string;
-  achievementType: "line" | "card";
-}
-
-export interface ParticipantLeftPayload {
-  participantId: string;
-  name: string;
-}
-
-export interface EventDeletedPayload {
-  eventId: string;
-}
-
-/** The host dashboard's live leaderboard: one participant's entry as it now stands. */
-export interface LeaderboardUpdatedPayload {
-  participantId: string;
-  name: string;
-  profilePhoto: string | null;
-  connectionsCount: number;
-  linesCompleted: number;
-  completed: boolean;
-  squaresFilled: number;
-}
 
 export const realtimeMode: RealtimeMode =
   !env.PUSHER_APP_ID || !env.PUSHER_KEY || !env.PUSHER_SECRET
@@ -62,22 +16,6 @@ export const realtimeMode: RealtimeMode =
       : env.PUSHER_CLUSTER
         ? "pusher"
         : "disabled";
-
-export type RealtimeMessage =
-  | { name: "participant-joined"; data: ParticipantJoinedPayload }
-  | { name: "event-started"; data: EventStartedPayload }
-  | { name: "event-ended"; data: EventEndedPayload }
-  | { name: "event"; data: EventStatusPayload }
-  | { name: "bingo-achieved"; data: BingoAchievedPayload }
-  | { name: "participant-left"; data: ParticipantLeftPayload }
-  | { name: "event-deleted"; data: EventDeletedPayload }
-  | { name: "leaderboard-updated"; data: LeaderboardUpdatedPayload };
-
-/** What goes over the wire: the payload plus its position in the event's activity log. */
-export interface SequencedMessage {
-  name: string;
-  data: Record<string, unknown> & { seq: number };
-}
 
 // Pusher accepts at most 10 events per batch request.
 const MAX_BATCH = 10;
@@ -114,25 +52,39 @@ export interface PublishOutcome {
 
 /**
  * Publishes messages to `event-<eventId>` in order and says how many of them, from the first,
- * Pusher accepted (all of them, or fewer when a request failed). Never throws: the writes
+ * are settled: Pusher accepted them, or they failed their schema (a bug: logged, never sent, and
+ * not worth a retry). All of them, or fewer when a request failed. Never throws: the writes
  * they announce are already committed, so a failure is logged with channel and event names, and
  * the activity log keeps what was not sent for a retry. Awaited before the function responds,
  * because a frozen function sends nothing.
  */
-export async function publishMessages(eventId: string, messages: readonly SequencedMessage[]): Promise<PublishOutcome> {
+export async function publishMessages(eventId: string, messages: readonly OutgoingMessage[]): Promise<PublishOutcome> {
+  const channel = eventChannel(eventId);
+  const sendable: { message: SequencedMessage; index: number }[] = [];
+  messages.forEach((message, index) => {
+    if (message.problem === undefined) sendable.push({ message, index });
+    else
+      log("error", "realtime message fails its schema; not sent", {
+        channel,
+        event: message.name,
+        seq: message.seq,
+        problem: message.problem,
+      });
+  });
   const pusher = getClient();
   if (!pusher) return { accepted: 0, inDoubt: false };
-  const channel = eventChannel(eventId);
-  let accepted = 0;
-  for (let start = 0; start < messages.length; start += MAX_BATCH) {
-    const batch = messages.slice(start, start + MAX_BATCH);
+  // Rejected messages before the first sendable one are settled already.
+  let accepted = sendable[0]?.index ?? messages.length;
+  for (let start = 0; start < sendable.length; start += MAX_BATCH) {
+    const batch = sendable.slice(start, start + MAX_BATCH).map(({ message }) => message);
     try {
       await withTimeout(
         batch.length === 1 && batch[0]
           ? pusher.trigger(channel, batch[0].name, batch[0].data)
           : pusher.triggerBatch(batch.map(({ name, data }) => ({ channel, name, data }))),
       );
-      accepted += batch.length;
+      // Up to the next message to send: the rejected ones between are settled with this batch.
+      accepted = sendable[start + MAX_BATCH]?.index ?? messages.length;
     } catch (error) {
       const status = (error as { status?: number }).status;
       const event = batch.map((message) => message.name).join(",");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { bingoInputSchema } from "./bingo";
 import { idSchema, isoDateSchema, objectIdSchema, timestampSchema } from "./common";
 import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "./event-states";
+import { REALTIME_EVENT_NAMES, REALTIME_WIRE_PAYLOADS, type RealtimeEventName } from "./realtime";
 import { multilineTextSchema, visibleLineTextSchema } from "./text";
 
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });
@@ -77,14 +78,25 @@ export const eventSchema = z
 
 export const eventResponseSchema = z.object({ event: eventSchema });
 
+/** One activity-log entry of one event name: the message as it was published, under its seq. */
+function activityEntrySchema(name: RealtimeEventName) {
+  return z.object({
+    seq: z.number().int(),
+    event: z.literal(name),
+    data: REALTIME_WIRE_PAYLOADS[name],
+    at: z.iso.datetime(),
+  });
+}
+
+type ActivityEntrySchema = ReturnType<typeof activityEntrySchema>;
+
 export const activityPageResponseSchema = z.object({
+  /** Each entry's `data` is the message as published (its payload and `seq`), by its `event`. */
   activity: z.array(
-    z.object({
-      seq: z.number().int(),
-      event: z.string(),
-      data: z.record(z.string(), z.unknown()),
-      at: z.iso.datetime(),
-    }),
+    z.discriminatedUnion(
+      "event",
+      REALTIME_EVENT_NAMES.map(activityEntrySchema) as [ActivityEntrySchema, ...ActivityEntrySchema[]],
+    ),
   ),
   lastSeq: z.number().int(),
   hasMore: z.boolean(),

@@ -5,6 +5,7 @@ import { afterAll, afterEach, expect, inject } from "vitest";
 import { createApiListener } from "../../dev/local-server";
 import type { PublishedEvent, PusherServer } from "../../dev/pusher-server";
 import { ContractChecker } from "./contract-check";
+import { RealtimeChecker } from "./realtime-check";
 
 // Test harness: the API as Vercel would run it (in-process, through supertest), factories that
 // build real rows through the API, and readers for what reached the local Pusher server.
@@ -13,11 +14,16 @@ import { ContractChecker } from "./contract-check";
 // requests got an undeclared status, header or body fails after it ran.
 export const contract = new ContractChecker();
 export const listener = contract.wrap(createApiListener());
+// And every message the local Pusher server received against /api/asyncapi.json's document.
+export const realtime = new RealtimeChecker(() => pusherServer().published);
 
 afterEach(async () => {
   await contract.settle();
   const violations = contract.violations.splice(0);
+  realtime.checkNew();
+  const messages = realtime.violations.splice(0);
   if (violations.length > 0) throw new Error(`Responses outside the OpenAPI document:\n${violations.join("\n")}`);
+  if (messages.length > 0) throw new Error(`Realtime messages outside the AsyncAPI document:\n${messages.join("\n")}`);
 });
 
 afterAll(async () => {
