@@ -55,6 +55,14 @@ beforeAll(async () => {
   errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 });
 
+/** The request log lines of 500s, so a failure says what threw. */
+function loggedFailures(): string {
+  return errors.mock.calls
+    .map((args: unknown[]) => String(args[0]))
+    .filter((line: string) => line.includes('"status":500'))
+    .join("\n");
+}
+
 stopProxyAfterAll(proxy, async () => {
   errors.mockRestore();
   proxy.stall(false);
@@ -200,7 +208,7 @@ describe("cuts under load", () => {
       }
       await load.stop();
       console.log(`cut (${how}) under load: ${JSON.stringify(Object.fromEntries(load.statuses))}`);
-      expect(load.unexpected).toEqual([]);
+      expect(load.unexpected, loggedFailures()).toEqual([]);
       expect(load.statuses.get("503") ?? 0).toBeGreaterThan(0);
     },
     60_000,
@@ -212,7 +220,7 @@ describe("cuts under load", () => {
       await Promise.race([proxy.cutOn({ command, at: "mid-reply" }), sleep(2_000)]);
     }
     await load.stop();
-    expect(load.unexpected).toEqual([]);
+    expect(load.unexpected, loggedFailures()).toEqual([]);
   }, 60_000);
 });
 
@@ -233,7 +241,7 @@ describe("recovery after the database comes back", () => {
       const restoredAt = performance.now();
       recoveries.push(await timeToFirstOk(restoredAt, 30_000));
       await load.stop();
-      expect(load.unexpected).toEqual([]);
+      expect(load.unexpected, loggedFailures()).toEqual([]);
     }
     console.log(`time to the first 200 after restoring the database (ms): ${recoveries.join(", ")}`);
     const sorted = [...recoveries].sort((a, b) => a - b);

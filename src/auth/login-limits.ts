@@ -1,4 +1,5 @@
 import { countRateLimitHit, RATE_LIMITS, rateLimited, refundRateLimitHits } from "../limits/rate-limit";
+import { logFailure } from "../log";
 
 /**
  * Runs a sign-in attempt for `email` from `ip` under the login limits, which count failures:
@@ -27,8 +28,11 @@ export async function withLoginLimits<T>(email: string, ip: string, attempt: () 
   if (byIp && byIp.count > RATE_LIMITS.loginPerIp.max) throw rateLimited(byIp.windowEnd, now);
   if (byPair && byPair.count > pairMax) throw rateLimited(byPair.windowEnd, now);
 
-  // A wrong password (or any other failure) stays counted; a success is taken back.
+  // A wrong password (or any other failure) stays counted; a success is taken back. The sign-in
+  // stands even if taking it back fails: the cost is one counted attempt, not a refused owner.
   const result = await attempt();
-  await refundRateLimitHits(counted, now);
+  await refundRateLimitHits(counted, now).catch((error: unknown) =>
+    logFailure("refunding login attempts failed", error),
+  );
   return result;
 }

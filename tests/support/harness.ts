@@ -126,6 +126,12 @@ export async function startEvent(host: TestUser, eventId: string) {
  * The error envelope, whole; its `requestId` is the response's X-Request-Id (a response rebuilt
  * from raw parts without its headers: some string, which the contract check then compares).
  */
+/** An error body without its request id, to compare the answers of two requests. */
+export function withoutRequestId(body: unknown): unknown {
+  const { requestId: _, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
 export function expectError(
   res: { status: number; body: unknown; headers?: Record<string, unknown> },
   status: number,
