@@ -16,7 +16,7 @@ import {
   pusherServer,
 } from "./support/harness";
 
-// Idempotency-Key on the routes that create things (README, "Retrying a write"): the same key and
+// Idempotency-Key on the routes that create things (docs/retries-and-idempotency.md): the same key and
 // body gets the first answer again without a second write; another body is a 422; a retry while
 // the first is in flight is a 503 busy with Retry-After.
 

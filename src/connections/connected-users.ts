@@ -24,7 +24,7 @@ export interface ConnectedUser {
   };
 }
 
-// The most people one list holds: everyone in the largest event we plan for (see README).
+// The most people one list holds: everyone in the largest event we plan for (docs/limits.md).
 const CONNECTED_USERS_LIMIT = 5_000;
 
 /**

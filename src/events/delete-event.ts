@@ -12,8 +12,8 @@ import { publishMessages, realtimeMode } from "../realtime/pusher";
 import { reserveSeqs } from "../realtime/sequence";
 
 /**
- * DELETE /api/events/:eventId – the host deletes an event in any state, in this order (README,
- * "Data model"):
+ * DELETE /api/events/:eventId – the host deletes an event in any state, in this order
+ * (docs/data-model.md):
  * 1. one `$inc` on the event, conditional on the host, reserves the seq of `event-deleted`;
  * 2. a `DeletedEvent` (the deletion in progress, holding that seq) is written;
  * 3. the event document is deleted: from here every route answers 404 for it, and no join,

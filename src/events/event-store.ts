@@ -47,7 +47,7 @@ export async function createEvent(
   }
 }
 
-/** The largest lobby an event response lists: the first joiners in join order (see README). */
+/** The largest lobby an event response lists: the first joiners in join order (docs/limits.md). */
 export const LOBBY_LIMIT = 5_000;
 
 /**

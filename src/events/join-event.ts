@@ -19,7 +19,7 @@ export type JoinResult =
   | { participant: ParticipantEntry; created: false };
 
 /**
- * Adds a user to an event, in this order (README, "Data model"):
+ * Adds a user to an event, in this order (docs/data-model.md):
  * 1. one conditional `$inc` on the event takes a seat (`openSeats > 0`, not ended) and reserves the
  *    next seq; when it matches nothing, the event and the user's participant are read to tell why;
  * 2. the participant is inserted, holding that seq. The unique (eventId, userId) and (eventId,

@@ -9,7 +9,7 @@ import { findParticipantByUser } from "./join-event";
 
 /**
  * POST /api/events/:eventId/leave – the caller's participant leaves an event that has not ended,
- * in this order (README, "Data model"):
+ * in this order (docs/data-model.md):
  * 1. one conditional `$inc` on the event (not ended) reserves the seq of `participant-left`;
  * 2. `participant-left` is written to the activity log, unsent: from here the leave is decided
  *    (the cron finishes it, step 3, if the function dies);

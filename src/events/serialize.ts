@@ -16,7 +16,7 @@ export function serializeParticipant(eventId: string, entry: ParticipantEntry): 
 /**
  * The `event` object of every event response: `state` in the realtime guide's words and
  * `currentState` in the apps' words. `participantIds` is the lobby in join order, given when the
- * caller read it (GET event); transitions answer without it, see README.
+ * caller read it (GET event); transitions answer without it, see docs/api.md.
  */
 export function serializeEvent(event: EventDoc, lobby?: readonly ParticipantEntry[]) {
   return {

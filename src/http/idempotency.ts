@@ -4,7 +4,7 @@ import { ApiError, busyError, isDuplicateKeyError } from "../errors";
 import { logFailure } from "../log";
 import { IdempotencyRecord, type IdempotencyRecordDoc } from "../models/idempotency-record";
 
-// `Idempotency-Key` on the routes that create things (README, "Retrying a write"): the same key
+// `Idempotency-Key` on the routes that create things (docs/retries-and-idempotency.md): the same key
 // and body from the same caller on the same route within KEY_TTL_MS gets the first answer again
 // without a second write. What a request creates takes the id reserved with its key, so an attempt
 // that dies after its write but before its answer was recorded is repeated by the retry and finds

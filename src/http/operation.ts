@@ -78,8 +78,8 @@ export interface Operation<
   /** `false` for operations that never touch the database (the docs): no connection, no 503. */
   database?: false;
   /**
-   * `true` for operations that create things: they honour an `Idempotency-Key` header (README,
-   * "Retrying a write"), and what they create takes its id from `newId()`.
+   * `true` for operations that create things: they honour an `Idempotency-Key` header
+   * (docs/retries-and-idempotency.md), and what they create takes its id from `newId()`.
    */
   idempotent?: true;
   handler: (input: HandlerInput<A, P, Q, B>) => Promise<Reply<R>>;

@@ -15,7 +15,7 @@ const bingoSquareSchema = new Schema(
 // The event document holds only what is bounded: settings, state, the grid and counters. Its
 // counters are the arbiters of the multi-document steps: one conditional `$inc` takes a seat
 // (`openSeats > 0`) and reserves the next activity-log `seq` (`lastSeq`) together. Participants,
-// the activity log and bingo cards are documents of their own (see README, "Data model").
+// the activity log and bingo cards are documents of their own (docs/data-model.md).
 const eventSchema = new Schema<EventDoc>(
   {
     name: { type: String, required: true },

@@ -128,7 +128,7 @@ export const listEventsQuerySchema = z.object({
 
 export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
 
-/** A page of an event list; `participantIds` is a preview there (README, "Lists"). */
+/** A page of an event list; `participantIds` is a preview there (docs/api.md, "Lists"). */
 export const eventListResponseSchema = z.object({
   events: z.array(eventSchema),
   /** Ask for the next page with `?cursor=<nextCursor>`; null on the last page. */

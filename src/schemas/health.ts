@@ -8,7 +8,7 @@ export const healthResponseSchema = z.object({
 export const publishPendingResponseSchema = z.object({
   events: z.number().int(),
   published: z.number().int(),
-  /** Deletions finished by this run (see README, "Data model"). */
+  /** Deletions finished by this run (docs/data-model.md). */
   deletedEvents: z.number().int(),
   expiredRateLimitWindows: z.number().int(),
   expiredIdempotencyKeys: z.number().int(),
