@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { payloadSchemaId, REALTIME_EVENT_NAMES, REALTIME_WIRE_PAYLOADS } from "../schemas/realtime";
+import { type JsonSchema, pointRefsAtComponents } from "./json-schema";
 
 // The AsyncAPI 3.0 document of the realtime channel, generated from the schemas the transport
 // publishes through (schemas/realtime.ts), as document.ts generates the OpenAPI one from the routes.
-
-type JsonSchema = Record<string, unknown>;
 
 export interface AsyncApiDocument {
   asyncapi: "3.0.0";
@@ -31,18 +30,6 @@ function payloadSchemas(): Record<string, JsonSchema> {
     }
   }
   return schemas;
-}
-
-function pointRefsAtComponents(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(pointRefsAtComponents);
-  if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) =>
-      key === "$ref" && typeof inner === "string"
-        ? [key, inner.replace(/^#\/definitions\//, "#/components/schemas/")]
-        : [key, pointRefsAtComponents(inner)],
-    ),
-  );
 }
 
 export function buildAsyncApiDocument(): AsyncApiDocument {
