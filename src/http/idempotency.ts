@@ -13,7 +13,7 @@ import {
 } from "./idempotency-request";
 
 // `Idempotency-Key` on the routes that create things (README, "Retrying a write"): the same key
-// and body from the same caller on the same route within KEY_TTL_MS gets the first answer again
+// and body from the same caller on the same concrete path within KEY_TTL_MS gets the first answer again
 // without a second write. What a request creates takes the id reserved with its key, so an attempt
 // that dies after its write but before its answer was recorded is repeated by the retry and finds
 // (not duplicates) what was stored.
