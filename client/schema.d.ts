@@ -1162,7 +1162,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. */
+                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3098,7 +3098,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. */
+                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3567,7 +3567,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. */
+                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3839,7 +3839,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. */
+                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5231,7 +5231,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. */
+                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5717,7 +5717,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. */
+                /** @description A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path. */
                 "Idempotency-Key"?: string;
             };
             path?: never;

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import mongoose from "mongoose";
 import type { Response } from "supertest";
 import { describe, expect, it, vi } from "vitest";
-import { api, createEvent, createHost, expectError, newObjectId } from "./support/harness";
+import { createBingoEvent, MET_DURING_BINGO, type Player } from "./support/factories";
+import { api, bearer, createEvent, createHost, expectError, newObjectId } from "./support/harness";
 import { realDatabase, stopProxyAfterAll } from "./support/proxied-database";
 
 // Finding 4 of issue 13: "Six joins were stored although the client got 503; the retry created a
@@ -65,8 +66,60 @@ describe("a guest join stored although its answer was a 503", () => {
     const stats = await api().get(`/api/events/${event._id}`).expect(200);
     expect(stats.body.event.participantCount).toBe(1);
 
-    // And from then on the retry's answer is the one repeated.
+    // And from then on the retry's answer is the one repeated, with a token signed afresh for the
+    // same guest (answers are stored without their token).
     const again = await guestJoin(event._id, key, name);
-    expect(again.body).toEqual(retry.body);
+    expect(again.body).toEqual({ ...retry.body, token: expect.any(String) });
+    const me = await api()
+      .get("/api/users/me")
+      .set(...bearer(again.body.token))
+      .expect(200);
+    expect(me.body.user._id).toBe(retry.body.userId);
+  });
+
+  it("POST /api/participantConnections – a meeting stored although its 201 was lost: the retry with the same key gets that 201", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const { eventId, players } = await createBingoEvent(2);
+    const [me, other] = players as [Player, Player];
+    const key = randomUUID();
+    const connect = () =>
+      api()
+        .post("/api/participantConnections")
+        .set(...bearer(me.token))
+        .set("Idempotency-Key", key)
+        .send({
+          _eventId: eventId,
+          primaryParticipantId: me.participantId,
+          secondaryParticipantId: other.participantId,
+          description: MET_DURING_BINGO,
+        });
+
+    const fired = proxy.cutOn({ command: "insert", collection: "participantconnections", at: "after" });
+    const lost = await connect();
+    await fired;
+    expectError(lost, 503, "database_unavailable");
+    const stored = await realDb
+      .collection("participantconnections")
+      .find({ eventId: new mongoose.Types.ObjectId(eventId) })
+      .toArray();
+    expect(stored).toHaveLength(1);
+
+    const retry = await retryUntilAnswered(connect);
+    expect(retry.status).toBe(201);
+    expect(retry.body.connection).toEqual({
+      _id: String(stored[0]?._id),
+      _eventId: eventId,
+      primaryParticipantId: me.participantId,
+      secondaryParticipantId: other.participantId,
+      description: MET_DURING_BINGO,
+      square: null,
+      createdAt: expect.any(String),
+    });
+    expect(
+      await realDb
+        .collection("participantconnections")
+        .countDocuments({ eventId: new mongoose.Types.ObjectId(eventId) }),
+    ).toBe(1);
+    expect((await connect()).body).toEqual(retry.body);
   });
 });

@@ -1,10 +1,15 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import mongoose from "mongoose";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { connectDatabase } from "../src/db/connection";
+import { env } from "../src/env";
+import { beginIdempotent } from "../src/http/idempotency";
 import { Event } from "../src/models/event";
 import { IdempotencyRecord } from "../src/models/idempotency-record";
 import { Participant } from "../src/models/participant";
+import { ParticipantConnection } from "../src/models/participant-connection";
 import { User } from "../src/models/user";
+import { createBingoEvent, MET_DURING_BINGO, type Player } from "./support/factories";
 import {
   api,
   bearer,
@@ -71,10 +76,6 @@ describe("Idempotency-Key", () => {
 
     expectError(res, 422, "idempotency_key_reused");
     expect((await participantsOf(event._id)).map((p) => p.name)).toEqual(["Wanda"]);
-    // The same body for another event is another request too.
-    const other = await createEvent(await createHost());
-    expectError(await guestJoin(other._id, key, { name: "Wanda" }), 422, "idempotency_key_reused");
-    expect(await participantsOf(other._id)).toEqual([]);
     // The same body with its keys in another order is the same request.
     await guestJoin(event._id, key, { title: "", name: "Wanda" }).expect(422);
     const reordered = await api()
@@ -220,4 +221,176 @@ describe("Idempotency-Key", () => {
     expect(anew.status).toBe(201);
     expect(anew.body.participant._id).not.toBe(first.body.participant._id);
   });
+
+  it("POST /api/events/:eventId/join/guest – keys are scoped by the concrete path: the same key on another event is another request", async () => {
+    const [event, other] = [await createEvent(await createHost()), await createEvent(await createHost())];
+    const key = randomUUID();
+    const first = await guestJoin(event._id, key, { name: "Wanda" }).expect(201);
+    const elsewhere = await guestJoin(other._id, key, { name: "Wanda" });
+
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.headers["idempotent-replayed"]).toBeUndefined();
+    expect(elsewhere.body.userId).not.toBe(first.body.userId);
+    expect((await participantsOf(other._id)).map((p) => p.name)).toEqual(["Wanda"]);
+  });
+
+  it("POST /api/events/:eventId/join/guest – an anonymous key under 128 bits is a 400 naming the header; with a token any key goes", async () => {
+    const event = await createEvent(await createHost());
+    for (const weak of ["1733540000000", "guest-join-1", "a".repeat(21), "0123456789abcdef0123456"]) {
+      const res = await guestJoin(event._id, weak, { name: "Weak Wes" });
+      const strong = /^[A-Za-z0-9_-]{22,}$/.test(weak);
+      if (strong) {
+        expect(res.status, weak).toBe(201);
+        continue;
+      }
+      expect(res.body, weak).toEqual({
+        success: false,
+        code: "invalid_input",
+        error: "The request is not valid.",
+        issues: [
+          {
+            path: "Idempotency-Key",
+            message: "without a token it must be a UUID v4 or at least 22 URL-safe characters (128 bits)",
+          },
+        ],
+        requestId: res.headers["x-request-id"],
+      });
+      expect(res.status).toBe(400);
+    }
+    expect((await participantsOf(event._id)).map((p) => p.name)).toEqual(["Weak Wes"]);
+    const user = await createUser({ name: "Tokened Tia" });
+    const joined = await api()
+      .post(`/api/events/${event._id}/join/user`)
+      .set(...bearer(user.token))
+      .set("Idempotency-Key", "1733540000000")
+      .send({});
+    expect(joined.status).toBe(201);
+  });
+
+  it("POST /api/auth/signup – a database dump after a keyed signup and its replay holds neither the password, its SHA-256, nor any token", async () => {
+    const key = randomUUID();
+    const password = `pw-${randomUUID()}`;
+    const body = { name: "Dana Dump", email: uniqueEmail(), password };
+    const first = await api().post("/api/auth/signup").set("Idempotency-Key", key).send(body).expect(201);
+    const again = await api().post("/api/auth/signup").set("Idempotency-Key", key).send(body).expect(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.body).toEqual({ ...first.body, token: expect.any(String) });
+    // The replay's token is freshly signed for the same account, and works.
+    const me = await api()
+      .get("/api/users/me")
+      .set(...bearer(again.body.token))
+      .expect(200);
+    expect(me.body.user._id).toBe(first.body.userId);
+    const dump = await dumpDatabase();
+    expect(dump).toContain(first.body.userId);
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    const oldFingerprint = sha(
+      `{"body":{"email":${JSON.stringify(body.email)},"name":"Dana Dump","password":${JSON.stringify(password)}},"params":{}}`,
+    );
+    for (const secret of [oldFingerprint, password, sha(password), first.body.token, again.body.token]) {
+      expect(dump.includes(secret), secret.slice(0, 12)).toBe(false);
+    }
+    // The same key and account with another password is the same request (passwords are not fingerprinted).
+    const otherPassword = await api()
+      .post("/api/auth/signup")
+      .set("Idempotency-Key", key)
+      .send({ ...body, password: "another password entirely" });
+    expect(otherPassword.status).toBe(201);
+
+    const record = await IdempotencyRecord.findOne({ "token.userId": first.body.userId }).lean();
+    expect(record?.token).toEqual({ userId: first.body.userId, kind: "user", version: 0, exp: expect.any(Number) });
+    expect(JSON.parse(record?.response ?? "{}")).toEqual({
+      success: true,
+      message: "Account created.",
+      userId: first.body.userId,
+    });
+  });
+
+  it("POST /api/events/:eventId/join/guest and join/user – stored answers hold no token; a replay signs a fresh one for the same guest", async () => {
+    const [event, next] = [await createEvent(await createHost()), await createEvent(await createHost())];
+    const first = await guestJoin(event._id, randomUUID(), { name: "Gia" }).expect(201);
+    const userKey = randomUUID();
+    const joinNext = () =>
+      api()
+        .post(`/api/events/${next._id}/join/user`)
+        .set(...bearer(first.body.token))
+        .set("Idempotency-Key", userKey)
+        .send({});
+    const joined = await joinNext().expect(201);
+    expect(joined.body.token).toEqual(expect.any(String));
+    const replayed = await joinNext().expect(201);
+    expect(replayed.headers["idempotent-replayed"]).toBe("true");
+    expect(replayed.body).toEqual({ ...joined.body, token: expect.any(String) });
+    for (const token of [first.body.token, replayed.body.token]) {
+      const me = await api()
+        .get("/api/users/me")
+        .set(...bearer(token))
+        .expect(200);
+      expect(me.body.user._id).toBe(first.body.userId);
+    }
+    const dump = await dumpDatabase();
+    for (const token of [first.body.token, joined.body.token, replayed.body.token]) expect(dump).not.toContain(token);
+  });
+
+  it("beginIdempotent – an attempt is in flight for REQUEST_BUDGET_MS, not a constant", async () => {
+    await connectDatabase();
+    const now = Date.now();
+    const begun = await beginIdempotent({ route: "POST /api/test", caller: newObjectId() }, randomUUID(), {}, now);
+    expect(begun.kind).toBe("run");
+    const record = await IdempotencyRecord.findById((begun as { id: string }).id).lean();
+    expect(record?.lockedUntil?.getTime()).toBe(now + env.REQUEST_BUDGET_MS);
+    expect(env.REQUEST_BUDGET_MS).not.toBe(10_000);
+  });
+
+  it("POST /api/participantConnections – a retry after a lost 201 gets the same 201, for a meeting and for a square; another key is a 409", async () => {
+    const { eventId, players } = await createBingoEvent(3);
+    const [me, met, squared] = players as [Player, Player, Player];
+    const connect = (key: string, other: Player, description: string) =>
+      api()
+        .post("/api/participantConnections")
+        .set(...bearer(me.token))
+        .set("Idempotency-Key", key)
+        .send({
+          _eventId: eventId,
+          primaryParticipantId: me.participantId,
+          secondaryParticipantId: other.participantId,
+          description,
+        });
+    for (const [other, description] of [
+      [met, MET_DURING_BINGO],
+      [squared, "Find someone who knows square 0-0"],
+    ] as const) {
+      const key = randomUUID();
+      const first = await connect(key, other, description).expect(201);
+      // As if the answer was never recorded (the function died after its write): the key is free again.
+      await forgetAnswers();
+      const retry = await connect(key, other, description);
+      expect(retry.status).toBe(201);
+      expect(retry.headers["idempotent-replayed"]).toBeUndefined();
+      expect(retry.body).toEqual(first.body);
+      expect(
+        await ParticipantConnection.countDocuments({
+          primaryParticipantId: me.participantId,
+          secondaryParticipantId: other.participantId,
+        }),
+      ).toBe(1);
+      expectError(await connect(randomUUID(), other, description), 409, "already_connected");
+    }
+  });
 });
+
+/** Every collection of the test database, as JSON text. */
+async function dumpDatabase(): Promise<string> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("no database");
+  const parts: string[] = [];
+  for (const { name } of await db.listCollections().toArray()) {
+    parts.push(name, JSON.stringify(await db.collection(name).find({}).toArray()));
+  }
+  return parts.join("\n");
+}
+
+/** Every key's answer forgotten and its lock lapsed, as after an attempt that died without recording. */
+async function forgetAnswers(): Promise<void> {
+  await IdempotencyRecord.updateMany({}, { $set: { status: null, response: null, token: null, lockedUntil: null } });
+}

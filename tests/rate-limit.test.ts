@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import mongoose from "mongoose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { connectDatabase } from "../src/db/connection";
@@ -220,6 +221,25 @@ describe("POST /api/events/:eventId/join/guest", () => {
     const after = await api().get(`/api/events/${event._id}`).expect(200);
     expect(after.body.event.participantCount).toBe(GUEST_JOINS_PER_IP + 1);
   });
+
+  it("POST /api/events/:eventId/join/guest – replays and 422s of an Idempotency-Key count toward the per-IP limit, checked before the key", async () => {
+    const event = await createEvent(await createHost(), { maxParticipant: 50 });
+    const ip = freshIp();
+    const key = randomUUID();
+    const join = (name: string) =>
+      api().post(`/api/events/${event._id}/join/guest`).set("X-Real-IP", ip).set("Idempotency-Key", key).send({ name });
+
+    expect((await join("Keyed Kim")).status).toBe(201);
+    expect((await join("Keyed Kim")).headers["idempotent-replayed"]).toBe("true");
+    expect((await join("Keyed Kim")).headers["idempotent-replayed"]).toBe("true");
+    expectError(await join("Probing Pat"), 422, "idempotency_key_reused");
+    expectError(await join("Probing Pat"), 422, "idempotency_key_reused");
+    // The sixth request from this IP: refused before the key says whether it exists.
+    expectRateLimited(await join("Keyed Kim"));
+    expectRateLimited(await join("Probing Pat"));
+    const lobby = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(lobby.body.event.participantCount).toBe(1);
+  });
 });
 
 describe("POST /api/auth/signup", () => {
@@ -242,6 +262,16 @@ describe("POST /api/auth/signup", () => {
     expect(limited.headers["retry-after"]).toBe(RETRY_AFTER);
     expect(await collection("users").countDocuments({ emailKey: email })).toBe(0);
     expect((await signup(freshIp(), email)).status).toBe(201);
+  });
+
+  it("POST /api/auth/signup – replays of an Idempotency-Key count toward the per-IP limit", async () => {
+    const ip = freshIp();
+    const key = randomUUID();
+    const body = { name: "Sam Signup", email: unknownEmail(), password: PASSWORD };
+    const signup = () => api().post("/api/auth/signup").set("X-Real-IP", ip).set("Idempotency-Key", key).send(body);
+    expect((await signup()).status).toBe(201);
+    for (let i = 1; i < SIGNUPS_PER_IP; i++) expect((await signup()).headers["idempotent-replayed"]).toBe("true");
+    expectRateLimited(await signup());
   });
 });
 

@@ -13,8 +13,8 @@ export default route("/api/auth/signup", {
     responses: { 201: authTokenResponseSchema },
     errors: ["email_taken", "rate_limited"],
     idempotent: true,
-    handler: async ({ body, req, newId }) => {
-      await enforceRateLimit(RATE_LIMITS.signupPerIp, clientIp(req));
+    limit: ({ req }) => enforceRateLimit(RATE_LIMITS.signupPerIp, clientIp(req)),
+    handler: async ({ body, newId }) => {
       const userId = (await registerUser(body, newId()))._id.toHexString();
       return { body: { message: "Account created.", userId, token: signToken({ userId, kind: "user" }) } };
     },

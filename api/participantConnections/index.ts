@@ -21,9 +21,9 @@ export default route("/api/participantConnections", {
       "participant_already_used",
     ],
     idempotent: true,
-    handler: async ({ claims, body }) => ({
+    handler: async ({ claims, body, newId }) => ({
       status: 201 as const,
-      body: await recordParticipantConnection(claims, body),
+      body: await recordParticipantConnection(claims, body, newId()),
     }),
   }),
 });

@@ -175,3 +175,26 @@ export function knownTokenVersion(userId: string, now = Date.now()): number | un
 export function forgetTokenVersions(): void {
   knownVersions.clear();
 }
+
+/** Who a token was issued to and until when: what an idempotent answer stores instead of the token. */
+export interface IssuedToken {
+  userId: string;
+  kind: AccountKind;
+  version: number;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
+/** What a token we signed says, or null when it is not a valid token of ours. */
+export function describeToken(token: string, now = Date.now()): IssuedToken | null {
+  const claims = verifyToken(token, now);
+  const facts = claims && tokenFacts.get(claims);
+  return claims && facts ? { ...claims, version: facts.version, exp: facts.exp } : null;
+}
+
+/** A fresh token for what `describeToken` read: same account, kind, version and expiry. */
+export function reissueToken(issued: IssuedToken, now = Date.now()): string {
+  const claims: TokenClaims = { userId: issued.userId, kind: issued.kind };
+  tokenFacts.set(claims, { version: issued.version, exp: issued.exp });
+  return signToken(claims, now);
+}

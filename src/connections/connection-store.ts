@@ -15,13 +15,15 @@ export interface NewConnection {
   square: number | null;
   /** The seq of the `leaderboard-updated` a meeting only announces, or null. */
   seq: number | null;
+  /** Its id: the one reserved with the request's Idempotency-Key, or a fresh one. */
+  _id?: Types.ObjectId;
 }
 
 /** Inserts the pair's connection; null when the pair has one already (the unique pair index). */
 export async function insertConnection(connection: NewConnection): Promise<ParticipantConnectionDoc | null> {
   const { eventId, primary, secondary, description, square, seq } = connection;
   const doc: ParticipantConnectionDoc = {
-    _id: new Types.ObjectId(),
+    _id: connection._id ?? new Types.ObjectId(),
     eventId,
     primaryParticipantId: primary._id,
     secondaryParticipantId: secondary._id,
@@ -63,4 +65,19 @@ export async function deleteConnection(connectionId: Types.ObjectId): Promise<vo
 
 export function alreadyConnected(name: string): ApiError {
   return new ApiError("already_connected", `You already recorded meeting ${name} in this event.`);
+}
+
+/**
+ * The pair's existing connection when this request's own earlier attempt stored it (its id is
+ * `ownId`, reserved with the Idempotency-Key): a retry finds it. Anything else is a 409.
+ */
+export async function ownConnectionOrAlreadyConnected(
+  eventId: Types.ObjectId,
+  primary: ParticipantEntry,
+  secondary: ParticipantEntry,
+  ownId: Types.ObjectId,
+): Promise<ParticipantConnectionDoc> {
+  const existing = await findConnectionOrThrow(eventId, primary._id, secondary._id);
+  if (existing._id.equals(ownId)) return existing;
+  throw alreadyConnected(secondary.name);
 }

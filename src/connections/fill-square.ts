@@ -1,3 +1,4 @@
+import type { Types } from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
 import { appendCardVersion, getActiveEventForBingo, getLatestCard } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
@@ -13,7 +14,12 @@ import { announce } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import type { RecordBingoSquareInput } from "../schemas/bingo";
 import type { BingoAchievedPayload } from "../schemas/realtime";
-import { alreadyConnected, deleteConnection, findConnectionOrThrow, insertConnection } from "./connection-store";
+import {
+  deleteConnection,
+  findConnectionOrThrow,
+  insertConnection,
+  ownConnectionOrAlreadyConnected,
+} from "./connection-store";
 
 // Filling a square is recording a meeting too (the pair's connection), so it lives here, above
 // bingo/ (the referee, card storage) and beside connection storage.
@@ -72,17 +78,27 @@ export function markSquare(
   return fillSquare(event, caller, other, square, description, (e, c, o) => findConnectionOrThrow(e._id, c._id, o._id));
 }
 
-/** POST /participantConnections naming a square: a pair already connected is a 409. */
+/**
+ * POST /participantConnections naming a square: a pair already connected is a 409, unless this
+ * request's earlier attempt stored it under `connectionId` (its Idempotency-Key's reserved id).
+ */
 export function connectAndMark(
   event: EventDoc,
   caller: ParticipantEntry,
   other: ParticipantEntry,
   square: number,
   description: string,
+  connectionId: Types.ObjectId,
 ): Promise<FilledSquare> {
-  return fillSquare(event, caller, other, square, description, async (_e, _c, o) => {
-    throw alreadyConnected(o.name);
-  });
+  return fillSquare(
+    event,
+    caller,
+    other,
+    square,
+    description,
+    (e, c, o) => ownConnectionOrAlreadyConnected(e._id, c, o, connectionId),
+    connectionId,
+  );
 }
 
 /**
@@ -106,6 +122,7 @@ async function fillSquare(
   square: number,
   description: string,
   onExisting: OnExistingPair,
+  connectionId?: Types.ObjectId,
 ): Promise<FilledSquare> {
   const size = event.bingo.size;
   const mark: BingoMark = { square, participantId: other._id, name: other.name, at: new Date() };
@@ -135,6 +152,7 @@ async function fillSquare(
         description,
         square,
         seq: null,
+        _id: connectionId,
       });
       pair = inserted
         ? { doc: inserted, inserted: true }

@@ -1,3 +1,4 @@
+import type { Types } from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
 import { getActiveEventForBingo } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
@@ -9,7 +10,7 @@ import { leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
-import { alreadyConnected, insertConnection } from "./connection-store";
+import { insertConnection, ownConnectionOrAlreadyConnected } from "./connection-store";
 import { connectAndMark, type RecordSquareResult } from "./fill-square";
 
 export interface SerializedConnection {
@@ -41,6 +42,7 @@ export interface RecordedConnection {
 export async function recordParticipantConnection(
   claims: TokenClaims,
   input: CreateParticipantConnectionInput,
+  connectionId: Types.ObjectId,
 ): Promise<RecordedConnection> {
   const event = await getActiveEventForBingo(input._eventId);
   const people = await Participant.find(
@@ -52,7 +54,7 @@ export async function recordParticipantConnection(
 
   const square = matchingSquare(event, input.description);
   if (square !== null) {
-    const filled = await connectAndMark(event, primary, secondary, square, input.description);
+    const filled = await connectAndMark(event, primary, secondary, square, input.description, connectionId);
     return {
       connection: serializeConnection(filled.connection, size),
       bingo: { card: filled.card, achievements: filled.achievements },
@@ -69,11 +71,15 @@ export async function recordParticipantConnection(
     description: input.description,
     square: null,
     seq,
+    _id: connectionId,
   });
   if (!connection) {
     // The seq was reserved for a connection that is not stored: it stays a gap.
     await recordSeqGaps(event._id, 1);
-    throw alreadyConnected(secondary.name);
+    // A retry of this request whose first attempt stored it (and announced it, or died first)
+    // gets it back; anyone else's repeat is a 409.
+    const own = await ownConnectionOrAlreadyConnected(event._id, primary, secondary, connectionId);
+    return { connection: serializeConnection(own, size), bingo: null };
   }
   const entry = await getLeaderboardEntry(primary, event._id);
   await announce(reserved.event, [leaderboardUpdated(entry, seq, connection.at)]);

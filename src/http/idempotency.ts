@@ -1,19 +1,32 @@
 import { createHash } from "node:crypto";
 import mongoose from "mongoose";
+import { env } from "../env";
 import { ApiError, busyError, isDuplicateKeyError } from "../errors";
 import { logFailure } from "../log";
 import { IdempotencyRecord, type IdempotencyRecordDoc } from "../models/idempotency-record";
+import {
+  fingerprintRequest,
+  requireStrongAnonymousKey,
+  sameRequest,
+  withFreshToken,
+  withoutToken,
+} from "./idempotency-request";
 
 // `Idempotency-Key` on the routes that create things (docs/retries-and-idempotency.md): the same key
-// and body from the same caller on the same route within KEY_TTL_MS gets the first answer again
+// and body from the same caller on the same concrete path within KEY_TTL_MS gets the first answer again
 // without a second write. What a request creates takes the id reserved with its key, so an attempt
 // that dies after its write but before its answer was recorded is repeated by the retry and finds
 // (not duplicates) what was stored.
 
 export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
-// An attempt counts as in flight this long: the functions' maxDuration (vercel.json), after which
-// Vercel has stopped it. One that fails releases its key at once.
-export const IN_FLIGHT_MS = 10_000;
+/**
+ * An attempt counts as in flight this long: REQUEST_BUDGET_MS, by when the wrapper has answered
+ * it (time-budget.ts) and after which a retry may take the key over. One that fails releases its
+ * key at once.
+ */
+export function inFlightMs(): number {
+  return env.REQUEST_BUDGET_MS;
+}
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const BEGIN_ATTEMPTS = 4;
 
@@ -33,7 +46,7 @@ export interface IdempotentReplay {
 }
 
 export interface IdempotencyScope {
-  /** Method and path of the request: a key means something only on its own route. */
+  /** Method and concrete path of the request (`POST /api/events/<id>/join/guest`): a key means something only there. */
   route: string;
   /** The token's user, or null for an anonymous caller. */
   caller: string | null;
@@ -54,7 +67,7 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
  * Takes the key for this request, or answers for it: the recorded answer when the same request
  * was answered already, 422 `idempotency_key_reused` when the key came with another body, 503
  * `busy` (Retry-After) while an attempt is in flight. An expired key, or one whose attempt failed
- * or outlived IN_FLIGHT_MS, is taken over, keeping its reserved id.
+ * or outlived inFlightMs(), is taken over, keeping its reserved id.
  */
 export async function beginIdempotent(
   scope: IdempotencyScope,
@@ -62,11 +75,12 @@ export async function beginIdempotent(
   body: unknown,
   now = Date.now(),
 ): Promise<IdempotentAttempt | IdempotentReplay> {
+  if (scope.caller === null) requireStrongAnonymousKey(key);
   const id = sha256(JSON.stringify([scope.route, scope.caller, key]));
-  const fingerprint = sha256(canonicalJson(body ?? null));
+  const fingerprint = fingerprintRequest(body);
   for (let i = 0; i < BEGIN_ATTEMPTS; i++) {
     const attempt = new mongoose.Types.ObjectId();
-    const held = { attempt, lockedUntil: new Date(now + IN_FLIGHT_MS), status: null, response: null };
+    const held = { attempt, lockedUntil: new Date(now + inFlightMs()), status: null, response: null, token: null };
     try {
       const reservedId = new mongoose.Types.ObjectId();
       await IdempotencyRecord.create({
@@ -92,14 +106,18 @@ export async function beginIdempotent(
       if (taken.modifiedCount === 1) return { kind: "run", id, attempt, reservedId: fresh.reservedId };
       continue;
     }
-    if (existing.fingerprint !== fingerprint) {
+    if (!sameRequest(existing.fingerprint, body)) {
       throw new ApiError(
         "idempotency_key_reused",
         "This Idempotency-Key was used for a different request; use a new key for a new request.",
       );
     }
     if (existing.status !== null && existing.response !== null) {
-      return { kind: "replay", status: existing.status, body: JSON.parse(existing.response) as object };
+      return {
+        kind: "replay",
+        status: existing.status,
+        body: withFreshToken(existing.response, existing.token ?? null, now),
+      };
     }
     const lockedUntil = existing.lockedUntil?.getTime() ?? 0;
     if (lockedUntil > now) {
@@ -118,14 +136,16 @@ export async function beginIdempotent(
 }
 
 /**
- * Stores the answer for the retries to come. A failure is only logged: the write happened, so the
- * caller gets its answer; the key stays in flight until IN_FLIGHT_MS and a retry then repeats the
- * request, which finds what it created under the reserved id.
+ * Stores the answer for the retries to come, without its token (who it was for instead). A
+ * failure is only logged: the write happened, so the caller gets its answer; the key stays in
+ * flight until inFlightMs() and a retry then repeats the request, which finds what it created
+ * under the reserved id.
  */
 export async function recordIdempotentAnswer(held: IdempotentAttempt, status: number, body: object): Promise<void> {
+  const { response, token } = withoutToken(body);
   await IdempotencyRecord.updateOne(
     { _id: held.id, attempt: held.attempt },
-    { $set: { status, response: JSON.stringify(body), lockedUntil: null } },
+    { $set: { status, response, token, lockedUntil: null } },
   ).catch((error: unknown) => logFailure("recording an idempotent answer failed", error));
 }
 
@@ -163,16 +183,4 @@ export async function deleteExpiredIdempotencyKeys(now = new Date()): Promise<nu
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

@@ -82,6 +82,11 @@ export interface Operation<
    * (docs/retries-and-idempotency.md), and what they create takes its id from `newId()`.
    */
   idempotent?: true;
+  /**
+   * Limits counted before the `Idempotency-Key` is looked up (per-IP signup and guest-join limits),
+   * so a replay or a 422 counts like any request; throws 429 `rate_limited`.
+   */
+  limit?: (input: HandlerInput<A, P, Q, B>) => Promise<void>;
   handler: (input: HandlerInput<A, P, Q, B>) => Promise<Reply<R>>;
 }
 

@@ -57,7 +57,8 @@ export {
 /**
  * One Vercel function: the declared operations per method behind the one wrapper. For every
  * request, in this order: CORS and security headers, method (405 with Allow), path params, auth,
- * query, body (JSON only, ≤ 16 KiB), the database connection, the handler; anything thrown becomes
+ * query, body (JSON only, ≤ 16 KiB), the database connection, the token's version, the
+ * operation's limits, its Idempotency-Key, the handler; anything thrown becomes
  * the error envelope. So the same bad request gets the same answer on every route. Each request
  * runs in its log context (id and route) and ends with one log line (request-log.ts).
  */
@@ -156,6 +157,8 @@ async function runOnDatabase(exchange: Exchange, op: Operation, parsed: ParsedRe
   await exchange.database;
   countCommandsOf(mongoose.connection.getClient());
   parsed.input.claims = await currentClaims(parsed.input.claims, op.auth === "optional");
+  // Before the key is looked up, so replays and 422s count toward the per-IP limits too.
+  if (op.limit) await op.limit(parsed.input);
   if (parsed.idempotencyKey !== undefined) {
     const replay = await takeIdempotencyKey(exchange, parsed);
     if (replay) return replay;
@@ -169,13 +172,18 @@ async function runOnDatabase(exchange: Exchange, op: Operation, parsed: ParsedRe
 
 /** Holds the request's key (exchange.held), or gives the first answer when this is a retry. */
 async function takeIdempotencyKey(exchange: Exchange, parsed: ParsedRequest): Promise<IdempotentReplay | undefined> {
-  const { req, path } = exchange;
-  const scope = { route: `${req.method} ${path}`, caller: parsed.input.claims?.userId ?? null };
+  const { req } = exchange;
+  // The concrete path: a key sent to one event's join means nothing on another's.
+  const scope = { route: `${req.method} ${concretePath(req.url)}`, caller: parsed.input.claims?.userId ?? null };
   const key = parsed.idempotencyKey ?? "";
   const begun = await beginIdempotent(scope, key, { params: req.query, body: parsed.rawBody ?? null });
   if (begun.kind === "replay") return begun;
   exchange.held = begun;
   return undefined;
+}
+
+function concretePath(url: string | undefined): string {
+  return new URL(url ?? "/", "http://localhost").pathname;
 }
 
 function statusOf(op: Operation, reply: Reply<Responses>): number {

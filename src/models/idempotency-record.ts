@@ -1,10 +1,20 @@
 import mongoose, { Schema, type Types } from "mongoose";
 
+/** Who an answer's token was for (auth/tokens.ts `IssuedToken`): enough to sign it again. */
+export interface StoredTokenFor {
+  userId: string;
+  kind: "user" | "guest";
+  version: number;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
 /**
- * One `Idempotency-Key` of one caller on one route: `_id` is a hash of the three. Holds what the
- * request asked (a hash of its body), the id reserved for what it creates, whether an attempt is
- * in flight, and once answered the answer itself (as JSON text: an answer can hold nested arrays,
- * which stored documents may not).
+ * One `Idempotency-Key` of one caller on one concrete path: `_id` is a hash of the three. Holds
+ * what the request asked (an HMAC under a server key of its body without passwords), the id
+ * reserved for what it creates, whether an attempt is in flight, and once answered the answer
+ * itself (as JSON text: an answer can hold nested arrays, which stored documents may not) without
+ * its token: `token` says who it was for, and a replay signs a fresh one.
  */
 export interface IdempotencyRecordDoc {
   _id: string;
@@ -16,6 +26,8 @@ export interface IdempotencyRecordDoc {
   lockedUntil: Date | null;
   status: number | null;
   response: string | null;
+  /** The answer's token, described (account, kind, version, expiry); never the token itself. */
+  token: StoredTokenFor | null;
   expiresAt: Date;
 }
 
@@ -29,6 +41,13 @@ const idempotencyRecordSchema = new Schema<IdempotencyRecordDoc>(
     lockedUntil: { type: Date, default: null },
     status: { type: Number, default: null },
     response: { type: String, default: null },
+    token: {
+      type: new Schema<StoredTokenFor>(
+        { userId: String, kind: String, version: Number, exp: Number },
+        { _id: false, versionKey: false },
+      ),
+      default: null,
+    },
     expiresAt: { type: Date, required: true, index: true },
   },
   { collection: "idempotencykeys", versionKey: false },

@@ -67,7 +67,7 @@ function parametersOf(op: Operation, shared: SharedSchemas): OpenApiOperation["p
       in: "header",
       required: false,
       description:
-        "A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`.",
+        "A fresh random key per intended write: the same key and request within 24 h answers the first answer again without a second write; with another request it is a 422 `idempotency_key_reused`; while the first is running, a 503 `busy`. Without an Authorization token it must carry 128 bits (a UUID v4, or at least 22 URL-safe characters). Scoped to the caller and the concrete path.",
       schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
     });
   }

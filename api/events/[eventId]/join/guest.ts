@@ -21,10 +21,9 @@ export default route("/api/events/{eventId}/join/guest", {
     responses: { 201: joinEventGuestResponseSchema, 200: rejoinEventGuestResponseSchema },
     errors: ["event_full", "not_found", "event_ended", "rate_limited"],
     idempotent: true,
+    limit: ({ req }) => enforceRateLimit(RATE_LIMITS.guestJoinPerIp, clientIp(req)),
     handler: async ({ params: { eventId }, claims, body, req, newId }) => {
-      const ip = clientIp(req);
-      await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, ip);
-      const { participant, created, userId } = await withEventMissLimit(ip, () =>
+      const { participant, created, userId } = await withEventMissLimit(clientIp(req), () =>
         joinEventAsGuest(eventId, claims, body, newId()),
       );
       const joined = {
