@@ -2,6 +2,7 @@ import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsGuest } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
 import { operation, route } from "../../../../src/http/route";
+import { joinHealed } from "../../../../src/jobs/heal";
 import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
@@ -25,7 +26,7 @@ export default route("/api/events/{eventId}/join/guest", {
       const ip = clientIp(req);
       await enforceRateLimit(RATE_LIMITS.guestJoinPerIp, ip);
       const { participant, created, userId } = await withEventMissLimit(ip, () =>
-        joinEventAsGuest(eventId, claims, body, newId()),
+        joinHealed(eventId, () => joinEventAsGuest(eventId, claims, body, newId())),
       );
       const joined = {
         participant: serializeParticipant(eventId, participant),
