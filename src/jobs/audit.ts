@@ -13,20 +13,7 @@ import {
   participantJoined,
 } from "../realtime/messages";
 import { logMissing } from "../realtime/outbox";
-import { isLogComplete, SEQ_COUNTERS, settleSeqGaps } from "../realtime/sequence";
-
-/** What the audit reads of an event (a repair's claim returns it). */
-export const AUDIT_PROJECTION = {
-  maxParticipant: 1,
-  participantCount: 1,
-  ...SEQ_COUNTERS,
-  currentState: 1,
-  startedAt: 1,
-  endedAt: 1,
-  startedSeq: 1,
-  endedSeq: 1,
-  updatedAt: 1,
-} as const;
+import { isLogComplete, settleSeqGaps } from "../realtime/sequence";
 
 /**
  * Puts a quiet event's derived state right after a function died between two steps (jobs/heal.ts
@@ -35,24 +22,27 @@ export const AUDIT_PROJECTION = {
  * inserted), and, when the log is incomplete, rebuilds the entries whose change holds a seq
  * (logged unsent and due, for the re-send that follows), then counts what is left as gaps. The
  * update is conditional on `updatedAt`, so a write that came in meanwhile wins and the event is
- * repaired again once quiet. Resolves to whether it settled the event.
+ * repaired again once quiet. Resolves to how many entries it rebuilt (logged unsent and due).
  */
-export async function auditEvent(event: EventDoc, now: number): Promise<boolean> {
+export async function auditEvent(event: EventDoc, now: number): Promise<number> {
   const eventId = event._id;
   await finishLeaves(eventId);
   const participantCount = await Participant.countDocuments({ eventId });
   let logged = await ActivityEntry.countDocuments({ eventId });
+  let rebuilt = 0;
   if (!isLogComplete(event, logged)) {
     const missing = await missingAnnouncements(event);
     if (missing.length > 0) {
       await logMissing(eventId, missing, now);
       logged = await ActivityEntry.countDocuments({ eventId });
+      rebuilt = missing.length;
     }
   }
-  return settleSeqGaps(event, logged, {
+  await settleSeqGaps(event, logged, {
     participantCount,
     openSeats: (event.maxParticipant ?? UNLIMITED_SEATS) - participantCount,
   });
+  return rebuilt;
 }
 
 /**

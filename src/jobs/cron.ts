@@ -31,11 +31,12 @@ export interface CronReport {
  * idempotency keys.
  */
 export async function runCron(now = Date.now()): Promise<CronReport> {
-  const { repaired, left } = await drainRepairs(now + env.REQUEST_BUDGET_MS * REPAIR_SHARE_OF_BUDGET, now);
-  const resent = await resendDue({}, now);
+  const repairs = await drainRepairs(now + env.REQUEST_BUDGET_MS * REPAIR_SHARE_OF_BUDGET, now);
+  const resent = new Map(repairs.published);
+  for (const [eventId, n] of await resendDue({}, now)) resent.set(eventId, (resent.get(eventId) ?? 0) + n);
   return {
-    repaired,
-    repairsLeft: left,
+    repaired: repairs.repaired,
+    repairsLeft: repairs.left,
     events: resent.size,
     published: [...resent.values()].reduce((sum, n) => sum + n, 0),
     deletedEvents: await finishEventDeletions(),

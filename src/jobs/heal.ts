@@ -4,7 +4,7 @@ import { type EventWithLobby, getEventByJoinCodeOrThrow, getEventOrThrow } from 
 import { logFailure } from "../log";
 import { Event, type EventDoc } from "../models/event";
 import { RETRY_AFTER_MS, resendDue } from "../realtime/outbox";
-import { AUDIT_PROJECTION, auditEvent } from "./audit";
+import { auditEvent } from "./audit";
 
 // Counts that heal themselves. A write counts itself in flight with the `$inc` that reserves its
 // seq and gives the count back when every step is stored (realtime/sequence.ts), so an event whose
@@ -45,22 +45,29 @@ async function claimRepair(eventId: EventId, now: number): Promise<EventDoc | nu
   return Event.findOneAndUpdate(
     { _id: eventId, ...repairableFilter(now) },
     { $set: { repairClaimedUntil: new Date(now + RETRY_AFTER_MS) } },
-    { returnDocument: "after", projection: AUDIT_PROJECTION, timestamps: false },
+    // The whole document: FerretDB's findAndModify takes no projection (it is bounded: see models/event.ts).
+    { returnDocument: "after", timestamps: false },
   ).lean<EventDoc>();
 }
 
 /**
  * Repairs one event if it needs it and nobody else is: claim, audit (counters, half-done leaves,
- * missing log entries), then the re-sends due. Resolves to whether it repaired. Commands: 1 when
+ * missing log entries), then the re-sends due. Resolves to how many entries it published, or null
+ * when it did not repair (nothing to do, or claimed elsewhere). Commands: 1 when
  * there is nothing to do; else 5 (claim, unsent leaves, count participants, count log, settle)
- * plus the rebuild of missing entries and the re-send when there are some.
+ * plus the rebuild of missing entries and the re-send when there are some (or some were due).
  */
-export async function repairEvent(eventId: EventId, now = Date.now()): Promise<boolean> {
+export async function repairEvent(eventId: EventId, now = Date.now()): Promise<number | null> {
   const claimed = await claimRepair(eventId, now);
-  if (!claimed) return false;
-  await auditEvent(claimed, now);
-  await resendDue({ eventId: claimed._id }, now);
-  return true;
+  return claimed ? repairClaimed(claimed, now) : null;
+}
+
+/** The repair of an event claimed for it: the audit, then the re-sends due; resolves to how many. */
+async function repairClaimed(claimed: EventDoc, now: number): Promise<number> {
+  const rebuilt = await auditEvent(claimed, now);
+  if (rebuilt === 0 && !resendIsDue(claimed, now)) return 0;
+  const published = await resendDue({ eventId: claimed._id }, now);
+  return published.get(claimed._id.toHexString()) ?? 0;
 }
 
 /**
@@ -73,7 +80,7 @@ export async function healAsRead(
   now = Date.now(),
 ): Promise<boolean> {
   try {
-    if (needsRepair(event, now)) return await repairEvent(event._id, now);
+    if (needsRepair(event, now)) return (await repairEvent(event._id, now)) !== null;
     if (resendIsDue(event, now)) await resendDue({ eventId: event._id }, now);
   } catch (error) {
     logFailure("healing the event failed", error);
@@ -103,45 +110,47 @@ export async function joinHealed<T>(eventId: string, join: () => Promise<T>): Pr
     return await join();
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== "event_full") throw error;
-    if (!(await repairEvent(eventId).catch(() => false))) throw error;
+    if ((await repairEvent(eventId).catch(() => null)) === null) throw error;
     return join();
   }
 }
 
 /** The most events one cron run repairs; with the time budget, what bounds a run. */
-export const REPAIRS_PER_RUN = 250;
-const CLAIM_BATCH = 25;
+export const REPAIRS_PER_RUN = 100;
 
 export interface DrainReport {
   /** Events this run repaired. */
   repaired: number;
-  /** Events still waiting for a repair (quiet, a write cut) when the run stopped. */
+  /** Entries the repairs published, per event (hex id). */
+  published: Map<string, number>;
+  /** Events still waiting for a repair (quiet, a write cut, unclaimed) when the run stopped. */
   left: number;
 }
 
 /**
- * The cron's backstop: repairs the events no request came for, oldest first (`updatedAt`), until
- * REPAIRS_PER_RUN or `deadline` (ms), then counts what is left. Concurrent runs share the work:
- * each claims an event before repairing it, and skips one another run claimed.
+ * The cron's backstop: reads the REPAIRS_PER_RUN oldest (`updatedAt`) events no request came for
+ * and repairs them one by one until `deadline` (ms), each after its own claim (repairEvent), so
+ * concurrent runs share the work: an event claimed by one is skipped by the others. Then counts
+ * what is left. Commands: 2 per run (the candidates, the count of what is left), and per event
+ * those of repairEvent (1 when another run has it).
  */
 export async function drainRepairs(deadline: number, now = Date.now()): Promise<DrainReport> {
+  const published = new Map<string, number>();
+  const candidates = await Event.find(repairableFilter(now), { _id: 1 })
+    .sort({ updatedAt: 1 })
+    .limit(REPAIRS_PER_RUN)
+    .lean<Pick<EventDoc, "_id">[]>();
   let repaired = 0;
-  let exhausted = false;
-  while (!exhausted && repaired < REPAIRS_PER_RUN && Date.now() < deadline) {
-    const batch = await Event.find(repairableFilter(now), { _id: 1 })
-      .sort({ updatedAt: 1 })
-      .limit(Math.min(CLAIM_BATCH, REPAIRS_PER_RUN - repaired))
-      .lean<Pick<EventDoc, "_id">[]>();
-    exhausted = batch.length < CLAIM_BATCH;
-    for (const { _id } of batch) {
-      if (Date.now() >= deadline) break;
-      const done = await repairEvent(_id, now).catch((error: unknown) => {
-        logFailure("repairing an event failed", error);
-        return false;
-      });
-      if (done) repaired++;
-    }
+  for (const { _id } of candidates) {
+    if (Date.now() >= deadline) break;
+    const done = await repairEvent(_id, now).catch((error: unknown) => {
+      logFailure("repairing an event failed", error);
+      return null;
+    });
+    if (done === null) continue;
+    repaired++;
+    if (done > 0) published.set(_id.toHexString(), done);
   }
-  const left = await Event.countDocuments(repairableFilter(now));
-  return { repaired, left };
+  const left = await Event.countDocuments(repairableFilter(Date.now()));
+  return { repaired, published, left };
 }
