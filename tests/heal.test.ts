@@ -21,10 +21,12 @@ import { realDatabase, stopProxyAfterAll } from "./support/proxied-database";
 // production) is lowered for this file through the environment, so the test waits it out for real.
 // The cron's budget is raised: FerretDB, the test database, scans the events collection for every
 // conditional update of one event (~40 ms with the 1,600 events this file writes, where MongoDB
-// uses the _id index), so 100 repairs take it ~13 s of the run's half of the budget.
+// uses the _id index), so a repair takes it 130–600 ms, and five runs at once queue their commands
+// behind one another (so the database timeout is raised too). Here the time bound, not the cap of
+// REPAIRS_PER_RUN, ends a run, so the test checks what each run did rather than ten runs.
 const proxy = await vi.hoisted(async () =>
   (await import("./support/proxied-database")).proxyTheDatabase({
-    env: { RETRY_AFTER_MS: "1500", PUSHER_TIMEOUT_MS: "400", REQUEST_BUDGET_MS: "40000" },
+    env: { RETRY_AFTER_MS: "1500", PUSHER_TIMEOUT_MS: "400", REQUEST_BUDGET_MS: "40000", DB_TIMEOUT_MS: "20000" },
   }),
 );
 const realDb = await realDatabase();
@@ -119,7 +121,7 @@ describe("counts that heal themselves (issue 17)", () => {
     expect(await stored(eventId)).toMatchObject({ inFlight: 0, participantCount: 2, lastSeq: 7, seqGaps: 1 });
   });
 
-  it(`GET /api/cron/publish-pending – a backlog of ${BACKLOG} cut events: a healthy event is not queued, each run repairs the ${REPAIRS_PER_RUN} oldest within the budget and reports what is left`, async () => {
+  it(`GET /api/cron/publish-pending – a backlog of ${BACKLOG} cut events: a healthy event is not queued, each run repairs the oldest (at most ${REPAIRS_PER_RUN}) within the budget and reports what is left`, async () => {
     const { eventId: healthyId } = await healthyEvent();
     await ageActivity(healthyId);
     const seeded = await seedCutEvents(BACKLOG);
@@ -127,30 +129,29 @@ describe("counts that heal themselves (issue 17)", () => {
     console.log(`heal – a backlog of ${BACKLOG} cut events drains in ${runs} cron runs (${REPAIRS_PER_RUN} per run)`);
 
     const reports: { repaired: number; repairsLeft: number; ms: number }[] = [];
+    let total = 0;
     for (let run = 0; run < 2; run++) {
       const started = performance.now();
       const res = await runCron().expect(200);
       reports.push({ repaired: res.body.repaired, repairsLeft: res.body.repairsLeft, ms: performance.now() - started });
-      // Oldest first: each run took exactly the next REPAIRS_PER_RUN, in order.
+      total += res.body.repaired;
+      expect(res.body.repaired).toBeGreaterThan(0);
+      expect(res.body.repaired).toBeLessThanOrEqual(REPAIRS_PER_RUN);
+      // Oldest first: the runs so far repaired exactly the oldest `total`.
       const done = await realDb
         .collection("events")
         .find({ _id: { $in: seeded }, inFlight: 0 }, { projection: { _id: 1 } })
         .toArray();
-      expect(done.map((e) => String(e._id)).sort()).toEqual(
-        seeded
-          .slice(0, (run + 1) * REPAIRS_PER_RUN)
-          .map(String)
-          .sort(),
-      );
+      expect(done.map((e) => String(e._id)).sort()).toEqual(seeded.slice(0, total).map(String).sort());
     }
     console.log(`heal – runs: ${JSON.stringify(reports.map((r) => ({ ...r, ms: Math.round(r.ms) })))}`);
     // The healthy event was never queued: the queue was exactly the seeded events.
-    expect(reports.map((r) => r.repaired + r.repairsLeft)).toEqual([BACKLOG, BACKLOG - REPAIRS_PER_RUN]);
+    expect(reports.map((r) => r.repaired + r.repairsLeft)).toEqual([BACKLOG, BACKLOG - (reports[0]?.repaired ?? 0)]);
     for (const r of reports) expect(r.ms).toBeLessThan(BUDGET_MS);
     expect(await stored(healthyId)).toMatchObject({ repairClaimedUntil: null, inFlight: 0 });
     const repaired = await realDb
       .collection("events")
-      .find({ _id: { $in: seeded.slice(0, 2 * REPAIRS_PER_RUN) } })
+      .find({ _id: { $in: seeded.slice(0, total) } })
       .toArray();
     for (const event of repaired) expect(event).toMatchObject({ inFlight: 0, participantCount: 0, seqGaps: 1 });
     // The rest leaves the queue, so the next test starts from an empty one.
