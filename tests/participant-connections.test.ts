@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ActivityEntry } from "../src/models/activity-entry";
+import { Event } from "../src/models/event";
 import { ParticipantConnection } from "../src/models/participant-connection";
 import { ageActivity } from "./support/activity";
 import { dashboardGrid } from "./support/bingo-grids";
@@ -321,8 +322,10 @@ describe("leaderboard-updated and the cron", () => {
     const published = publishedTo(eventId).filter((m) => m.name === "leaderboard-updated");
     const seqs = published.map((m) => m.data.seq);
     expect(seqs).toEqual([expect.any(Number), expect.any(Number)]);
-    // As if both functions died right after publishing, before writing the log.
+    // As if both functions died right after publishing, before writing the log (and so before
+    // giving back their in-flight count).
     await ActivityEntry.deleteMany({ eventId, event: "leaderboard-updated" });
+    await Event.updateOne({ _id: eventId }, { $inc: { inFlight: 2 } });
     await ageActivity(eventId);
 
     await api()
