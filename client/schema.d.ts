@@ -1952,6 +1952,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        repaired: number;
+                        repairsLeft: number;
                         events: number;
                         published: number;
                         deletedEvents: number;

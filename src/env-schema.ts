@@ -41,6 +41,10 @@ const envSchema = z.object({
   PUSHER_PORT: optional,
   PUSHER_USE_TLS: optional.transform((value) => (value === undefined ? undefined : value === "true")),
   PUSHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  // How long an event must be quiet before a cut write of it is repaired, and before a publish in
+  // doubt is re-sent: longer than a function lives (maxDuration, 10 s). Only tests lower it (to
+  // see a repair without waiting); on Vercel anything under 30 s is refused.
+  RETRY_AFTER_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   // Rate limits, sized so that a whole venue behind one NAT'd IP (hundreds of phones) never meets
   // them while one client guessing or stuffing passwords does. Windows are fixed in
   // src/limits/rate-limit.ts: logins per IP, signups, guest joins and event look-ups per minute;
@@ -105,6 +109,9 @@ const deployedEnvSchema = envSchema.superRefine((env, context) => {
   }
   if (env.VERCEL && env.PASSWORD_SCRYPT_LOG_N < 17) {
     context.addIssue({ code: "custom", path: ["PASSWORD_SCRYPT_LOG_N"], message: "must be at least 17 on Vercel" });
+  }
+  if (env.VERCEL && env.RETRY_AFTER_MS < 30_000) {
+    context.addIssue({ code: "custom", path: ["RETRY_AFTER_MS"], message: "must be at least 30000 on Vercel" });
   }
 });
 

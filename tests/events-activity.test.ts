@@ -196,7 +196,7 @@ describe("GET /api/cron/publish-pending", () => {
     // Step 1 of a join as joinEvent does it, then nothing: the participant is never written.
     const taken = await Event.findOneAndUpdate(
       { _id: event._id, currentState: { $ne: "ended" }, openSeats: { $gt: 0 } },
-      { $inc: { openSeats: -1, participantCount: 1, lastSeq: 1 }, $set: { auditPending: true } },
+      { $inc: { openSeats: -1, participantCount: 1, lastSeq: 1, inFlight: 1 } },
       { returnDocument: "after" },
     ).lean();
     expect(taken).toMatchObject({ openSeats: 1, participantCount: 1, lastSeq: 1 });

@@ -472,7 +472,7 @@ describe("POST /api/events/:eventId/bingo", () => {
 
   // The caller and the other person live in their own collection since issue 9: one more query
   // than when they were read with the event.
-  it("POST /api/events/:eventId/bingo – the happy path takes 9 database commands; a new line adds none", async () => {
+  it("POST /api/events/:eventId/bingo – the happy path takes 10 database commands; a new line adds none", async () => {
     const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
@@ -483,8 +483,9 @@ describe("POST /api/events/:eventId/bingo", () => {
     );
     // The event, the caller and the other person (one query), the caller's card, the pair's
     // connection, the seq of its leaderboard-updated, the new version, the caller's entry (people
-    // met, photo), the activity-log entry.
-    const mark = ["find", "find", "find", "insert", "findAndModify", "insert", "aggregate", "find", "insert"];
+    // met, photo), the activity-log entry, and (issue 17) the update that ends the write's
+    // in-flight count, so that only an event with a cut write is ever repaired.
+    const mark = ["find", "find", "find", "insert", "findAndModify", "insert", "aggregate", "find", "insert", "update"];
     expect([...plain.commands].sort()).toEqual([...mark].sort());
     // The line's seq is reserved in the same findAndModify and logged in the same insert.
     expect([...line.commands].sort()).toEqual([...mark].sort());

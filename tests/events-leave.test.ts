@@ -159,7 +159,7 @@ describe("POST /api/events/:eventId/leave", () => {
     // Steps 1 and 2 of leaveEvent (seq reserved, entry logged unsent), then nothing.
     const reserved = await Event.findOneAndUpdate(
       { _id: event._id },
-      { $inc: { lastSeq: 1 }, $set: { auditPending: true } },
+      { $inc: { lastSeq: 1, inFlight: 1 } },
       { returnDocument: "after" },
     ).lean();
     await ActivityEntry.create({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ActivityEntry } from "../src/models/activity-entry";
+import { Event } from "../src/models/event";
 import { ParticipantConnection } from "../src/models/participant-connection";
 import { ageActivity } from "./support/activity";
 import { dashboardGrid } from "./support/bingo-grids";
@@ -298,7 +299,7 @@ describe("POST /api/participantConnections", () => {
     expect(viaMark.body.card.marks).toEqual([{ row: 2, col: 2, participantId: other.participantId, name: other.name }]);
   });
 
-  it("POST /api/participantConnections – a meeting takes 8 database commands", async () => {
+  it("POST /api/participantConnections – a meeting takes 9 database commands", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const { commands } = await countCommands(() => recordMeeting(eventId, me, other).expect(201));
@@ -307,7 +308,8 @@ describe("POST /api/participantConnections", () => {
     // connection; the caller's entry (newest card, people met, photo, at once); the log entry.
     expect(commands.slice(0, 4)).toEqual(["find", "find", "findAndModify", "insert"]);
     expect([...commands.slice(4, 7)].sort()).toEqual(["aggregate", "find", "find"]);
-    expect(commands.slice(7)).toEqual(["insert"]);
+    // The log entry, then (issue 17) the update ending the write's in-flight count.
+    expect(commands.slice(7)).toEqual(["insert", "update"]);
   });
 });
 
@@ -320,8 +322,10 @@ describe("leaderboard-updated and the cron", () => {
     const published = publishedTo(eventId).filter((m) => m.name === "leaderboard-updated");
     const seqs = published.map((m) => m.data.seq);
     expect(seqs).toEqual([expect.any(Number), expect.any(Number)]);
-    // As if both functions died right after publishing, before writing the log.
+    // As if both functions died right after publishing, before writing the log (and so before
+    // giving back their in-flight count).
     await ActivityEntry.deleteMany({ eventId, event: "leaderboard-updated" });
+    await Event.updateOne({ _id: eventId }, { $inc: { inFlight: 2 } });
     await ageActivity(eventId);
 
     await api()

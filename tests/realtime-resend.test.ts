@@ -83,7 +83,7 @@ describe("each missed realtime event re-sent once", () => {
     await joinAsGuest(eventId, "Unlogged Uma").expect(201);
     pusherServer().setFault(null);
     await ActivityEntry.deleteOne({ eventId: _id, seq: MISSED + 1 });
-    await Event.updateOne({ _id }, { $set: { auditPending: true } });
+    await Event.updateOne({ _id }, { $inc: { inFlight: 1 } });
     await ageActivity(eventId);
     expect(publishedTo(eventId)).toEqual([]);
 

@@ -2,7 +2,7 @@ import type mongoose from "mongoose";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
-import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
+import { type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
 import {
@@ -12,61 +12,37 @@ import {
   lifecycleAnnouncements,
   participantJoined,
 } from "../realtime/messages";
-import { logMissing, RETRY_AFTER_MS } from "../realtime/outbox";
-import { isLogComplete, SEQ_COUNTERS, settleSeqGaps } from "../realtime/sequence";
-
-const AUDITED_EVENTS = 25;
+import { logMissing } from "../realtime/outbox";
+import { isLogComplete, settleSeqGaps } from "../realtime/sequence";
 
 /**
- * Audits the events that had a multi-document write and have been quiet for RETRY_AFTER_MS (so no
- * request of theirs is still running); resolves to how many it audited.
- */
-export async function auditQuietEvents(now = Date.now()): Promise<number> {
-  const quietSince = new Date(now - RETRY_AFTER_MS);
-  const toAudit = await Event.find(
-    { auditPending: true, updatedAt: { $lt: quietSince } },
-    {
-      maxParticipant: 1,
-      participantCount: 1,
-      ...SEQ_COUNTERS,
-      currentState: 1,
-      startedAt: 1,
-      endedAt: 1,
-      startedSeq: 1,
-      endedSeq: 1,
-      updatedAt: 1,
-    },
-  )
-    .limit(AUDITED_EVENTS)
-    .lean<EventDoc[]>();
-  for (const event of toAudit) await auditEvent(event, now);
-  return toAudit.length;
-}
-
-/**
- * Puts a quiet event's derived state right after a function died between two steps: counts its
+ * Puts a quiet event's derived state right after a function died between two steps (jobs/heal.ts
+ * claims it first, so two never run at once): counts its
  * participants to reset `participantCount` / `openSeats` (a seat taken whose participant was never
  * inserted), and, when the log is incomplete, rebuilds the entries whose change holds a seq
  * (logged unsent and due, for the re-send that follows), then counts what is left as gaps. The
- * update is conditional on `updatedAt`, so a write that came in meanwhile wins and the next cron
- * run audits again.
+ * update is conditional on `updatedAt`, so a write that came in meanwhile wins and the event is
+ * repaired again once quiet. Resolves to how many entries it rebuilt (logged unsent and due).
  */
-async function auditEvent(event: EventDoc, now: number): Promise<void> {
+export async function auditEvent(event: EventDoc, now: number): Promise<number> {
   const eventId = event._id;
   await finishLeaves(eventId);
   const participantCount = await Participant.countDocuments({ eventId });
   let logged = await ActivityEntry.countDocuments({ eventId });
+  let rebuilt = 0;
   if (!isLogComplete(event, logged)) {
     const missing = await missingAnnouncements(event);
     if (missing.length > 0) {
       await logMissing(eventId, missing, now);
       logged = await ActivityEntry.countDocuments({ eventId });
+      rebuilt = missing.length;
     }
   }
   await settleSeqGaps(event, logged, {
     participantCount,
     openSeats: (event.maxParticipant ?? UNLIMITED_SEATS) - participantCount,
   });
+  return rebuilt;
 }
 
 /**

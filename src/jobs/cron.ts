@@ -1,10 +1,19 @@
+import { env } from "../env";
 import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
 import { deleteExpiredRateLimitWindows } from "../limits/rate-limit";
 import { resendDue } from "../realtime/outbox";
-import { auditQuietEvents } from "./audit";
 import { finishEventDeletions } from "./finish-deletions";
+import { drainRepairs } from "./heal";
+
+// The repairs stop after this share of the request budget, so that the rest of the run (re-sends,
+// deletions, expiry: each one bounded batch) and the answer fit in it, even with runs at once.
+const REPAIR_SHARE_OF_BUDGET = 0.5;
 
 export interface CronReport {
+  /** Events whose cut write this run repaired (jobs/heal.ts). */
+  repaired: number;
+  /** Events still waiting for a repair when it stopped: the next run's (or a request's). */
+  repairsLeft: number;
   /** Events whose unsent activity was published. */
   events: number;
   /** Activity entries published. */
@@ -15,15 +24,19 @@ export interface CronReport {
 }
 
 /**
- * Everything the cron function does, in order: audits quiet events, then claims and publishes the
+ * Everything the cron function does, in order: repairs quiet events with a cut write, oldest
+ * first, for at most half the request budget (drainRepairs), then claims and publishes the
  * unsent activity that is due (refused entries at once, timed-out ones after RETRY_AFTER_MS, and
  * what the audits rebuilt), finishes deletions, and drops expired rate-limit windows and
  * idempotency keys.
  */
 export async function runCron(now = Date.now()): Promise<CronReport> {
-  await auditQuietEvents(now);
-  const resent = await resendDue({}, now);
+  const repairs = await drainRepairs(now + env.REQUEST_BUDGET_MS * REPAIR_SHARE_OF_BUDGET, now);
+  const resent = new Map(repairs.published);
+  for (const [eventId, n] of await resendDue({}, now)) resent.set(eventId, (resent.get(eventId) ?? 0) + n);
   return {
+    repaired: repairs.repaired,
+    repairsLeft: repairs.left,
     events: resent.size,
     published: [...resent.values()].reduce((sum, n) => sum + n, 0),
     deletedEvents: await finishEventDeletions(),

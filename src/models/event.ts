@@ -45,9 +45,12 @@ const eventSchema = new Schema<EventDoc>(
     // The seqs of event-started and event-ended, so a lost log entry can be rebuilt.
     startedSeq: { type: Number, default: null },
     endedSeq: { type: Number, default: null },
-    // Set by every multi-document write; the cron audits the event (counters, missing log entries)
-    // once it has been quiet for RETRY_AFTER_MS, then clears it.
-    auditPending: { type: Boolean, default: false },
+    // Writes in flight: taken with their seq, given back when every step is stored (or with the
+    // gap of a refused one). Above 0 on an event quiet for RETRY_AFTER_MS, a write was cut: the
+    // next request to the event, or the cron, repairs it (jobs/heal.ts) and sets it to 0.
+    inFlight: { type: Number, default: 0 },
+    // The repair holding the event until then (one conditional update claims it).
+    repairClaimedUntil: { type: Date, default: null },
     // When the earliest unsent entry of this event's activity is due for re-sending: the next
     // write to the event from then on re-sends it.
     resendDueAt: { type: Date, default: null },
@@ -59,8 +62,8 @@ const eventSchema = new Schema<EventDoc>(
 eventSchema.index({ joinCode: 1, createdAt: -1 });
 // The events a host created, newest first (the dashboard's list, paged by _id).
 eventSchema.index({ createdBy: 1, _id: -1 });
-// The cron function looks for events to audit.
-eventSchema.index({ auditPending: 1, updatedAt: 1 });
+// The cron's backstop: events with a write cut, oldest first.
+eventSchema.index({ inFlight: 1, updatedAt: 1 });
 
 export interface BingoSquare {
   question: string;
@@ -87,7 +90,8 @@ export interface EventDoc {
   seqGaps: number;
   startedSeq: number | null;
   endedSeq: number | null;
-  auditPending: boolean;
+  inFlight: number;
+  repairClaimedUntil: Date | null;
   resendDueAt: Date | null;
   bingo: { size: number; grid: BingoSquare[]; description?: string };
   createdAt: Date;

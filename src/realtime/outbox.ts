@@ -6,6 +6,7 @@ import { Event, type EventDoc } from "../models/event";
 import { parseStoredMessage } from "../schemas/realtime";
 import { type Announcement, toSequenced } from "./messages";
 import { type PublishOutcome, publishMessages, realtimeMode } from "./pusher";
+import { finishWrite } from "./sequence";
 
 // Every realtime event goes: the change is stored holding its seq (a participant's `seq`, the
 // event's `startedSeq` / `endedSeq`, a card version's `achieved`), then it is published, then it
@@ -19,7 +20,8 @@ import { type PublishOutcome, publishMessages, realtimeMode } from "./pusher";
 // an entry a re-sender claimed (its claim lapses after this if it died or its publish timed out).
 // A function runs for at most maxDuration (10 s in vercel.json), so 30 s means it was abandoned.
 // An entry Pusher refused outright is due at once.
-export const RETRY_AFTER_MS = Math.max(30_000, 3 * env.PUSHER_TIMEOUT_MS);
+// (RETRY_AFTER_MS in the environment; only tests lower it.)
+export const RETRY_AFTER_MS = Math.max(env.RETRY_AFTER_MS, 3 * env.PUSHER_TIMEOUT_MS);
 const RESEND_BATCH = 100;
 
 type OutboxEvent = Pick<EventDoc, "_id" | "resendDueAt">;
@@ -31,8 +33,9 @@ function dueAfter(outcome: PublishOutcome, now: number): Date {
 
 /**
  * Publishes what a write just stored, after anything older of the same event that is due for
- * re-sending (when the event says so), then writes the entries to the activity log in one insert.
- * Never throws: the change is committed, and a lost log entry is rebuilt by the cron.
+ * re-sending (when the event says so), then writes the entries to the activity log in one insert,
+ * and ends the write (finishWrite) when all of that is stored. Never throws: the change is
+ * committed, and a lost log entry leaves the write in flight, so the event's repair rebuilds it.
  */
 export async function announce(
   event: OutboxEvent,
@@ -41,7 +44,7 @@ export async function announce(
 ): Promise<number> {
   const published = await resendIfDue(event, now);
   const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
-  await recordActivity(event._id, announcements, outcome, Date.now());
+  if (await recordActivity(event._id, announcements, outcome, Date.now())) await finishWrite(event._id);
   return published + outcome.accepted;
 }
 
@@ -72,7 +75,8 @@ export async function withdrawLogged(eventId: mongoose.Types.ObjectId, seq: numb
 
 /**
  * Publishes entries written by logUnsent, after anything older of the event that is due for
- * re-sending, and settles them (publishAndSettle); flags the event when some are left. Never throws.
+ * re-sending, and settles them (publishAndSettle); flags the event when some are left, and ends
+ * the write (finishWrite) once what is left is flagged. Never throws.
  */
 export async function publishLogged(
   event: OutboxEvent,
@@ -85,6 +89,7 @@ export async function publishLogged(
     if (outcome.accepted < entries.length && realtimeMode !== "disabled") {
       await flagResendDue(event._id, dueAfter(outcome, Date.now()));
     }
+    await finishWrite(event._id);
     return published + outcome.accepted;
   } catch (error) {
     logFailure("publishing logged activity failed", error);
@@ -109,14 +114,17 @@ function toEntry(eventId: mongoose.Types.ObjectId, announcement: Announcement) {
   return { eventId, seq, event: message.name, data: { ...message.data }, at };
 }
 
-/** Writes entries to the log, the first `accepted` as sent; flags the event when some are not. */
+/**
+ * Writes entries to the log, the first `accepted` as sent; flags the event when some are not.
+ * Resolves to true when all of that is stored.
+ */
 async function recordActivity(
   eventId: mongoose.Types.ObjectId,
   announcements: readonly Announcement[],
   outcome: PublishOutcome,
   now: number,
-): Promise<void> {
-  if (announcements.length === 0) return;
+): Promise<boolean> {
+  if (announcements.length === 0) return true;
   const due = dueAfter(outcome, now);
   const docs = announcements.map((announcement, i) => ({
     ...toEntry(eventId, announcement),
@@ -129,11 +137,18 @@ async function recordActivity(
     // Published already; the cron rebuilds the entry from the change that holds its seq (and
     // publishes it once more: clients drop a seq they have seen). A duplicate means it did so.
     logFailure("recording activity failed", error);
-    return;
+    return false;
   }
   if (outcome.accepted < announcements.length && realtimeMode !== "disabled") {
-    await flagResendDue(eventId, due).catch((error: unknown) => logFailure("flagging unsent activity failed", error));
+    return flagResendDue(eventId, due).then(
+      () => true,
+      (error: unknown) => {
+        logFailure("flagging unsent activity failed", error);
+        return false;
+      },
+    );
   }
+  return true;
 }
 
 /**

@@ -3,8 +3,10 @@ import { Event, type EventDoc } from "../models/event";
 
 // An event's activity log is numbered 1, 2, 3…: `lastSeq` on the event is the last seq handed out,
 // `seqGaps` how many of those were abandoned (a refused join, a lost race), so `lastSeq - seqGaps`
-// entries belong in the log, which the cron's audit checks. This is the only module that writes
-// either counter. A reservation is always one command with whatever else the write needs to
+// entries belong in the log, which the audit checks. `inFlight` counts the writes that reserved a
+// seq and have not finished (taken with the seq, given back by finishWrite or with the gap): an
+// event whose count stays above 0 once it is quiet had a write cut, and is repaired (jobs/heal.ts).
+// This is the only module that writes these counters. A reservation is always one command with whatever else the write needs to
 // change or check on the event (a seat, the state, the host), so the seq and the change agree.
 // It lives in realtime/, below every domain folder, because the seq is the outbox's numbering and
 // every folder that announces (events, bingo, connections) reserves through it.
@@ -26,7 +28,10 @@ export interface ReserveOptions {
   inc?: Record<string, number>;
   /** Other fields set in the same command. */
   set?: Fields;
-  /** Mark the event for the cron's audit (a multi-document write follows); default true. */
+  /**
+   * Count the write in flight until finishWrite or recordSeqGaps ends it (a multi-document write
+   * follows); default true. False for a write that deletes the event.
+   */
   audit?: boolean;
 }
 
@@ -39,10 +44,12 @@ export async function reserveSeqs(
   count: number,
   { where = {}, inc = {}, set = {}, audit = true }: ReserveOptions = {},
 ): Promise<SeqReservation | null> {
-  const $set = audit ? { ...set, auditPending: true } : set;
   const event = await Event.findOneAndUpdate(
     { _id: eventId, ...where },
-    { $inc: { ...inc, lastSeq: count }, ...(Object.keys($set).length > 0 ? { $set } : {}) },
+    {
+      $inc: { ...inc, lastSeq: count, ...(audit ? { inFlight: 1 } : {}) },
+      ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+    },
     { returnDocument: "after" },
   ).lean<EventDoc>();
   return event ? { event, firstSeq: event.lastSeq - count + 1 } : null;
@@ -63,7 +70,7 @@ export async function readNextSeq<T extends object>(
 /**
  * Reserves `count` seqs from `nextSeq` (read by readNextSeq) in one update that also sets
  * `set(firstSeq)`, on condition that no other write took a seq since: of two racing writes exactly
- * one matches, and the loser (null) reads again. Marks the event for the audit.
+ * one matches, and the loser (null) reads again. Counts the write in flight (finishWrite ends it).
  */
 export async function reserveSeqsFrom(
   eventId: EventId,
@@ -73,7 +80,7 @@ export async function reserveSeqsFrom(
 ): Promise<EventDoc | null> {
   return Event.findOneAndUpdate(
     { _id: eventId, ...where, lastSeq: nextSeq - 1 },
-    { $set: { ...set, lastSeq: nextSeq - 1 + count, auditPending: true } },
+    { $set: { ...set, lastSeq: nextSeq - 1 + count }, $inc: { inFlight: 1 } },
     { returnDocument: "after" },
   )
     .lean<EventDoc>()
@@ -82,10 +89,20 @@ export async function reserveSeqsFrom(
 
 /**
  * Records `count` reserved seqs that will never be logged (their write was refused or lost a
- * race), in one update with the other counters `inc` changes (a seat given back).
+ * race), in one update with the other counters `inc` changes (a seat given back); this ends the
+ * reservation's write, so it also gives back its in-flight count.
  */
 export async function recordSeqGaps(eventId: EventId, count: number, inc: Record<string, number> = {}): Promise<void> {
-  await Event.updateOne({ _id: eventId }, { $inc: { ...inc, seqGaps: count } });
+  await Event.updateOne({ _id: eventId }, { $inc: { ...inc, seqGaps: count, inFlight: -1 } });
+}
+
+/**
+ * Ends a write that reserved seqs: every step, its log entries included, is stored. One `$inc`
+ * (the one command the in-flight count costs a write). Never throws: left undone, it only means
+ * the event is repaired once quiet, which finds nothing wrong.
+ */
+export async function finishWrite(eventId: EventId): Promise<void> {
+  await Event.updateOne({ _id: eventId, inFlight: { $gt: 0 } }, { $inc: { inFlight: -1 } }).catch(() => undefined);
 }
 
 /** The event's last seq handed out (0 before the first), with its id; null when there is none. */
@@ -105,16 +122,20 @@ export function isLogComplete(event: Pick<EventDoc, "lastSeq" | "seqGaps">, logg
 /**
  * The audit's settlement of a quiet event: whatever is not in the log after its rebuild is a gap.
  * Sets that with the other derived counters (`set`), on condition that nothing wrote to the event
- * since it was read (`updatedAt`), and clears `auditPending`.
+ * since it was read (`updatedAt`), and sets `inFlight` to 0: the writes it counted are over (the
+ * event was quiet for longer than a function lives). Resolves to whether it matched.
  */
 export async function settleSeqGaps(
   event: Pick<EventDoc, "_id" | "updatedAt" | "lastSeq">,
   logged: number,
   set: Fields,
-): Promise<void> {
-  await Event.updateOne(
+): Promise<boolean> {
+  const { matchedCount } = await Event.updateOne(
     { _id: event._id, updatedAt: event.updatedAt },
-    { $set: { ...set, seqGaps: Math.max(0, (event.lastSeq ?? 0) - logged), auditPending: false } },
+    {
+      $set: { ...set, seqGaps: Math.max(0, (event.lastSeq ?? 0) - logged), inFlight: 0, repairClaimedUntil: null },
+    },
     { timestamps: false },
   );
+  return matchedCount === 1;
 }

@@ -6,6 +6,9 @@ export const healthResponseSchema = z.object({
 });
 
 export const publishPendingResponseSchema = z.object({
+  /** Events whose cut write this run repaired, and those still waiting (see docs/data-model.md). */
+  repaired: z.number().int(),
+  repairsLeft: z.number().int(),
   events: z.number().int(),
   published: z.number().int(),
   /** Deletions finished by this run (docs/data-model.md). */

@@ -1,8 +1,8 @@
 import { deleteEvent } from "../../../src/events/delete-event";
 import { updateEvent } from "../../../src/events/edit-event";
-import { getEventOrThrow } from "../../../src/events/event-store";
 import { serializeEvent } from "../../../src/events/serialize";
 import { operation, route } from "../../../src/http/route";
+import { readEventHealed } from "../../../src/jobs/heal";
 import {
   deleteEventResponseSchema,
   eventParamsSchema,
@@ -19,7 +19,7 @@ export default route("/api/events/{eventId}", {
     responses: { 200: eventResponseSchema },
     errors: ["not_found"],
     handler: async ({ params }) => {
-      const { event, lobby } = await getEventOrThrow(params.eventId);
+      const { event, lobby } = await readEventHealed(params.eventId);
       return { body: { event: serializeEvent(event, lobby) } };
     },
   }),

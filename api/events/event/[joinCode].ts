@@ -1,6 +1,6 @@
-import { getEventByJoinCodeOrThrow } from "../../../src/events/event-store";
 import { serializeEvent } from "../../../src/events/serialize";
 import { operation, route } from "../../../src/http/route";
+import { readEventByJoinCodeHealed } from "../../../src/jobs/heal";
 import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../src/limits/rate-limit";
 import { eventResponseSchema, getEventByJoinCodeParamsSchema } from "../../../src/schemas/event";
 
@@ -15,7 +15,7 @@ export default route("/api/events/event/{joinCode}", {
     handler: async ({ params: { joinCode }, req }) => {
       const ip = clientIp(req);
       await enforceRateLimit(RATE_LIMITS.eventLookupsPerIp, ip);
-      const { event, lobby } = await withEventMissLimit(ip, () => getEventByJoinCodeOrThrow(joinCode));
+      const { event, lobby } = await withEventMissLimit(ip, () => readEventByJoinCodeHealed(joinCode));
       return { body: { event: serializeEvent(event, lobby) } };
     },
   }),

@@ -2,6 +2,7 @@ import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsGuest } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
 import { operation, route } from "../../../../src/http/route";
+import { joinHealed } from "../../../../src/jobs/heal";
 import { clientIp, enforceRateLimit, RATE_LIMITS, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
@@ -24,7 +25,7 @@ export default route("/api/events/{eventId}/join/guest", {
     limit: ({ req }) => enforceRateLimit(RATE_LIMITS.guestJoinPerIp, clientIp(req)),
     handler: async ({ params: { eventId }, claims, body, req, newId }) => {
       const { participant, created, userId } = await withEventMissLimit(clientIp(req), () =>
-        joinEventAsGuest(eventId, claims, body, newId()),
+        joinHealed(eventId, () => joinEventAsGuest(eventId, claims, body, newId())),
       );
       const joined = {
         participant: serializeParticipant(eventId, participant),

@@ -2,6 +2,7 @@ import { signToken } from "../../../../src/auth/tokens";
 import { joinEventAsUser } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
 import { operation, route } from "../../../../src/http/route";
+import { joinHealed } from "../../../../src/jobs/heal";
 import { clientIp, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
@@ -23,7 +24,7 @@ export default route("/api/events/{eventId}/join/user", {
     idempotent: true,
     handler: async ({ params: { eventId }, claims, body, req }) => {
       const { participant, created } = await withEventMissLimit(clientIp(req), () =>
-        joinEventAsUser(eventId, claims, body),
+        joinHealed(eventId, () => joinEventAsUser(eventId, claims, body)),
       );
       const joined = {
         participant: serializeParticipant(eventId, participant),

@@ -1,0 +1,156 @@
+import type mongoose from "mongoose";
+import { ApiError } from "../errors";
+import { type EventWithLobby, getEventByJoinCodeOrThrow, getEventOrThrow } from "../events/event-store";
+import { logFailure } from "../log";
+import { Event, type EventDoc } from "../models/event";
+import { RETRY_AFTER_MS, resendDue } from "../realtime/outbox";
+import { auditEvent } from "./audit";
+
+// Counts that heal themselves. A write counts itself in flight with the `$inc` that reserves its
+// seq and gives the count back when every step is stored (realtime/sequence.ts), so an event whose
+// count is above 0 once it has been quiet for RETRY_AFTER_MS (longer than a function lives) had a
+// write cut: a seat without its participant, a leave half done, a log entry missing. The first
+// request that reads such an event repairs it before answering (a GET of it, a join that finds it
+// full), and the cron drains what no request came for, oldest first. Either way one conditional
+// update claims the event first, so two repairs never run at once, and a repair reads only that
+// event's documents.
+
+type EventId = mongoose.Types.ObjectId | string;
+
+/** The events with a write cut and quiet since `now - RETRY_AFTER_MS`, unclaimed at `now`. */
+function repairableFilter(now: number) {
+  return {
+    inFlight: { $gt: 0 },
+    updatedAt: { $lt: new Date(now - RETRY_AFTER_MS) },
+    $or: [{ repairClaimedUntil: null }, { repairClaimedUntil: { $lte: new Date(now) } }],
+  };
+}
+
+/** True when what a request read of the event says it has a cut write to repair. */
+export function needsRepair(event: Pick<EventDoc, "inFlight" | "updatedAt">, now = Date.now()): boolean {
+  return (event.inFlight ?? 0) > 0 && new Date(event.updatedAt).getTime() < now - RETRY_AFTER_MS;
+}
+
+/** True when the event has unsent activity due for re-sending. */
+function resendIsDue(event: Pick<EventDoc, "resendDueAt">, now: number): boolean {
+  return event.resendDueAt !== null && event.resendDueAt !== undefined && new Date(event.resendDueAt).getTime() <= now;
+}
+
+/**
+ * Claims the event for a repair (one conditional update; the claim lapses after RETRY_AFTER_MS if
+ * the repairer dies) and resolves to what the audit reads of it, or null when it has nothing to
+ * repair, is not quiet, or another repair holds it.
+ */
+async function claimRepair(eventId: EventId, now: number): Promise<EventDoc | null> {
+  return Event.findOneAndUpdate(
+    { _id: eventId, ...repairableFilter(now) },
+    { $set: { repairClaimedUntil: new Date(now + RETRY_AFTER_MS) } },
+    // The whole document: FerretDB's findAndModify takes no projection (it is bounded: see models/event.ts).
+    { returnDocument: "after", timestamps: false },
+  ).lean<EventDoc>();
+}
+
+/**
+ * Repairs one event if it needs it and nobody else is: claim, audit (counters, half-done leaves,
+ * missing log entries), then the re-sends due. Resolves to how many entries it published, or null
+ * when it did not repair (nothing to do, or claimed elsewhere). Commands: 1 when
+ * there is nothing to do; else 5 (claim, unsent leaves, count participants, count log, settle)
+ * plus the rebuild of missing entries and the re-send when there are some (or some were due).
+ */
+export async function repairEvent(eventId: EventId, now = Date.now()): Promise<number | null> {
+  const claimed = await claimRepair(eventId, now);
+  return claimed ? repairClaimed(claimed, now) : null;
+}
+
+/** The repair of an event claimed for it: the audit, then the re-sends due; resolves to how many. */
+async function repairClaimed(claimed: EventDoc, now: number): Promise<number> {
+  const rebuilt = await auditEvent(claimed, now);
+  if (rebuilt === 0 && !resendIsDue(claimed, now)) return 0;
+  const published = await resendDue({ eventId: claimed._id }, now);
+  return published.get(claimed._id.toHexString()) ?? 0;
+}
+
+/**
+ * Heals what a request just read of an event, before it answers: repairs a cut write, or re-sends
+ * what is due. No command when there is nothing to do (it looks only at the event as read).
+ * Never throws: the request answers with what it read. Resolves to whether the event changed.
+ */
+export async function healAsRead(
+  event: Pick<EventDoc, "_id" | "inFlight" | "updatedAt" | "resendDueAt">,
+  now = Date.now(),
+): Promise<boolean> {
+  try {
+    if (needsRepair(event, now)) return (await repairEvent(event._id, now)) !== null;
+    if (resendIsDue(event, now)) await resendDue({ eventId: event._id }, now);
+  } catch (error) {
+    logFailure("healing the event failed", error);
+  }
+  return false;
+}
+
+/** GET /api/events/:eventId: the event and its lobby, repaired first when a write of it was cut. */
+export async function readEventHealed(eventId: string): Promise<EventWithLobby> {
+  const read = await getEventOrThrow(eventId);
+  return (await healAsRead(read.event)) ? getEventOrThrow(eventId) : read;
+}
+
+/** GET /api/events/event/:joinCode: as readEventHealed, for the event holding a join code. */
+export async function readEventByJoinCodeHealed(joinCode: string): Promise<EventWithLobby> {
+  const read = await getEventByJoinCodeOrThrow(joinCode);
+  return (await healAsRead(read.event)) ? getEventByJoinCodeOrThrow(joinCode) : read;
+}
+
+/**
+ * Runs a join; when it finds the event full, makes sure the count is real first: a repair of a
+ * cut write (one claim command, which matches nothing when no write was cut, so `event_full`
+ * stands) and, if it repaired, the join once more. The happy path costs nothing.
+ */
+export async function joinHealed<T>(eventId: string, join: () => Promise<T>): Promise<T> {
+  try {
+    return await join();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "event_full") throw error;
+    if ((await repairEvent(eventId).catch(() => null)) === null) throw error;
+    return join();
+  }
+}
+
+/** The most events one cron run repairs; with the time budget, what bounds a run. */
+export const REPAIRS_PER_RUN = 100;
+
+export interface DrainReport {
+  /** Events this run repaired. */
+  repaired: number;
+  /** Entries the repairs published, per event (hex id). */
+  published: Map<string, number>;
+  /** Events still waiting for a repair (quiet, a write cut, unclaimed) when the run stopped. */
+  left: number;
+}
+
+/**
+ * The cron's backstop: reads the REPAIRS_PER_RUN oldest (`updatedAt`) events no request came for
+ * and repairs them one by one until `deadline` (ms), each after its own claim (repairEvent), so
+ * concurrent runs share the work: an event claimed by one is skipped by the others. Then counts
+ * what is left. Commands: 2 per run (the candidates, the count of what is left), and per event
+ * those of repairEvent (1 when another run has it).
+ */
+export async function drainRepairs(deadline: number, now = Date.now()): Promise<DrainReport> {
+  const published = new Map<string, number>();
+  const candidates = await Event.find(repairableFilter(now), { _id: 1 })
+    .sort({ updatedAt: 1 })
+    .limit(REPAIRS_PER_RUN)
+    .lean<Pick<EventDoc, "_id">[]>();
+  let repaired = 0;
+  for (const { _id } of candidates) {
+    if (Date.now() >= deadline) break;
+    const done = await repairEvent(_id, now).catch((error: unknown) => {
+      logFailure("repairing an event failed", error);
+      return null;
+    });
+    if (done === null) continue;
+    repaired++;
+    if (done > 0) published.set(_id.toHexString(), done);
+  }
+  const left = await Event.countDocuments(repairableFilter(Date.now()));
+  return { repaired, published, left };
+}
