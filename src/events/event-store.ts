@@ -1,6 +1,7 @@
 import mongoose from "mongoose";
 import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
+import { newDocumentId } from "../models/ids";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";
 import { drawBingoGrid } from "./bingo-prompts";
@@ -15,7 +16,7 @@ const DEFAULT_BINGO_SIZE = 5;
 export async function createEvent(
   hostId: string,
   input: CreateEventInput,
-  _id = new mongoose.Types.ObjectId(),
+  _id = newDocumentId(),
 ): Promise<EventDoc> {
   const grid = input.bingo?.grid.flat() ?? drawBingoGrid(DEFAULT_BINGO_SIZE);
   const size = input.bingo?.grid.length ?? DEFAULT_BINGO_SIZE;

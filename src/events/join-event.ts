@@ -3,6 +3,7 @@ import type { TokenClaims } from "../auth/tokens";
 import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
+import { newDocumentId } from "../models/ids";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { participantJoined } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
@@ -40,7 +41,7 @@ export async function joinEvent(
   let name = requestedName;
   for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
     const participant = {
-      _id: new mongoose.Types.ObjectId(),
+      _id: newDocumentId(),
       eventId: event._id,
       userId,
       name,
@@ -159,7 +160,7 @@ export async function joinEventAsGuest(
   eventId: string,
   claims: TokenClaims | null,
   input: JoinEventGuestInput,
-  guestId = new mongoose.Types.ObjectId(),
+  guestId = newDocumentId(),
 ): Promise<GuestJoinResult> {
   if (claims?.kind === "guest") {
     const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name);

@@ -3,6 +3,7 @@ import mongoose from "mongoose";
 import { ApiError, busyError, isDuplicateKeyError } from "../errors";
 import { logFailure } from "../log";
 import { IdempotencyRecord, type IdempotencyRecordDoc } from "../models/idempotency-record";
+import { newDocumentId } from "../models/ids";
 
 // `Idempotency-Key` on the routes that create things (README, "Retrying a write"): the same key
 // and body from the same caller on the same route within KEY_TTL_MS gets the first answer again
@@ -68,7 +69,7 @@ export async function beginIdempotent(
     const attempt = new mongoose.Types.ObjectId();
     const held = { attempt, lockedUntil: new Date(now + IN_FLIGHT_MS), status: null, response: null };
     try {
-      const reservedId = new mongoose.Types.ObjectId();
+      const reservedId = newDocumentId();
       await IdempotencyRecord.create({
         _id: id,
         fingerprint,
@@ -84,7 +85,7 @@ export async function beginIdempotent(
     if (!existing) continue; // Expired and deleted by the cron in between.
     if (existing.expiresAt.getTime() <= now) {
       // A new request under an old key: a fresh record, but not one that another taker got first.
-      const fresh = { fingerprint, reservedId: new mongoose.Types.ObjectId(), expiresAt: new Date(now + KEY_TTL_MS) };
+      const fresh = { fingerprint, reservedId: newDocumentId(), expiresAt: new Date(now + KEY_TTL_MS) };
       const taken = await IdempotencyRecord.updateOne(
         { _id: id, attempt: existing.attempt, expiresAt: existing.expiresAt },
         { $set: { ...fresh, ...held } },

@@ -11,6 +11,7 @@ import {
 import { env } from "../env";
 import { ApiError, toApiError, toErrorBody } from "../errors";
 import { withRequestContext } from "../log";
+import { newDocumentId } from "../models/ids";
 import { authorize } from "./authorize";
 import { readRequestBody } from "./body";
 import { setCommonHeaders } from "./cors";
@@ -137,7 +138,7 @@ function parseRequest(exchange: Exchange, op: Operation): ParsedRequest {
   // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
   const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
   const idempotencyKey = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
-  const newId = () => exchange.held?.reservedId ?? new mongoose.Types.ObjectId();
+  const newId = () => exchange.held?.reservedId ?? newDocumentId();
   return { input: { params, query, body, claims, req, newId } as ParsedRequest["input"], rawBody, idempotencyKey };
 }
 
