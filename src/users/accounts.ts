@@ -1,4 +1,4 @@
-import mongoose from "mongoose";
+import type mongoose from "mongoose";
 import { hashPassword, needsRehash, verifyPassword } from "../auth/passwords";
 import { ApiError, isDuplicateKeyError } from "../errors";
 import { newDocumentId } from "../models/ids";
@@ -53,10 +53,7 @@ export async function authenticateUser(email: string, password: string): Promise
  * A guest account with the profile given at the guest join; empty fields are left out. Under a
  * reserved `_id` that is taken already (a retried join), the guest stored then is the one.
  */
-export async function createGuestUser(
-  input: JoinEventGuestInput,
-  _id = newDocumentId(),
-): Promise<UserDoc> {
+export async function createGuestUser(input: JoinEventGuestInput, _id = newDocumentId()): Promise<UserDoc> {
   try {
     const guest = await User.create({
       _id,
