@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
 import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
-import { newDocumentId } from "../models/ids";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";
 import { drawBingoGrid } from "./bingo-prompts";

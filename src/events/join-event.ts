@@ -1,8 +1,8 @@
 import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
 import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { Event, type EventDoc } from "../models/event";
-import { newDocumentId } from "../models/ids";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { participantJoined } from "../realtime/messages";

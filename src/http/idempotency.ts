@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import mongoose from "mongoose";
 import { ApiError, busyError, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { logFailure } from "../log";
 import { IdempotencyRecord, type IdempotencyRecordDoc } from "../models/idempotency-record";
-import { newDocumentId } from "../models/ids";
 
 // `Idempotency-Key` on the routes that create things (README, "Retrying a write"): the same key
 // and body from the same caller on the same route within KEY_TTL_MS gets the first answer again

@@ -10,8 +10,8 @@ import {
 } from "../db/connection";
 import { env } from "../env";
 import { ApiError, toApiError, toErrorBody } from "../errors";
+import { newDocumentId } from "../ids";
 import { withRequestContext } from "../log";
-import { newDocumentId } from "../models/ids";
 import { authorize } from "./authorize";
 import { readRequestBody } from "./body";
 import { setCommonHeaders } from "./cors";

@@ -1,7 +1,7 @@
 import type mongoose from "mongoose";
 import { hashPassword, needsRehash, verifyPassword } from "../auth/passwords";
 import { ApiError, isDuplicateKeyError } from "../errors";
-import { newDocumentId } from "../models/ids";
+import { newDocumentId } from "../ids";
 import { guestEmailKey, User, type UserDoc } from "../models/user";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { storedSocialLinks } from "./social-links";
