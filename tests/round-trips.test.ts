@@ -203,7 +203,8 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "findAndModify", "insert", "delete", "update", "update"]);
   });
 
-  it("DELETE /api/events/:eventId – seq, deletion record, the event, five collections, sent: 9 database commands", async () => {
+  // Issue 19 added the event's bans to what a deletion removes: a sixth collection, one more delete.
+  it("DELETE /api/events/:eventId – seq, deletion record, the event, six collections, sent: 10 database commands", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     for (const name of ["A", "B", "C"]) await joinAsGuest(event._id, name).expect(201);
@@ -218,6 +219,7 @@ describe("database round trips per request", () => {
     expect(commands).toEqual([
       "findAndModify",
       "findAndModify",
+      "delete",
       "delete",
       "delete",
       "delete",
