@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { joinAsUser } from "./support/factories";
 import { api, bearer, countCommands, createEvent, createHost, createUser, joinAsGuest } from "./support/harness";
 
 // Database round trips per request, counted with the driver's command monitoring. Server
@@ -201,6 +202,24 @@ describe("database round trips per request", () => {
       200,
     );
     expect(commands).toEqual(["find", "findAndModify", "insert", "delete", "update", "update"]);
+  });
+
+  it("DELETE /api/events/:eventId/participants/:participantId?ban=true – participant, seq, ban, log entry, delete, seat, mark sent: 7 database commands; then a join of the event pays one ban read", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const guest = await joinAsGuest(event._id, "Rex").expect(201);
+    const commands = await measure(
+      "remove with ban",
+      () =>
+        api()
+          .delete(`/api/events/${event._id}/participants/${guest.body.participant._id}?ban=true`)
+          .set(...bearer(host.token)),
+      200,
+    );
+    expect(commands).toEqual(["find", "findAndModify", "update", "insert", "delete", "update", "update"]);
+    const member = await createUser();
+    const join = await measure("join/user after a ban", () => joinAsUser(member, event._id, { name: "Mo" }), 201);
+    expect(join).toEqual(["find", "findAndModify", "find", "insert", "insert"]);
   });
 
   // Issue 19 added the event's bans to what a deletion removes: a sixth collection, one more delete.
