@@ -10,6 +10,8 @@ import bingoUpdateBingo from "./bingo/updateBingo";
 import cronPublishPending from "./cron/publish-pending";
 import docs from "./docs";
 import eventsEventIdActivity from "./events/[eventId]/activity";
+import eventsEventIdBansUserId from "./events/[eventId]/bans/[userId]";
+import eventsEventIdBansIndex from "./events/[eventId]/bans/index";
 import eventsEventIdBingo from "./events/[eventId]/bingo";
 import eventsEventIdEnd from "./events/[eventId]/end";
 import eventsEventIdIndex from "./events/[eventId]/index";
@@ -18,6 +20,7 @@ import eventsEventIdJoinUser from "./events/[eventId]/join/user";
 import eventsEventIdLeaderboardIndex from "./events/[eventId]/leaderboard/index";
 import eventsEventIdLeaderboardScore from "./events/[eventId]/leaderboard/score";
 import eventsEventIdLeave from "./events/[eventId]/leave";
+import eventsEventIdParticipantsParticipantId from "./events/[eventId]/participants/[participantId]";
 import eventsEventIdStart from "./events/[eventId]/start";
 import eventsEventIdStatus from "./events/[eventId]/status";
 import eventsCreatedEventsUserUserId from "./events/createdEvents/user/[userId]";
@@ -42,6 +45,8 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   cronPublishPending,
   docs,
   eventsEventIdActivity,
+  eventsEventIdBansUserId,
+  eventsEventIdBansIndex,
   eventsEventIdBingo,
   eventsEventIdEnd,
   eventsEventIdIndex,
@@ -50,6 +55,7 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdLeaderboardIndex,
   eventsEventIdLeaderboardScore,
   eventsEventIdLeave,
+  eventsEventIdParticipantsParticipantId,
   eventsEventIdStart,
   eventsEventIdStatus,
   eventsCreatedEventsUserUserId,

@@ -8,7 +8,7 @@ import path from "node:path";
 
 /** The declared order, bottom first; folders on one line may import each other, without cycles. */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["env-schema.ts", "env.ts", "log.ts", "errors.ts", "schemas", "models"],
+  ["env-schema.ts", "env.ts", "log.ts", "errors.ts", "ids.ts", "schemas", "models"],
   ["db", "limits", "auth", "realtime"],
   ["users"],
   ["events"],

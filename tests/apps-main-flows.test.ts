@@ -406,7 +406,7 @@ describe("host dashboard – my events", () => {
     expect(heard.map(({ name, data: { seq, ...payload } }) => ({ name, payload, seq: typeof seq }))).toEqual([
       {
         name: "participant-left",
-        payload: { participantId: guest.body.participant._id, name: "Phone Pat" },
+        payload: { participantId: guest.body.participant._id, name: "Phone Pat", reason: "left" },
         seq: "number",
       },
       { name: "event-deleted", payload: { eventId }, seq: "number" },

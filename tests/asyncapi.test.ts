@@ -34,7 +34,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     seq: 4,
   },
   "bingo-achieved": { participantId: ID, participantName: "Ada", achievementType: "line", seq: 5 },
-  "participant-left": { participantId: OTHER, name: "Grace", seq: 6 },
+  "participant-left": { participantId: OTHER, name: "Grace", reason: "left", seq: 6 },
   "event-ended": { eventId: ID, state: "ended", endedAt: "2026-12-07T03:30:00.000Z", seq: 7 },
   "event-deleted": { eventId: ID, seq: 8 },
 };

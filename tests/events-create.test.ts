@@ -45,6 +45,8 @@ describe("POST /api/events/createEvent", () => {
         endDate: "2030-05-01T21:00:00.000Z",
         maxParticipant: 40,
         participantCount: 0,
+        joinsLocked: false,
+        guestsAllowed: true,
         state: "pending",
         currentState: "Upcoming",
         gameType: "Name Bingo",

@@ -46,6 +46,8 @@ describe("GET /api/events/createdEvents/user/:userId", () => {
       endDate: "2026-12-01T21:00:00.000Z",
       maxParticipant: 30,
       participantCount: 1,
+      joinsLocked: false,
+      guestsAllowed: true,
       state: "pending",
       currentState: "Upcoming",
       gameType: "Name Bingo",

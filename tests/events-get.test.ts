@@ -15,12 +15,18 @@ function issuePaths(res: { body: { issues: { path: string }[] } }): string[] {
 }
 
 describe("GET /api/events/:eventId", () => {
-  it("GET /api/events/:eventId – is public and answers 200 with the event as created", async () => {
+  it("GET /api/events/:eventId – is public and answers 200 with the event as created, without the joinCode unless the host asks", async () => {
     const host = await createHost();
     const created = await createEvent(host, { description: "Lobby test", maxParticipant: 10 });
     const res = await api().get(`/api/events/${created._id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, event: created });
+    const { joinCode: _hidden, ...shown } = created;
+    expect(res.body).toEqual({ success: true, event: shown });
+    const asHost = await api()
+      .get(`/api/events/${created._id}`)
+      .set(...bearer(host.token))
+      .expect(200);
+    expect(asHost.body).toEqual({ success: true, event: created });
   });
 
   it("GET /api/events/:eventId – participantIds lists joined guests as {_id, name, userId} in join order", async () => {
@@ -76,7 +82,10 @@ describe("GET /api/events/event/:joinCode", () => {
 
     const byCode = await api().get(`/api/events/event/${event.joinCode}`);
     expect(byCode.status).toBe(200);
-    const byId = await api().get(`/api/events/${event._id}`).expect(200);
+    const byId = await api()
+      .get(`/api/events/${event._id}`)
+      .set(...bearer(host.token))
+      .expect(200);
     expect(byCode.body).toEqual(byId.body);
     expect(byCode.body.event.participantIds.map((entry: { name: string }) => entry.name)).toEqual(["Cleo"]);
   });

@@ -51,7 +51,7 @@ describe("POST /api/events/:eventId/leave", () => {
     const stored = await api().get(`/api/events/${event._id}`).expect(200);
     expect(stored.body.event.participantCount).toBe(1);
     expect(stored.body.event.participantIds.map((p: { name: string }) => p.name)).toEqual(["Bo"]);
-    expect(payloadsOf(event._id, "participant-left")).toEqual([{ participantId, name: "Ada" }]);
+    expect(payloadsOf(event._id, "participant-left")).toEqual([{ participantId, name: "Ada", reason: "left" }]);
     const left = publishedTo(event._id).find((message) => message.name === "participant-left");
     const logged = (await storedActivity(event._id)).find((entry) => entry.event === "participant-left");
     expect(logged).toMatchObject({ seq: left?.data.seq, data: { participantId, name: "Ada" }, sent: true });
@@ -77,7 +77,7 @@ describe("POST /api/events/:eventId/leave", () => {
     const guest = await joinAsGuest(event._id, "Gus").expect(201);
     await leave(guest.body, event._id).expect(200);
     expect(payloadsOf(event._id, "participant-left")).toEqual([
-      { participantId: guest.body.participant._id, name: "Gus" },
+      { participantId: guest.body.participant._id, name: "Gus", reason: "left" },
     ]);
   });
 
@@ -177,7 +177,8 @@ describe("POST /api/events/:eventId/leave", () => {
       .expect(200);
 
     expect(await storedCounters(event._id)).toEqual({ openSeats: 3, participantCount: 0, participants: 0 });
-    expect(payloadsOf(event._id, "participant-left")).toEqual([{ participantId, name: "Gus" }]);
+    // Logged before `reason` existed: re-sent as the leave it was.
+    expect(payloadsOf(event._id, "participant-left")).toEqual([{ participantId, name: "Gus", reason: "left" }]);
     const logged = (await storedActivity(event._id)).find((entry) => entry.event === "participant-left");
     expect(logged?.sent).toBe(true);
   });

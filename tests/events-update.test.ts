@@ -39,6 +39,8 @@ describe("PUT /api/events/:eventId", () => {
         ...form,
         joinCode: event.joinCode,
         participantCount: 0,
+        joinsLocked: false,
+        guestsAllowed: true,
         state: "pending",
         currentState: "Upcoming",
         gameType: "Name Bingo",

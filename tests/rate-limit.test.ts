@@ -346,6 +346,34 @@ describe("join codes and joins: guesses per IP", () => {
   });
 });
 
+describe("public event reads: unknown ids are guesses", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(FROZEN_AT);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("GET /api/events/:eventId, …/activity, …/leaderboard, …/bingo, /api/bingo/getBingo/:eventId – unknown ids count as misses: afterwards the IP's reads of a real event are a 429", async () => {
+    const event = await createEvent(await createHost());
+    const guesser = freshIp();
+    const unknown = () => new mongoose.Types.ObjectId().toHexString();
+    const reads = [
+      (id: string) => `/api/events/${id}`,
+      (id: string) => `/api/events/${id}/activity`,
+      (id: string) => `/api/events/${id}/leaderboard`,
+      (id: string) => `/api/events/${id}/bingo`,
+      (id: string) => `/api/bingo/getBingo/${id}`,
+    ];
+    for (const path of reads.slice(0, MISSES_PER_IP)) {
+      expectError(await api().get(path(unknown())).set("X-Real-IP", guesser), 404, "not_found");
+    }
+    for (const path of reads) expectRateLimited(await api().get(path(event._id)).set("X-Real-IP", guesser));
+    expect((await api().get(`/api/events/${event._id}`).set("X-Real-IP", freshIp())).status).toBe(200);
+  });
+});
+
 describe("enforceRateLimit and deleteExpiredRateLimitWindows", () => {
   // Far-past windows, so nothing the route tests above stored can match.
   const T0 = Date.UTC(2001, 0, 1);

@@ -128,6 +128,26 @@ describe("realtime end to end – pusher-js clients on event-<eventId>", () => {
     ]);
   });
 
+  it("DELETE /api/events/:eventId/participants/:participantId – a subscriber receives exactly one participant-left { participantId, name, reason: removed }", async () => {
+    const event = await createEvent(host);
+    const channel = `event-${event._id}`;
+    const guest = await joinAsGuest(event._id, "Rowdy Rob").expect(201);
+    const watcher = await subscriber(channel);
+
+    await api()
+      .delete(`/api/events/${event._id}/participants/${guest.body.participant._id}?ban=true`)
+      .set(...bearer(host.token))
+      .expect(200);
+
+    expect(await watcher.settled()).toEqual([
+      {
+        channel,
+        name: "participant-left",
+        data: sequenced({ participantId: guest.body.participant._id, name: "Rowdy Rob", reason: "removed" }),
+      },
+    ]);
+  });
+
   it("POST /api/events/:eventId/join/user – joining again publishes nothing", async () => {
     const event = await createEvent(host);
     const member = await createUser({ name: "Grace Hopper" });

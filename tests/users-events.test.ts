@@ -42,6 +42,8 @@ describe("GET /api/users/:userId/events", () => {
       endDate: null,
       maxParticipant: null,
       participantCount: 1,
+      joinsLocked: false,
+      guestsAllowed: true,
       state: "pending",
       currentState: "Upcoming",
       gameType: "Name Bingo",

@@ -14,7 +14,7 @@ import { api, bearer, expectError, payloadsOf } from "./support/harness";
 // every function in a Node process of its own, from its own .func folder only, on the real
 // database and the local Pusher server.
 const ID = "665a1b2c3d4e5f6a7b8c9d0e";
-const SAMPLE_PARAMS: Record<string, string> = { eventId: ID, userId: ID, joinCode: "12345678" };
+const SAMPLE_PARAMS: Record<string, string> = { eventId: ID, userId: ID, participantId: ID, joinCode: "12345678" };
 /** Every function under api/, from the files: the path a request uses, and the query Vercel adds. */
 const CONTRACT = discoverRoutes().map((route) => {
   const sample = (name: string) => {

@@ -1,6 +1,7 @@
 import mongoose from "mongoose";
 import { ApiError, eventNotFound } from "../errors";
 import { ActivityEntry } from "../models/activity-entry";
+import { Ban } from "../models/ban";
 import { BingoCard } from "../models/bingo-card";
 import { DeletedEvent, type DeletedEventDoc } from "../models/deleted-event";
 import { Event } from "../models/event";
@@ -58,6 +59,7 @@ export async function deleteEventData(eventId: mongoose.Types.ObjectId): Promise
   // Counter ids are `<eventId>:<name key hex>` (events/join-event.ts): an anchored prefix.
   await NameSuffixCounter.deleteMany({ _id: { $regex: `^${eventId.toHexString()}:` } });
   await ParticipantConnection.deleteMany({ eventId });
+  await Ban.deleteMany({ eventId });
 }
 
 /** Publishes `event-deleted` unless it went out already; true when nothing is left to send. */

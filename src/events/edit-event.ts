@@ -49,6 +49,8 @@ export async function updateEvent(eventId: string, hostId: string, input: Update
     if (input.startDate !== undefined) set.startDate = input.startDate;
     if (input.endDate !== undefined) set.endDate = input.endDate;
     if (newMax !== oldMax) set.maxParticipant = newMax;
+    if (input.joinsLocked !== undefined) set.joinsLocked = input.joinsLocked;
+    if (input.guestsAllowed !== undefined) set.guestsAllowed = input.guestsAllowed;
     const seatsAdded = (newMax ?? UNLIMITED_SEATS) - (oldMax ?? UNLIMITED_SEATS);
 
     const event = await Event.findOneAndUpdate(

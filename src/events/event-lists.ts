@@ -23,6 +23,8 @@ const LIST_PROJECTION = {
   endDate: 1,
   maxParticipant: 1,
   participantCount: 1,
+  joinsLocked: 1,
+  guestsAllowed: 1,
   currentState: 1,
   startedAt: 1,
   endedAt: 1,

@@ -1,5 +1,6 @@
 import mongoose from "mongoose";
 import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { Event, type EventDoc, UNLIMITED_SEATS } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import type { CreateEventInput } from "../schemas/event";
@@ -12,11 +13,7 @@ const JOIN_CODE_ATTEMPTS = 20;
 const DEFAULT_BINGO_SIZE = 5;
 
 /** Creates a pending event with a fresh join code, unique among events that have not ended. */
-export async function createEvent(
-  hostId: string,
-  input: CreateEventInput,
-  _id = new mongoose.Types.ObjectId(),
-): Promise<EventDoc> {
+export async function createEvent(hostId: string, input: CreateEventInput, _id = newDocumentId()): Promise<EventDoc> {
   const grid = input.bingo?.grid.flat() ?? drawBingoGrid(DEFAULT_BINGO_SIZE);
   const size = input.bingo?.grid.length ?? DEFAULT_BINGO_SIZE;
   for (let attempt = 1; ; attempt++) {
@@ -34,6 +31,8 @@ export async function createEvent(
         openSeats: input.maxParticipant ?? UNLIMITED_SEATS,
         createdBy: new mongoose.Types.ObjectId(hostId),
         bingo: { size, grid, description: input.bingo?.description ?? "" },
+        joinsLocked: input.joinsLocked ?? false,
+        guestsAllowed: input.guestsAllowed ?? true,
       });
       return event.toObject();
     } catch (error) {

@@ -1,6 +1,7 @@
 import mongoose from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
 import { ApiError, busyError, eventNotFound, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
 import { Participant, type ParticipantEntry } from "../models/participant";
@@ -10,6 +11,7 @@ import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import { nameKey } from "../schemas/common";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { createGuestUser, deleteGuestUser, getUserOrThrow } from "../users/accounts";
+import { bannedError, isBanned } from "./bans";
 
 const MAX_NAME_LENGTH = 50;
 const JOIN_ATTEMPTS = 8;
@@ -32,15 +34,21 @@ export async function joinEvent(
   eventId: string,
   userId: mongoose.Types.ObjectId,
   requestedName: string,
+  { guest = false }: { guest?: boolean } = {},
 ): Promise<JoinResult> {
-  const seat = await takeSeat(eventId, userId);
+  const seat = await takeSeat(eventId, userId, guest);
   if ("existing" in seat) return { participant: seat.existing, created: false };
   const { event, seq } = seat;
+  // Only an event that has ever banned someone costs this read (models/event.ts, `hasBans`).
+  if (event.hasBans && (await isBanned(event._id, userId))) {
+    await giveBackSeat(event._id);
+    throw bannedError();
+  }
   const joinedAt = new Date();
   let name = requestedName;
   for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
     const participant = {
-      _id: new mongoose.Types.ObjectId(),
+      _id: newDocumentId(),
       eventId: event._id,
       userId,
       name,
@@ -69,19 +77,38 @@ export async function joinEvent(
 
 type Seat = { event: EventDoc; seq: number } | { existing: ParticipantEntry };
 
-async function takeSeat(eventId: string, userId: mongoose.Types.ObjectId): Promise<Seat> {
+type DoorFields = "currentState" | "openSeats" | "joinsLocked" | "guestsAllowed" | "hasBans";
+
+/**
+ * The seat `$inc` also checks the host's doors (`joinsLocked`, and `guestsAllowed` for a guest),
+ * so a locked event costs a join nothing more; when it matches nothing, the event and the user's
+ * participant are read to tell why, and someone already in gets their participant back.
+ */
+async function takeSeat(eventId: string, userId: mongoose.Types.ObjectId, guest: boolean): Promise<Seat> {
   const reserved = await reserveSeqs(eventId, 1, {
-    where: { currentState: { $ne: "ended" }, openSeats: { $gt: 0 } },
+    where: {
+      currentState: { $ne: "ended" },
+      openSeats: { $gt: 0 },
+      joinsLocked: { $ne: true },
+      ...(guest ? { guestsAllowed: { $ne: false } } : {}),
+    },
     inc: { openSeats: -1, participantCount: 1 },
   });
   if (reserved) return { event: reserved.event, seq: reserved.firstSeq };
   const [current, existing] = await Promise.all([
-    Event.findById(eventId, { currentState: 1, openSeats: 1 }).lean<Pick<EventDoc, "currentState" | "openSeats">>(),
+    Event.findById(eventId, { currentState: 1, openSeats: 1, joinsLocked: 1, guestsAllowed: 1, hasBans: 1 }).lean<
+      Pick<EventDoc, DoorFields>
+    >(),
     findParticipantByUser(new mongoose.Types.ObjectId(eventId), userId),
   ]);
   if (!current) throw eventNotFound();
   if (existing) return { existing };
   if (current.currentState === "ended") throw new ApiError("event_ended", "This event has ended.");
+  if (current.hasBans && (await isBanned(new mongoose.Types.ObjectId(eventId), userId))) throw bannedError();
+  if (current.joinsLocked) throw new ApiError("joins_locked", "The host has closed this event to new joins.");
+  if (guest && current.guestsAllowed === false) {
+    throw new ApiError("guests_not_allowed", "This event is for registered users only; please sign up or log in.");
+  }
   throw new ApiError("event_full", "This event is full.");
 }
 
@@ -141,7 +168,9 @@ export async function joinEventAsUser(
     throw new ApiError("forbidden", "You can only join as yourself.");
   }
   const name = input.name ?? (await getUserOrThrow(claims.userId)).name;
-  const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), name);
+  const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), name, {
+    guest: claims.kind === "guest",
+  });
   if (result.created) await announceJoin(result);
   return result;
 }
@@ -159,17 +188,17 @@ export async function joinEventAsGuest(
   eventId: string,
   claims: TokenClaims | null,
   input: JoinEventGuestInput,
-  guestId = new mongoose.Types.ObjectId(),
+  guestId = newDocumentId(),
 ): Promise<GuestJoinResult> {
   if (claims?.kind === "guest") {
-    const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name);
+    const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name, { guest: true });
     if (result.created) await announceJoin(result);
     return { ...result, userId: claims.userId };
   }
   const guest = await createGuestUser(input, guestId);
   let result: JoinResult;
   try {
-    result = await joinEvent(eventId, guest._id, input.name);
+    result = await joinEvent(eventId, guest._id, input.name, { guest: true });
   } catch (error) {
     // Only a refused join is undone: after a lost connection the join may be stored all the same.
     if (error instanceof ApiError) await deleteGuestUser(guest._id).catch(() => undefined);

@@ -1,22 +1,18 @@
 import mongoose from "mongoose";
 import { ApiError, eventNotFound } from "../errors";
-import { Event } from "../models/event";
+import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { participantLeft } from "../realtime/messages";
 import { logUnsent, publishLogged, withdrawLogged } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
+import type { ParticipantLeftPayload } from "../schemas/realtime";
 import { findParticipantByUser } from "./join-event";
 
 /**
  * POST /api/events/:eventId/leave – the caller's participant leaves an event that has not ended,
  * in this order (docs/data-model.md):
  * 1. one conditional `$inc` on the event (not ended) reserves the seq of `participant-left`;
- * 2. `participant-left` is written to the activity log, unsent: from here the leave is decided
- *    (the cron finishes it, step 3, if the function dies);
- * 3. the participant is deleted, which frees its name (the unique name index) and lets the user
- *    join again; a concurrent leave that deleted it first makes this one take its entry back;
- * 4. one `$inc` gives the seat back: only after the participant is gone, so capacity holds;
- * 5. it is published and marked sent.
+ * 2-5. `depart` (below).
  * A death after 1 leaves a seq gap, after 3 a seat taken: the cron's audit settles both.
  */
 export async function leaveEvent(eventId: string, userId: string): Promise<ParticipantEntry> {
@@ -31,19 +27,39 @@ export async function leaveEvent(eventId: string, userId: string): Promise<Parti
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw new ApiError("event_ended", "This event has ended.");
   }
-  const { event, firstSeq: seq } = reserved;
-  const left = { participantId: participant._id.toHexString(), name: participant.name };
-  const entries = await logUnsent(event._id, [participantLeft(left, seq, new Date())]);
-  const { deletedCount } = await Participant.deleteOne({ _id: participant._id, eventId: eventObjectId });
-  if (deletedCount === 0) {
-    // A concurrent leave of the same participant won: this one's entry announces nothing.
-    await withdrawLogged(eventObjectId, seq);
-    await recordSeqGaps(eventObjectId, 1);
-    throw notParticipant();
-  }
-  await Event.updateOne({ _id: eventObjectId }, { $inc: { openSeats: 1, participantCount: -1 } });
-  await publishLogged(event, entries);
+  if (!(await depart(reserved.event, participant, reserved.firstSeq, "left"))) throw notParticipant();
   return participant;
+}
+
+/**
+ * A participant goes, under the `participant-left` seq already reserved (a leave, or the host's
+ * remove in remove-participant.ts):
+ * 2. `participant-left` is written to the activity log, unsent: from here the departure is decided
+ *    (the cron finishes it, step 3, if the function dies);
+ * 3. the participant is deleted, which frees its name (the unique name index) and lets the user
+ *    join again; a concurrent leave or remove that deleted it first makes this one take its entry
+ *    back (the seq becomes a gap) and answer false;
+ * 4. one `$inc` gives the seat back: only after the participant is gone, so capacity holds;
+ * 5. it is published and marked sent.
+ */
+export async function depart(
+  event: EventDoc,
+  participant: ParticipantEntry,
+  seq: number,
+  reason: ParticipantLeftPayload["reason"],
+): Promise<boolean> {
+  const left = { participantId: participant._id.toHexString(), name: participant.name, reason };
+  const entries = await logUnsent(event._id, [participantLeft(left, seq, new Date())]);
+  const { deletedCount } = await Participant.deleteOne({ _id: participant._id, eventId: event._id });
+  if (deletedCount === 0) {
+    // A concurrent leave or remove of the same participant won: this one's entry announces nothing.
+    await withdrawLogged(event._id, seq);
+    await recordSeqGaps(event._id, 1);
+    return false;
+  }
+  await Event.updateOne({ _id: event._id }, { $inc: { openSeats: 1, participantCount: -1 } });
+  await publishLogged(event, entries);
+  return true;
 }
 
 function notParticipant(): ApiError {

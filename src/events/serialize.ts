@@ -28,6 +28,8 @@ export function serializeEvent(event: EventDoc, lobby?: readonly ParticipantEntr
     endDate: event.endDate ?? null,
     maxParticipant: event.maxParticipant ?? null,
     participantCount: event.participantCount,
+    joinsLocked: event.joinsLocked ?? false,
+    guestsAllowed: event.guestsAllowed ?? true,
     state: event.currentState,
     currentState: appStateName(event.currentState),
     gameType: GAME_TYPE,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import mongoose from "mongoose";
 import { env } from "../env";
 import { ApiError, busyError, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { logFailure } from "../log";
 import { IdempotencyRecord, type IdempotencyRecordDoc } from "../models/idempotency-record";
 import {
@@ -82,7 +83,7 @@ export async function beginIdempotent(
     const attempt = new mongoose.Types.ObjectId();
     const held = { attempt, lockedUntil: new Date(now + inFlightMs()), status: null, response: null, token: null };
     try {
-      const reservedId = new mongoose.Types.ObjectId();
+      const reservedId = newDocumentId();
       await IdempotencyRecord.create({
         _id: id,
         fingerprint,
@@ -98,7 +99,7 @@ export async function beginIdempotent(
     if (!existing) continue; // Expired and deleted by the cron in between.
     if (existing.expiresAt.getTime() <= now) {
       // A new request under an old key: a fresh record, but not one that another taker got first.
-      const fresh = { fingerprint, reservedId: new mongoose.Types.ObjectId(), expiresAt: new Date(now + KEY_TTL_MS) };
+      const fresh = { fingerprint, reservedId: newDocumentId(), expiresAt: new Date(now + KEY_TTL_MS) };
       const taken = await IdempotencyRecord.updateOne(
         { _id: id, attempt: existing.attempt, expiresAt: existing.expiresAt },
         { $set: { ...fresh, ...held } },

@@ -10,6 +10,7 @@ import {
 } from "../db/connection";
 import { env } from "../env";
 import { ApiError, toApiError, toErrorBody } from "../errors";
+import { newDocumentId } from "../ids";
 import { withRequestContext } from "../log";
 import { authorize } from "./authorize";
 import { readRequestBody } from "./body";
@@ -138,7 +139,7 @@ function parseRequest(exchange: Exchange, op: Operation): ParsedRequest {
   // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
   const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
   const idempotencyKey = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
-  const newId = () => exchange.held?.reservedId ?? new mongoose.Types.ObjectId();
+  const newId = () => exchange.held?.reservedId ?? newDocumentId();
   return { input: { params, query, body, claims, req, newId } as ParsedRequest["input"], rawBody, idempotencyKey };
 }
 

@@ -54,6 +54,13 @@ const eventSchema = new Schema<EventDoc>(
     // When the earliest unsent entry of this event's activity is due for re-sending: the next
     // write to the event from then on re-sends it.
     resendDueAt: { type: Date, default: null },
+    // The host's doors (issue 19): joins refused while locked (people already in carry on), and
+    // guest joins refused when guests are not allowed. Conditions of the join's seat `$inc`.
+    joinsLocked: { type: Boolean, default: false },
+    guestsAllowed: { type: Boolean, default: true },
+    // Set (never cleared) when the first ban of the event is recorded: only then does a join read
+    // the bans (models/ban.ts). A lifted last ban leaves it set: one indexed read, never a miss.
+    hasBans: { type: Boolean, default: false },
   },
   { timestamps: true },
 );
@@ -93,6 +100,9 @@ export interface EventDoc {
   inFlight: number;
   repairClaimedUntil: Date | null;
   resendDueAt: Date | null;
+  joinsLocked?: boolean;
+  guestsAllowed?: boolean;
+  hasBans?: boolean;
   bingo: { size: number; grid: BingoSquare[]; description?: string };
   createdAt: Date;
   updatedAt: Date;

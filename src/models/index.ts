@@ -2,6 +2,7 @@
 // indexes of every registered model, so a model added here (and one must be: the index test
 // compares this list with the model files) gets its indexes without a second list to keep.
 export { ActivityEntry } from "./activity-entry";
+export { Ban } from "./ban";
 export { BingoCard } from "./bingo-card";
 export { DeletedEvent } from "./deleted-event";
 export { Event } from "./event";

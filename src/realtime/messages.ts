@@ -59,15 +59,12 @@ export function lifecycleAnnouncements(
 }
 
 export function participantLeft(
-  participant: { participantId: string; name: string },
+  participant: { participantId: string; name: string; reason: "left" | "removed" },
   seq: number,
   at: Date,
 ): Announcement {
-  return {
-    seq,
-    at,
-    message: { name: "participant-left", data: { participantId: participant.participantId, name: participant.name } },
-  };
+  const { participantId, name, reason } = participant;
+  return { seq, at, message: { name: "participant-left", data: { participantId, name, reason } } };
 }
 
 /** The dashboard's live leaderboard row for one participant, under `seq`. */

@@ -12,6 +12,9 @@ export const getEventByJoinCodeParamsSchema = z.object({
   joinCode: z.string().regex(/^\d{4,8}$/, "must be a code of 4 to 8 digits"),
 });
 
+/** The host's doors (issue 19): new joins refused while locked; guest joins refused when false. */
+const doorSettings = { joinsLocked: z.boolean().optional(), guestsAllowed: z.boolean().optional() };
+
 export const createEventBodySchema = z
   .object({
     name: visibleLineTextSchema(100),
@@ -25,6 +28,7 @@ export const createEventBodySchema = z
       .enum(["pending", APP_STATE_NAMES.pending], { error: 'a new event is always "Upcoming" (pending)' })
       .optional(),
     gameType: z.literal(GAME_TYPE, { error: `the only game is "${GAME_TYPE}"` }).optional(),
+    ...doorSettings,
   })
   .refine((body) => !body.startDate || !body.endDate || body.endDate > body.startDate, {
     message: "must be after startDate",
@@ -55,11 +59,16 @@ export const eventSchema = z
     _id: idSchema,
     name: z.string(),
     description: z.string(),
-    joinCode: z.string(),
+    /** Only in answers to the host and the event's participants (and to the code's own look-up). */
+    joinCode: z.string().optional(),
     startDate: timestampSchema.nullable(),
     endDate: timestampSchema.nullable(),
     maxParticipant: z.number().int().nullable(),
     participantCount: z.number().int(),
+    /** New joins answer 409 joins_locked; people already in carry on. */
+    joinsLocked: z.boolean(),
+    /** false: guest joins answer 403 guests_not_allowed. */
+    guestsAllowed: z.boolean(),
     /** The realtime guide's word for the state (what is stored). */
     state: eventStateSchema,
     /** The apps' word for the same state. */
@@ -110,6 +119,7 @@ export const updateEventBodySchema = z
     endDate: isoDateSchema.nullish(),
     // `null` removes the limit.
     maxParticipant: z.number().int().min(1).max(100_000).nullish(),
+    ...doorSettings,
   })
   .refine((body) => !body.startDate || !body.endDate || body.endDate > body.startDate, {
     message: "must be after startDate",

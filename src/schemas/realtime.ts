@@ -30,7 +30,13 @@ export const bingoAchievedPayloadSchema = z.strictObject({
   achievementType: z.enum(["line", "card"]),
 });
 
-export const participantLeftPayloadSchema = z.strictObject({ participantId: idSchema, name: z.string() });
+export const participantLeftPayloadSchema = z.strictObject({
+  participantId: idSchema,
+  name: z.string(),
+  /** `left`: the participant left; `removed`: the host removed them (DELETE …/participants/:id). */
+  // The default reads entries logged before `reason` existed as the leaves they were.
+  reason: z.enum(["left", "removed"]).default("left"),
+});
 
 export const eventDeletedPayloadSchema = z.strictObject({ eventId: idSchema });
 
@@ -80,7 +86,7 @@ const DESCRIPTIONS: Record<RealtimeEventName, string> = {
   "event-ended": "The host ended the event (the realtime guide's message).",
   event: "The apps' lifecycle message, sent right after event-started / event-ended, in their words.",
   "bingo-achieved": "A participant completed a line or the whole card.",
-  "participant-left": "A participant left the event.",
+  "participant-left": "A participant left the event, or the host removed them (`reason`).",
   "event-deleted": "The host deleted the event; nothing more is published on the channel.",
   "leaderboard-updated": "One participant's leaderboard row as it now stands (after a mark or a connection).",
 };

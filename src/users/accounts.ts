@@ -1,6 +1,7 @@
-import mongoose from "mongoose";
+import type mongoose from "mongoose";
 import { hashPassword, needsRehash, verifyPassword } from "../auth/passwords";
 import { ApiError, isDuplicateKeyError } from "../errors";
+import { newDocumentId } from "../ids";
 import { guestEmailKey, User, type UserDoc } from "../models/user";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { storedSocialLinks } from "./social-links";
@@ -15,7 +16,7 @@ export interface SignupInput {
  * A new registered account under `_id` (a retried signup passes the id its Idempotency-Key
  * reserved, and gets the account its first attempt stored).
  */
-export async function registerUser(input: SignupInput, _id = new mongoose.Types.ObjectId()): Promise<UserDoc> {
+export async function registerUser(input: SignupInput, _id = newDocumentId()): Promise<UserDoc> {
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await User.create({
@@ -52,10 +53,7 @@ export async function authenticateUser(email: string, password: string): Promise
  * A guest account with the profile given at the guest join; empty fields are left out. Under a
  * reserved `_id` that is taken already (a retried join), the guest stored then is the one.
  */
-export async function createGuestUser(
-  input: JoinEventGuestInput,
-  _id = new mongoose.Types.ObjectId(),
-): Promise<UserDoc> {
+export async function createGuestUser(input: JoinEventGuestInput, _id = newDocumentId()): Promise<UserDoc> {
   try {
     const guest = await User.create({
       _id,

@@ -1,5 +1,6 @@
 import { getBingo } from "../../../src/bingo/cards";
 import { operation, route } from "../../../src/http/route";
+import { clientIp, withEventMissLimit } from "../../../src/limits/rate-limit";
 import { getBingoParamsSchema, getBingoResponseSchema } from "../../../src/schemas/bingo";
 
 export default route("/api/bingo/getBingo/{eventId}", {
@@ -10,7 +11,10 @@ export default route("/api/bingo/getBingo/{eventId}", {
     auth: "optional",
     params: getBingoParamsSchema,
     responses: { 200: getBingoResponseSchema },
-    errors: ["not_found"],
-    handler: async ({ params, claims }) => ({ body: await getBingo(params.eventId, claims) }),
+    errors: ["not_found", "rate_limited"],
+    handler: async ({ params, claims, req }) => ({
+      // An unknown id counts as a guess toward the per-IP miss limit.
+      body: await withEventMissLimit(clientIp(req), () => getBingo(params.eventId, claims)),
+    }),
   }),
 });

@@ -1,5 +1,6 @@
 import { pageActivity } from "../../../src/events/activity-page";
 import { operation, route } from "../../../src/http/route";
+import { clientIp, withEventMissLimit } from "../../../src/limits/rate-limit";
 import { activityPageResponseSchema, eventParamsSchema, getEventActivityQuerySchema } from "../../../src/schemas/event";
 
 export default route("/api/events/{eventId}/activity", {
@@ -10,7 +11,10 @@ export default route("/api/events/{eventId}/activity", {
     params: eventParamsSchema,
     query: getEventActivityQuerySchema,
     responses: { 200: activityPageResponseSchema },
-    errors: ["not_found"],
-    handler: async ({ params, query }) => ({ body: await pageActivity(params.eventId, query.after, query.limit) }),
+    errors: ["not_found", "rate_limited"],
+    handler: async ({ params, query, req }) => ({
+      // An unknown id counts as a guess toward the per-IP miss limit.
+      body: await withEventMissLimit(clientIp(req), () => pageActivity(params.eventId, query.after, query.limit)),
+    }),
   }),
 });

@@ -2,6 +2,7 @@ import { getBingo } from "../../../src/bingo/cards";
 import { replaceBingoGrid } from "../../../src/bingo/grid";
 import { recordBingoSquare } from "../../../src/connections/fill-square";
 import { operation, route } from "../../../src/http/route";
+import { clientIp, withEventMissLimit } from "../../../src/limits/rate-limit";
 import {
   getBingoResponseSchema,
   recordBingoSquareBodySchema,
@@ -18,8 +19,11 @@ export default route("/api/events/{eventId}/bingo", {
     auth: "optional",
     params: eventParamsSchema,
     responses: { 200: getBingoResponseSchema },
-    errors: ["not_found"],
-    handler: async ({ params, claims }) => ({ body: await getBingo(params.eventId, claims) }),
+    errors: ["not_found", "rate_limited"],
+    handler: async ({ params, claims, req }) => ({
+      // An unknown id counts as a guess toward the per-IP miss limit.
+      body: await withEventMissLimit(clientIp(req), () => getBingo(params.eventId, claims)),
+    }),
   }),
   // PUT /api/events/:eventId/bingo – the host replaces the grid (and its description) while the event is pending
   PUT: operation({

@@ -1,8 +1,10 @@
 import { deleteEvent } from "../../../src/events/delete-event";
 import { updateEvent } from "../../../src/events/edit-event";
+import { eventForCaller } from "../../../src/events/event-view";
 import { serializeEvent } from "../../../src/events/serialize";
 import { operation, route } from "../../../src/http/route";
 import { readEventHealed } from "../../../src/jobs/heal";
+import { clientIp, withEventMissLimit } from "../../../src/limits/rate-limit";
 import {
   deleteEventResponseSchema,
   eventParamsSchema,
@@ -11,16 +13,17 @@ import {
 } from "../../../src/schemas/event";
 
 export default route("/api/events/{eventId}", {
-  // GET /api/events/:eventId – an event and its lobby, public
+  // GET /api/events/:eventId – an event and its lobby, public; the joinCode only for the host and participants (unknown ids count as guesses)
   GET: operation({
-    summary: "An event and its lobby, public",
-    auth: "none",
+    summary:
+      "An event and its lobby, public; the joinCode only for the host and the event's participants (misses limited per IP)",
+    auth: "optional",
     params: eventParamsSchema,
     responses: { 200: eventResponseSchema },
-    errors: ["not_found"],
-    handler: async ({ params }) => {
-      const { event, lobby } = await readEventHealed(params.eventId);
-      return { body: { event: serializeEvent(event, lobby) } };
+    errors: ["not_found", "rate_limited"],
+    handler: async ({ params, claims, req }) => {
+      const read = await withEventMissLimit(clientIp(req), () => readEventHealed(params.eventId));
+      return { body: { event: await eventForCaller(read, claims) } };
     },
   }),
   // PUT /api/events/:eventId – the host edits an event that has not ended; fields left out are kept

@@ -20,7 +20,7 @@ export default route("/api/events/{eventId}/join/guest", {
     params: eventParamsSchema,
     body: joinEventGuestBodySchema,
     responses: { 201: joinEventGuestResponseSchema, 200: rejoinEventGuestResponseSchema },
-    errors: ["event_full", "not_found", "event_ended", "rate_limited"],
+    errors: ["event_full", "not_found", "event_ended", "rate_limited", "banned", "joins_locked", "guests_not_allowed"],
     idempotent: true,
     limit: ({ req }) => enforceRateLimit(RATE_LIMITS.guestJoinPerIp, clientIp(req)),
     handler: async ({ params: { eventId }, claims, body, req, newId }) => {

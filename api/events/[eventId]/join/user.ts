@@ -20,7 +20,16 @@ export default route("/api/events/{eventId}/join/user", {
     params: eventParamsSchema,
     body: joinEventUserBodySchema,
     responses: { 201: joinEventUserResponseSchema, 200: rejoinEventUserResponseSchema },
-    errors: ["event_full", "forbidden", "not_found", "event_ended", "rate_limited"],
+    errors: [
+      "event_full",
+      "forbidden",
+      "not_found",
+      "event_ended",
+      "rate_limited",
+      "banned",
+      "joins_locked",
+      "guests_not_allowed",
+    ],
     idempotent: true,
     handler: async ({ params: { eventId }, claims, body, req }) => {
       const { participant, created } = await withEventMissLimit(clientIp(req), () =>

@@ -1,5 +1,6 @@
 import { getLeaderboard } from "../../../../src/bingo/leaderboard";
 import { operation, route } from "../../../../src/http/route";
+import { clientIp, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { leaderboardResponse } from "../../../../src/schemas/bingo";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 
@@ -10,7 +11,10 @@ export default route("/api/events/{eventId}/leaderboard", {
     auth: "none",
     params: eventParamsSchema,
     responses: { 200: leaderboardResponse },
-    errors: ["not_found"],
-    handler: async ({ params }) => ({ raw: JSON.stringify(await getLeaderboard(params.eventId)) }),
+    errors: ["not_found", "rate_limited"],
+    handler: async ({ params, req }) => ({
+      // An unknown id counts as a guess toward the per-IP miss limit.
+      raw: JSON.stringify(await withEventMissLimit(clientIp(req), () => getLeaderboard(params.eventId))),
+    }),
   }),
 });
