@@ -18,6 +18,8 @@ import eventsEventIdJoinUser from "./events/[eventId]/join/user";
 import eventsEventIdLeaderboardIndex from "./events/[eventId]/leaderboard/index";
 import eventsEventIdLeaderboardScore from "./events/[eventId]/leaderboard/score";
 import eventsEventIdLeave from "./events/[eventId]/leave";
+import eventsEventIdMeetingCode from "./events/[eventId]/meeting-code";
+import eventsEventIdMeetings from "./events/[eventId]/meetings";
 import eventsEventIdStart from "./events/[eventId]/start";
 import eventsEventIdStatus from "./events/[eventId]/status";
 import eventsCreatedEventsUserUserId from "./events/createdEvents/user/[userId]";
@@ -50,6 +52,8 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdLeaderboardIndex,
   eventsEventIdLeaderboardScore,
   eventsEventIdLeave,
+  eventsEventIdMeetingCode,
+  eventsEventIdMeetings,
   eventsEventIdStart,
   eventsEventIdStatus,
   eventsCreatedEventsUserUserId,

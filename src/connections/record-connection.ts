@@ -10,7 +10,7 @@ import { announce } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
 import { alreadyConnected, insertConnection } from "./connection-store";
-import { connectAndMark, type RecordSquareResult } from "./fill-square";
+import { connectAndMark, markSquare, type RecordSquareResult, requireVerifiedMeetingInScanMode } from "./fill-square";
 
 export interface SerializedConnection {
   _id: string;
@@ -20,6 +20,8 @@ export interface SerializedConnection {
   description: string;
   /** The bingo square this meeting filled, or null for a meeting only. */
   square: { row: number; col: number } | null;
+  /** True once one of the two scanned the other's meeting code. */
+  verified: boolean;
   createdAt: string;
 }
 
@@ -52,7 +54,10 @@ export async function recordParticipantConnection(
 
   const square = matchingSquare(event, input.description);
   if (square !== null) {
-    const filled = await connectAndMark(event, primary, secondary, square, input.description);
+    // In "scan" mode the pair's connection exists already (the verified meeting): the mark fills.
+    await requireVerifiedMeetingInScanMode(event, primary, secondary);
+    const fill = event.meetingProof === "scan" ? markSquare : connectAndMark;
+    const filled = await fill(event, primary, secondary, square, input.description);
     return {
       connection: serializeConnection(filled.connection, size),
       bingo: { card: filled.card, achievements: filled.achievements },
@@ -75,7 +80,7 @@ export async function recordParticipantConnection(
     await recordSeqGaps(event._id, 1);
     throw alreadyConnected(secondary.name);
   }
-  const entry = await getLeaderboardEntry(primary, event._id);
+  const entry = await getLeaderboardEntry(primary, event._id, undefined, event.meetingProof === "scan");
   await announce(reserved.event, [leaderboardUpdated(entry, seq, connection.at)]);
   return { connection: serializeConnection(connection, size), bingo: null };
 }
@@ -120,6 +125,7 @@ export function serializeConnection(connection: ParticipantConnectionDoc, size: 
     description: connection.description,
     square:
       connection.square === null ? null : { row: Math.floor(connection.square / size), col: connection.square % size },
+    verified: connection.verified ?? false,
     createdAt: new Date(connection.at).toISOString(),
   };
 }

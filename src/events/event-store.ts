@@ -31,6 +31,7 @@ export async function createEvent(
         startDate: input.startDate ?? null,
         endDate: input.endDate ?? null,
         maxParticipant: input.maxParticipant ?? null,
+        meetingProof: input.meetingProof ?? "claim",
         openSeats: input.maxParticipant ?? UNLIMITED_SEATS,
         createdBy: new mongoose.Types.ObjectId(hostId),
         bingo: { size, grid, description: input.bingo?.description ?? "" },

@@ -5,6 +5,9 @@ import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "./event-states";
 import { REALTIME_EVENT_NAMES, REALTIME_WIRE_PAYLOADS, type RealtimeEventName } from "./realtime";
 import { multilineTextSchema, visibleLineTextSchema } from "./text";
 
+/** "claim": a mark takes the caller's word; "scan": only between people with a verified meeting. */
+export const meetingProofSchema = z.enum(["claim", "scan"]);
+
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });
 
 export const getEventByJoinCodeParamsSchema = z.object({
@@ -19,6 +22,7 @@ export const createEventBodySchema = z
     startDate: isoDateSchema.nullish(),
     endDate: isoDateSchema.nullish(),
     maxParticipant: z.number().int().min(1).max(100_000).nullish(),
+    meetingProof: meetingProofSchema.optional(),
     bingo: bingoInputSchema.optional(),
     // The dashboard sends both; a new event is always pending and the only game is Name Bingo.
     currentState: z
@@ -59,6 +63,7 @@ export const eventSchema = z
     startDate: timestampSchema.nullable(),
     endDate: timestampSchema.nullable(),
     maxParticipant: z.number().int().nullable(),
+    meetingProof: meetingProofSchema,
     participantCount: z.number().int(),
     /** The realtime guide's word for the state (what is stored). */
     state: eventStateSchema,
@@ -110,6 +115,8 @@ export const updateEventBodySchema = z
     endDate: isoDateSchema.nullish(),
     // `null` removes the limit.
     maxParticipant: z.number().int().min(1).max(100_000).nullish(),
+    // Settable while the event is pending only (409 event_not_pending after).
+    meetingProof: meetingProofSchema.optional(),
   })
   .refine((body) => !body.startDate || !body.endDate || body.endDate > body.startDate, {
     message: "must be after startDate",
