@@ -3277,7 +3277,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `event_not_active`, `participant_already_used`, `square_taken` */
+            /** @description `event_not_active`, `meeting_not_verified`, `participant_already_used`, `square_taken` */
             409: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -3292,7 +3292,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
-                        code: "event_not_active" | "participant_already_used" | "square_taken";
+                        code: "event_not_active" | "meeting_not_verified" | "participant_already_used" | "square_taken";
                     } & {
                         [key: string]: unknown;
                     });
@@ -6396,7 +6396,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `already_connected`, `event_not_active`, `participant_already_used`, `square_taken` */
+            /** @description `already_connected`, `event_not_active`, `meeting_not_verified`, `participant_already_used`, `square_taken` */
             409: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -6411,7 +6411,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & ({
                         /** @enum {string} */
-                        code: "already_connected" | "event_not_active" | "participant_already_used" | "square_taken";
+                        code: "already_connected" | "event_not_active" | "meeting_not_verified" | "participant_already_used" | "square_taken";
                     } & {
                         [key: string]: unknown;
                     });

@@ -124,7 +124,8 @@ export function serializeConnection(connection: ParticipantConnectionDoc, size: 
     secondaryParticipantId: connection.secondaryParticipantId.toHexString(),
     description: connection.description,
     square:
-      connection.square === null ? null : { row: Math.floor(connection.square / size), col: connection.square % size },
+      // A connection a scan created has no `square` field (an upsert stores no nulls on FerretDB).
+      connection.square == null ? null : { row: Math.floor(connection.square / size), col: connection.square % size },
     verified: connection.verified ?? false,
     createdAt: new Date(connection.at).toISOString(),
   };
