@@ -70,6 +70,7 @@ function connectionBody(
     secondaryParticipantId: secondary.participantId,
     description,
     square,
+    verified: false,
     createdAt: expect.any(String),
   };
 }
@@ -406,6 +407,7 @@ describe("GET /api/participantConnections/connected-users", () => {
         participantId: ada.participantId,
         participantName: "Ada",
         connectionDescription: MET_DURING_BINGO,
+        verified: false,
         user: {
           _id: ada.userId,
           name: "Ada Lovelace",
@@ -420,6 +422,7 @@ describe("GET /api/participantConnections/connected-users", () => {
         participantId: guest.participantId,
         participantName: "Gus",
         connectionDescription: question(2, 0),
+        verified: false,
         user: {
           _id: guest.userId,
           name: "Gus",

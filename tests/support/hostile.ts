@@ -79,8 +79,8 @@ export function expectSafeAnswer(res: Answer, what: string, options: { routerMis
   expect(res.headers["content-type"], what).toMatch(/^application\/json\b/);
   const body: unknown = JSON.parse(res.text);
   if (res.status >= 200 && res.status < 300) {
-    // The OpenAPI document is served as it is, without the success envelope.
-    if (typeof body === "object" && body !== null && "openapi" in body) return body;
+    // The OpenAPI and AsyncAPI documents are served as they are, without the success envelope.
+    if (typeof body === "object" && body !== null && ("openapi" in body || "asyncapi" in body)) return body;
     // The apps' two lists (the leaderboard, the people met) are bare arrays by contract.
     if (Array.isArray(body) && /^GET \S*\/(leaderboard|connected-users)(\?\S*)? /.test(what)) return body;
     expect(body, what).toMatchObject({ success: true });
