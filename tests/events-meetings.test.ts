@@ -288,6 +288,22 @@ describe("POST /api/events/:eventId/meetings", () => {
     expectError(await scan(eventId, ada, await currentCode(eventId, bob), { row: 3, col: 0 }), 400, "invalid_input");
   });
 
+  it("POST /api/events/:eventId/meetings – a retry with the same Idempotency-Key answers the first 201 again, announcing nothing more", async () => {
+    const { eventId, players } = await createBingoEvent(2);
+    const [ada, bob] = players as [Player, Player];
+    const code = await currentCode(eventId, bob);
+    const send = () =>
+      api()
+        .post(`/api/events/${eventId}/meetings`)
+        .set(...bearer(ada.token))
+        .set("Idempotency-Key", "scan-bob-once")
+        .send({ code });
+    const first = await send().expect(201);
+    const retry = await send().expect(201);
+    expect(retry.body).toEqual({ ...first.body, requestId: retry.body.requestId ?? first.body.requestId });
+    expect(payloadsOf(eventId, "meeting-verified")).toHaveLength(1);
+  });
+
   it("POST /api/events/:eventId/meetings – past 20 scans a minute a participant gets a 429 rate_limited with Retry-After", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [ada] = players as [Player, Player];
