@@ -8,6 +8,7 @@ import { createBingoEvent, markSquare, type Player, recordMeeting } from "./supp
 import {
   api,
   bearer,
+  countCommands,
   createEvent,
   createHost,
   createUser,
@@ -286,6 +287,27 @@ describe("POST /api/events/:eventId/meetings", () => {
       "participant_already_used",
     );
     expectError(await scan(eventId, ada, await currentCode(eventId, bob), { row: 3, col: 0 }), 400, "invalid_input");
+  });
+
+  it("POST /api/events/:eventId/meetings – 13 database commands for a new meeting; GET …/meeting-code 2 reads", async () => {
+    const { eventId, players } = await createBingoEvent(2);
+    const [ada, bob] = players as [Player, Player];
+    const issued = await countCommands(() => codeOf(eventId, bob).expect(200));
+    expect(issued.commands).toEqual(["find", "find"]);
+    const code = issued.result.body.code;
+    const { commands } = await countCommands(() => scan(eventId, ada, code).expect(201));
+    // Rate-limit window; the event; caller and owner in one query; the seqs; both directions;
+    // both leaderboard rows (newest card, people met, photo: 3 each); the activity entries.
+    expect(commands).toEqual([
+      "findAndModify",
+      "find",
+      "find",
+      "findAndModify",
+      "update",
+      "update",
+      ...Array(6).fill(expect.stringMatching(/^(find|aggregate)$/)),
+      "insert",
+    ]);
   });
 
   it("POST /api/events/:eventId/meetings – a retry with the same Idempotency-Key answers the first 201 again, announcing nothing more", async () => {
