@@ -289,7 +289,7 @@ describe("POST /api/events/:eventId/meetings", () => {
     expectError(await scan(eventId, ada, await currentCode(eventId, bob), { row: 3, col: 0 }), 400, "invalid_input");
   });
 
-  it("POST /api/events/:eventId/meetings – 13 database commands for a new meeting; GET …/meeting-code 2 reads", async () => {
+  it("POST /api/events/:eventId/meetings – 13 database commands for a new meeting, 10 for a repeat; GET …/meeting-code 2 reads", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [ada, bob] = players as [Player, Player];
     const issued = await countCommands(() => codeOf(eventId, bob).expect(200));
@@ -307,6 +307,21 @@ describe("POST /api/events/:eventId/meetings", () => {
       "update",
       ...Array(6).fill(expect.stringMatching(/^(find|aggregate)$/)),
       "insert",
+    ]);
+    const repeat = await countCommands(() => scan(eventId, ada, code).expect(200));
+    // A repeat: each direction's upsert clashes and its plain update matches nothing (2 each), the
+    // seqs become gaps, and the pair's verifiedAt is read.
+    expect(repeat.commands).toEqual([
+      "findAndModify",
+      "find",
+      "find",
+      "findAndModify",
+      "update",
+      "update",
+      "update",
+      "update",
+      "update",
+      "find",
     ]);
   });
 
