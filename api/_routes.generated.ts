@@ -20,6 +20,8 @@ import eventsEventIdJoinUser from "./events/[eventId]/join/user";
 import eventsEventIdLeaderboardIndex from "./events/[eventId]/leaderboard/index";
 import eventsEventIdLeaderboardScore from "./events/[eventId]/leaderboard/score";
 import eventsEventIdLeave from "./events/[eventId]/leave";
+import eventsEventIdMeetingCode from "./events/[eventId]/meeting-code";
+import eventsEventIdMeetings from "./events/[eventId]/meetings";
 import eventsEventIdParticipantsParticipantId from "./events/[eventId]/participants/[participantId]";
 import eventsEventIdStart from "./events/[eventId]/start";
 import eventsEventIdStatus from "./events/[eventId]/status";
@@ -55,6 +57,8 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdLeaderboardIndex,
   eventsEventIdLeaderboardScore,
   eventsEventIdLeave,
+  eventsEventIdMeetingCode,
+  eventsEventIdMeetings,
   eventsEventIdParticipantsParticipantId,
   eventsEventIdStart,
   eventsEventIdStatus,

@@ -18,6 +18,8 @@ export type ParticipantLeftPayload = components["schemas"]["ParticipantLeftPaylo
 export type EventDeletedPayload = components["schemas"]["EventDeletedPayload"];
 /** `leaderboard-updated` on `event-<eventId>` (its `seq` included). */
 export type LeaderboardUpdatedPayload = components["schemas"]["LeaderboardUpdatedPayload"];
+/** `meeting-verified` on `event-<eventId>` (its `seq` included). */
+export type MeetingVerifiedPayload = components["schemas"]["MeetingVerifiedPayload"];
 
 /** What a client subscribed to `event-<eventId>` receives: each event name's payload. */
 export interface RealtimeEvents {
@@ -29,6 +31,7 @@ export interface RealtimeEvents {
   "participant-left": ParticipantLeftPayload;
   "event-deleted": EventDeletedPayload;
   "leaderboard-updated": LeaderboardUpdatedPayload;
+  "meeting-verified": MeetingVerifiedPayload;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;

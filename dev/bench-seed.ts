@@ -12,6 +12,8 @@ import { nameKey } from "../src/schemas/common";
 export interface SeededParticipant {
   participantId: string;
   userId: string;
+  /** What the participant's meeting code carries. */
+  seq: number;
 }
 
 const CHUNK = 1_000;
@@ -58,7 +60,7 @@ export async function seedParticipants(eventId: string, count: number): Promise<
     );
   }
   await Event.updateOne({ _id: eventId }, { $inc: { openSeats: -count, participantCount: count, lastSeq: count } });
-  return participants.map((p) => ({ participantId: p._id.toHexString(), userId: p.userId.toHexString() }));
+  return participants.map((p) => ({ participantId: p._id.toHexString(), userId: p.userId.toHexString(), seq: p.seq }));
 }
 
 /** Puts a started event back to pending, so that a start can be measured again. */

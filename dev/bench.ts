@@ -11,7 +11,9 @@ import { startDevStack } from "./stack";
 // through the models, the way the joins would have stored them), then sends real HTTP requests on
 // top and prints per size: median and p95 latency, and the database commands and bytes (BSON
 // size of each command sent and each reply received, from the driver's command monitoring) per
-// request. Then 300 guests join at once and the requests per second are printed. Writes the
+// request. Then 300 guests join at once and the requests per second are printed. Last, in an event
+// of its own, 300 participants scan 300 others' meeting codes at once, and a pusher-js client on
+// the event's channel times each scan → `meeting-verified` (p50/p95). Writes the
 // figures as JSON to dev/bench-results/<time>.json (or --out) so a later change can be compared.
 //
 // FerretDB, the database here, scans a collection for any filter but _id, so its latencies say
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
       PUSHER_TIMEOUT_MS: "3000",
       // 300 joins queue up on FerretDB, which runs one command at a time: measure them, not the timeout.
       DB_TIMEOUT_MS: "60000",
+      // And the requests' own budget (8 s by default) with them: 300 at once queue for longer.
+      REQUEST_BUDGET_MS: "120000",
     },
     port: 0,
     pusherPort: 0,
@@ -72,6 +76,10 @@ async function main(): Promise<void> {
     const { default: mongoose } = await import("mongoose");
     const { signToken } = await import("../src/auth/tokens");
     const { seedParticipants, resetToPending } = await import("./bench-seed");
+    const { issueMeetingCode, meetingCodeKey } = await import("../src/connections/meeting-code");
+    /** The code a seeded participant's phone would show now (GET …/meeting-code derives the same). */
+    const codeOf = (eventId: string, owner: { seq: number }) =>
+      issueMeetingCode(meetingCodeKey(), eventId, owner.seq, Date.now()).code;
     const agent = new Agent({ keepAlive: true, maxSockets: 512 });
     const origin = new URL(stack.apiUrl).origin;
     const send = (method: string, path: string, body?: object, token?: string) =>
@@ -176,6 +184,15 @@ async function main(): Promise<void> {
         };
         return (await measured("POST", "/api/participantConnections", 201, body, token)).sample;
       });
+      // Seeded participants scan another one's meeting code: a verified meeting, both directions.
+      await run("meeting scan", async (i) => {
+        const caller = seeded[i % seeded.length] as { userId: string };
+        const round = Math.floor(i / seeded.length);
+        const owner = seeded[(i + 3 + round) % seeded.length] as { seq: number };
+        const token = signToken({ userId: caller.userId, kind: "guest" });
+        const body = { code: codeOf(event._id, owner) };
+        return (await measured("POST", `/api/events/${event._id}/meetings`, 201, body, token)).sample;
+      });
       await run("leaderboard, after marks and meetings", async () => {
         return (await measured("GET", `/api/events/${event._id}/leaderboard`, 200)).sample;
       });
@@ -201,12 +218,17 @@ async function main(): Promise<void> {
     }
 
     printGrowth(results);
+    const scanToMessage = await concurrentScans(send, stack.client, signup, seedParticipants, codeOf, signToken);
+    console.log(
+      `\n${CONCURRENT} participants scanning at once: scan → meeting-verified on a pusher-js client ` +
+        `p50 ${scanToMessage.p50Ms.toFixed(0)} ms, p95 ${scanToMessage.p95Ms.toFixed(0)} ms (all done in ${scanToMessage.totalMs.toFixed(0)} ms)`,
+    );
 
     const outFile = args.out ?? join("dev", "bench-results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     mkdirSync(join(outFile, ".."), { recursive: true });
     writeFileSync(
       outFile,
-      `${JSON.stringify({ at: new Date().toISOString(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results, scanToMessage }, null, 2)}\n`,
     );
     console.log(`\nwritten to ${outFile}`);
   } finally {
@@ -243,7 +265,7 @@ function printTable(size: number, figures: Record<string, Figures | number | und
 }
 
 // The requests whose cost must not grow with the event (issue 9): largest size against smallest.
-const FLAT = ["guest join", "user join", "bingo mark", "connection", "start", "activity page"];
+const FLAT = ["guest join", "user join", "bingo mark", "connection", "meeting scan", "start", "activity page"];
 
 function printGrowth(results: Record<string, Record<string, Figures | number | undefined>>): void {
   const sizes = Object.keys(results).sort((a, b) => Number(a) - Number(b));
@@ -259,6 +281,63 @@ function printGrowth(results: Record<string, Record<string, Figures | number | u
     const bytes = (b.bytesSent + b.bytesReceived) / (a.bytesSent + a.bytesReceived);
     const verdict = commands <= 1.5 && bytes <= 1.5 ? "flat" : "GROWS";
     console.log(`  ${label.padEnd(16)} commands ×${commands.toFixed(2)}  bytes ×${bytes.toFixed(2)}  ${verdict}`);
+  }
+}
+
+type Send = (method: string, path: string, body?: object, token?: string) => Promise<Reply>;
+
+/**
+ * An event of 2 × CONCURRENT seeded participants, started; a pusher-js client on its channel; then
+ * CONCURRENT of them each scan another's code at once. Each scan's time is from sending it to the
+ * client receiving its `meeting-verified` (the scanner is `participantIds[0]`).
+ */
+async function concurrentScans(
+  send: Send,
+  client: { key: string; options: Record<string, unknown> },
+  signup: (name: string) => Promise<{ token: string }>,
+  seed: (eventId: string, count: number) => Promise<{ participantId: string; userId: string; seq: number }[]>,
+  codeOf: (eventId: string, owner: { seq: number }) => string,
+  signToken: (claims: { userId: string; kind: "guest" }) => string,
+): Promise<{ p50Ms: number; p95Ms: number; totalMs: number }> {
+  const { default: PusherJS } = await import("pusher-js");
+  const host = await signup("Scan Host");
+  const created = await send("POST", "/api/events/createEvent", { name: "Bench scans" }, host.token);
+  const eventId = String((created.body.event as { _id: string })._id);
+  const seeded = await seed(eventId, 2 * CONCURRENT);
+  await send("POST", `/api/events/${eventId}/start`, undefined, host.token);
+  const pusher = new PusherJS(client.key, { ...client.options, disableStats: true } as never);
+  try {
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let allArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      allArrived = resolve;
+    });
+    const channel = pusher.subscribe(`event-${eventId}`);
+    channel.bind("meeting-verified", (data: { participantIds: [string, string] }) => {
+      const started = sentAt.get(data.participantIds[0]);
+      if (started !== undefined) latencies.push(performance.now() - started);
+      if (latencies.length === CONCURRENT) allArrived();
+    });
+    await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
+    const started = performance.now();
+    const replies = await Promise.all(
+      Array.from({ length: CONCURRENT }, (_, k) => {
+        const scanner = seeded[k] as { participantId: string; userId: string };
+        const owner = seeded[CONCURRENT + k] as { seq: number };
+        sentAt.set(scanner.participantId, performance.now());
+        const token = signToken({ userId: scanner.userId, kind: "guest" });
+        return send("POST", `/api/events/${eventId}/meetings`, { code: codeOf(eventId, owner) }, token);
+      }),
+    );
+    const refused = replies.filter((reply) => reply.status !== 201);
+    if (refused.length > 0) throw new Error(`${refused.length} scans failed: ${JSON.stringify(refused[0])}`);
+    await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    if (latencies.length < CONCURRENT) throw new Error(`only ${latencies.length} meeting-verified arrived`);
+    latencies.sort((a, b) => a - b);
+    return { p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), totalMs: performance.now() - started };
+  } finally {
+    pusher.disconnect();
   }
 }
 

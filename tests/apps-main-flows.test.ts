@@ -486,6 +486,8 @@ describe("host dashboard – my events", () => {
         participantId: met.body.participant._id,
         participantName: "Max",
         connectionDescription: "Met during Name Bingo",
+        // Added by issue 18 (meetings verified by a scan); the app ignores fields it does not know.
+        verified: false,
         user: {
           _id: met.body.userId,
           name: "Max",

@@ -37,6 +37,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   "participant-left": { participantId: OTHER, name: "Grace", reason: "left", seq: 6 },
   "event-ended": { eventId: ID, state: "ended", endedAt: "2026-12-07T03:30:00.000Z", seq: 7 },
   "event-deleted": { eventId: ID, seq: 8 },
+  "meeting-verified": { participantIds: [ID, OTHER], seq: 9 },
 };
 
 /** Event names the code under src/ publishes, read from its source: every `{ name: "…", data: … }`. */

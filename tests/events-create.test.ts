@@ -44,6 +44,7 @@ describe("POST /api/events/createEvent", () => {
         startDate: "2030-05-01T18:00:00.000Z",
         endDate: "2030-05-01T21:00:00.000Z",
         maxParticipant: 40,
+        meetingProof: "claim",
         participantCount: 0,
         joinsLocked: false,
         guestsAllowed: true,

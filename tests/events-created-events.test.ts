@@ -45,6 +45,7 @@ describe("GET /api/events/createdEvents/user/:userId", () => {
       startDate: "2026-12-01T18:00:00.000Z",
       endDate: "2026-12-01T21:00:00.000Z",
       maxParticipant: 30,
+      meetingProof: "claim",
       participantCount: 1,
       joinsLocked: false,
       guestsAllowed: true,

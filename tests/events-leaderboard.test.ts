@@ -175,7 +175,9 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     await recordMeeting(eventId, me, b).expect(201);
     const { commands } = await countCommands(() => api().get(`/api/events/${eventId}/leaderboard`).expect(200));
     // The IP's misses (issue 19: a public event read, an unknown id counts as a guess), the
-    // participants, then at once: card versions without marks, connections per participant, photos.
+    // participants and the event (issue 18: its meetingProof decides which meetings count, and it
+    // tells 404 from empty), then at once: card versions without marks, connections per
+    // participant, photos.
     expect(commands.slice(0, 2)).toEqual(["find", "find"]);
     expect([...commands.slice(2)].sort()).toEqual(["aggregate", "find", "find"]);
   });
@@ -224,14 +226,15 @@ describe("PUT /api/events/:eventId/leaderboard/score", () => {
     expect((await api().get(`/api/events/${eventId}/leaderboard`).expect(200)).body).toEqual(boardBefore);
   });
 
-  it("PUT /api/events/:eventId/leaderboard/score – four database commands, all reads", async () => {
+  it("PUT /api/events/:eventId/leaderboard/score – five database commands, all reads", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, a] = players as [Player, Player];
     await fill(eventId, me, [[1, 1]], [me, a]);
     const { commands } = await countCommands(() => putScore(eventId, me.token, { linesCompleted: 1 }).expect(200));
-    // The caller's participant, then at once: newest card, people met, photo.
-    expect(commands[0]).toBe("find");
-    expect([...commands.slice(1)].sort()).toEqual(["aggregate", "find", "find"]);
+    // The caller's participant and the event (issue 18: its meetingProof decides which meetings
+    // count), then at once: newest card, people met, photo.
+    expect(commands.slice(0, 2)).toEqual(["find", "find"]);
+    expect([...commands.slice(2)].sort()).toEqual(["aggregate", "find", "find"]);
   });
 
   it("PUT /api/events/:eventId/leaderboard/score – the app's fire-and-forget body may be empty", async () => {

@@ -38,6 +38,7 @@ describe("PUT /api/events/:eventId", () => {
         _id: event._id,
         ...form,
         joinCode: event.joinCode,
+        meetingProof: "claim",
         participantCount: 0,
         joinsLocked: false,
         guestsAllowed: true,

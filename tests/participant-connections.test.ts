@@ -71,6 +71,7 @@ function connectionBody(
     secondaryParticipantId: secondary.participantId,
     description,
     square,
+    verified: false,
     createdAt: expect.any(String),
   };
 }
@@ -410,6 +411,7 @@ describe("GET /api/participantConnections/connected-users", () => {
         participantId: ada.participantId,
         participantName: "Ada",
         connectionDescription: MET_DURING_BINGO,
+        verified: false,
         user: {
           _id: ada.userId,
           name: "Ada Lovelace",
@@ -424,6 +426,7 @@ describe("GET /api/participantConnections/connected-users", () => {
         participantId: guest.participantId,
         participantName: "Gus",
         connectionDescription: question(2, 0),
+        verified: false,
         user: {
           _id: guest.userId,
           name: "Gus",

@@ -41,6 +41,7 @@ describe("GET /api/users/:userId/events", () => {
       startDate: null,
       endDate: null,
       maxParticipant: null,
+      meetingProof: "claim",
       participantCount: 1,
       joinsLocked: false,
       guestsAllowed: true,

@@ -19,6 +19,7 @@ export default route("/api/participantConnections", {
       "already_connected",
       "square_taken",
       "participant_already_used",
+      "meeting_not_verified",
     ],
     idempotent: true,
     handler: async ({ claims, body, newId }) => ({

@@ -29,7 +29,12 @@ export async function appendCardVersion(next: Omit<BingoCardDoc, "_id">): Promis
 
 /** The event of a bingo mark or a connection: it must exist and be active. */
 export async function getActiveEventForBingo(eventId: string): Promise<EventDoc> {
-  const event = await Event.findById(eventId, { currentState: 1, bingo: 1, resendDueAt: 1 }).lean<EventDoc>();
+  const event = await Event.findById(eventId, {
+    currentState: 1,
+    bingo: 1,
+    resendDueAt: 1,
+    meetingProof: 1,
+  }).lean<EventDoc>();
   if (!event) throw eventNotFound();
   if (event.currentState !== "active") {
     throw new ApiError(

@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
 import { ApiError, eventNotFound } from "../errors";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
-import { Event } from "../models/event";
+import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { User, type UserDoc } from "../models/user";
@@ -93,20 +93,22 @@ function compareTimes(a: number, b: number): number {
 
 /**
  * GET …/leaderboard: every participant, so it reads the whole event, but only projected fields,
- * in four queries: the participants in join order ((eventId, seq) index), every card version
+ * in four queries (plus the event's meetingProof, read beside the first, which also tells 404 from
+ * empty): the participants in join order ((eventId, seq) index), every card version
  * without its marks (eventId index), the connections counted per participant in the database
  * ($match + $group on the (eventId, …) connection index), and the participants' photos (users by
- * _id). The event itself is read only when it has no participant, to tell 404 from empty.
+ * _id). In "scan" mode only verified meetings count.
  */
 export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[]> {
-  const participants = await Participant.find({ eventId }, { _id: 1, name: 1, userId: 1 })
-    .sort({ seq: 1 })
-    .batchSize(ONE_BATCH)
-    .lean<ParticipantEntry[]>();
-  if (participants.length === 0) {
-    if (!(await Event.exists({ _id: eventId }))) throw eventNotFound();
-    return [];
-  }
+  const [participants, event] = await Promise.all([
+    Participant.find({ eventId }, { _id: 1, name: 1, userId: 1 })
+      .sort({ seq: 1 })
+      .batchSize(ONE_BATCH)
+      .lean<ParticipantEntry[]>(),
+    Event.findById(eventId, { meetingProof: 1 }).lean<Pick<EventDoc, "_id" | "meetingProof">>(),
+  ]);
+  if (!event) throw eventNotFound();
+  if (participants.length === 0) return [];
   const eventObjectId = new mongoose.Types.ObjectId(eventId);
   const [cards, counts, users] = await Promise.all([
     // Every version of every card, without the marks: small documents, at most size² per card.
@@ -114,7 +116,7 @@ export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[
       .batchSize(ONE_BATCH)
       .lean<LeaderboardCard[]>(),
     ParticipantConnection.aggregate<{ _id: mongoose.Types.ObjectId; count: number }>([
-      { $match: { eventId: eventObjectId } },
+      { $match: { eventId: eventObjectId, ...verifiedFilter(event.meetingProof === "scan") } },
       { $group: { _id: "$primaryParticipantId", count: { $sum: 1 } } },
     ]).option({ batchSize: ONE_BATCH }),
     User.find({ _id: { $in: participants.map((p) => p.userId) } }, { profilePhoto: 1 })
@@ -127,14 +129,21 @@ export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[
   });
 }
 
+/** The connections a count includes: every one, or (an event in "scan" mode) verified meetings only. */
+function verifiedFilter(verifiedOnly: boolean): { verified?: true } {
+  return verifiedOnly ? { verified: true } : {};
+}
+
 /**
  * One participant's entry as it stands: their newest card (unless the caller already has it),
- * how many people they met ((eventId, primaryParticipantId) index) and their photo (user by _id).
+ * how many people they met ((eventId, primaryParticipantId) index; verified meetings only when
+ * `verifiedOnly`, the event in "scan" mode) and their photo (user by _id).
  */
 export async function getLeaderboardEntry(
   participant: ParticipantEntry,
   eventId: mongoose.Types.ObjectId,
   card?: Pick<LeaderboardCard, "version" | "lines" | "completed"> | null,
+  verifiedOnly = false,
 ): Promise<LeaderboardEntry> {
   const [latest, connectionsCount, user] = await Promise.all([
     card !== undefined
@@ -142,7 +151,11 @@ export async function getLeaderboardEntry(
       : BingoCard.findOne({ participantId: participant._id }, { version: 1, lines: 1, completed: 1 })
           .sort({ version: -1 })
           .lean<LeaderboardCard>(),
-    ParticipantConnection.countDocuments({ eventId, primaryParticipantId: participant._id }),
+    ParticipantConnection.countDocuments({
+      eventId,
+      primaryParticipantId: participant._id,
+      ...verifiedFilter(verifiedOnly),
+    }),
     User.findById(participant.userId, { profilePhoto: 1 }).lean<Pick<UserDoc, "_id" | "profilePhoto">>(),
   ]);
   return leaderboardEntry(participant, latest, connectionsCount, user?.profilePhoto ?? null);
@@ -154,12 +167,13 @@ export async function getLeaderboardEntry(
  */
 export async function getOwnScore(eventId: string, userId: string): Promise<LeaderboardEntry> {
   const eventObjectId = new mongoose.Types.ObjectId(eventId);
-  const participant = await Participant.findOne({ eventId: eventObjectId, userId }, { _id: 1, userId: 1, name: 1 })
-    .lean<ParticipantEntry>()
-    .exec();
-  if (!participant) {
-    if (!(await Event.exists({ _id: eventId }))) throw eventNotFound();
-    throw new ApiError("forbidden", "Only a participant of this event has a score.");
-  }
-  return getLeaderboardEntry(participant, eventObjectId);
+  const [participant, event] = await Promise.all([
+    Participant.findOne({ eventId: eventObjectId, userId }, { _id: 1, userId: 1, name: 1 })
+      .lean<ParticipantEntry>()
+      .exec(),
+    Event.findById(eventId, { meetingProof: 1 }).lean<Pick<EventDoc, "_id" | "meetingProof">>(),
+  ]);
+  if (!event) throw eventNotFound();
+  if (!participant) throw new ApiError("forbidden", "Only a participant of this event has a score.");
+  return getLeaderboardEntry(participant, eventObjectId, undefined, event.meetingProof === "scan");
 }

@@ -13,6 +13,7 @@ export interface ConnectedUser {
   participantId: string;
   participantName: string;
   connectionDescription: string;
+  verified: boolean;
   user: {
     _id: string;
     name: string;
@@ -51,7 +52,7 @@ export async function getConnectedUsers(claims: TokenClaims, query: GetConnected
   }
   const connections = await ParticipantConnection.find(
     { eventId: query.eventId, primaryParticipantId: participant._id },
-    { secondaryParticipantId: 1, secondaryUserId: 1, secondaryName: 1, description: 1, at: 1 },
+    { secondaryParticipantId: 1, secondaryUserId: 1, secondaryName: 1, description: 1, at: 1, verified: 1 },
   )
     .sort({ at: 1, _id: 1 })
     .limit(CONNECTED_USERS_LIMIT)
@@ -68,6 +69,7 @@ export async function getConnectedUsers(claims: TokenClaims, query: GetConnected
       participantId: connection.secondaryParticipantId.toHexString(),
       participantName: connection.secondaryName,
       connectionDescription: connection.description,
+      verified: connection.verified ?? false,
       user: user ? metUser(user) : missingUser(connection.secondaryUserId, connection.secondaryName),
     };
   });

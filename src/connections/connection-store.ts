@@ -59,6 +59,71 @@ export async function findConnectionOrThrow(
   return found;
 }
 
+export interface VerifiedDirection {
+  eventId: Types.ObjectId;
+  primary: ParticipantEntry;
+  secondary: ParticipantEntry;
+  at: Date;
+  /** The seq of the meeting's `meeting-verified`, stored on the direction that decides it. */
+  meetingSeq: number | null;
+}
+
+/** What a scanned meeting names as its connection's description when it creates one. */
+export const SCANNED_MEETING_DESCRIPTION = "Met by scanning their meeting code";
+
+/**
+ * Marks the pair's connection (primary → secondary) verified, creating it when there is none, in
+ * one upsert conditional on `verified` not being true yet. True when this call verified it; false
+ * when it already was (the upsert's insert then clashes on the unique pair index). An insert that
+ * clashes with a racing unverified insert of the same pair (a claim) updates that one instead.
+ */
+export async function verifyConnection(direction: VerifiedDirection): Promise<boolean> {
+  const { eventId, primary, secondary, at, meetingSeq } = direction;
+  const filter = {
+    eventId,
+    primaryParticipantId: primary._id,
+    secondaryParticipantId: secondary._id,
+    verified: { $ne: true },
+  };
+  const update = {
+    $set: { verified: true, verifiedAt: at, meetingSeq },
+    $setOnInsert: {
+      secondaryUserId: secondary.userId,
+      secondaryName: secondary.name,
+      description: SCANNED_MEETING_DESCRIPTION,
+      square: null,
+      seq: null,
+      at,
+    },
+  };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const result = await ParticipantConnection.updateOne(filter, update, { upsert: attempt === 0 });
+      if (result.matchedCount + result.upsertedCount > 0) return true;
+      return false;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // Verified already, or inserted unverified meanwhile: the plain update below tells which.
+    }
+  }
+  return false;
+}
+
+/** Whether `primary` and `secondary` have a verified meeting (one indexed read). */
+export async function hasVerifiedMeeting(
+  eventId: Types.ObjectId,
+  primaryParticipantId: Types.ObjectId,
+  secondaryParticipantId: Types.ObjectId,
+): Promise<boolean> {
+  const found = await ParticipantConnection.exists({
+    eventId,
+    primaryParticipantId,
+    secondaryParticipantId,
+    verified: true,
+  });
+  return found !== null;
+}
+
 export async function deleteConnection(connectionId: Types.ObjectId): Promise<void> {
   await ParticipantConnection.deleteOne({ _id: connectionId });
 }

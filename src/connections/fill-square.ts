@@ -17,6 +17,7 @@ import type { BingoAchievedPayload } from "../schemas/realtime";
 import {
   deleteConnection,
   findConnectionOrThrow,
+  hasVerifiedMeeting,
   insertConnection,
   ownConnectionOrAlreadyConnected,
 } from "./connection-store";
@@ -56,8 +57,23 @@ export async function recordBingoSquare(
   const other = checkMark(size, people, caller, input);
   const square = input.row * size + input.col;
   const question = event.bingo.grid[square]?.question ?? "";
+  await requireVerifiedMeetingInScanMode(event, caller, other);
   const { card, achievements } = await markSquare(event, caller, other, square, question);
   return { card, achievements };
+}
+
+/** In "scan" mode a mark counts only between two people with a verified meeting (one indexed read). */
+export async function requireVerifiedMeetingInScanMode(
+  event: EventDoc,
+  caller: ParticipantEntry,
+  other: ParticipantEntry,
+): Promise<void> {
+  if (event.meetingProof !== "scan") return;
+  if (await hasVerifiedMeeting(event._id, caller._id, other._id)) return;
+  throw new ApiError(
+    "meeting_not_verified",
+    `This event counts only verified meetings: scan ${other.name}'s meeting code first.`,
+  );
 }
 
 /** What a fill does when the pair's connection existed before this request. */
@@ -181,7 +197,7 @@ async function fillSquare(
       await recordSeqGaps(event._id, 1 + types.length);
       continue;
     }
-    const entry = await getLeaderboardEntry(caller, event._id, next);
+    const entry = await getLeaderboardEntry(caller, event._id, next, event.meetingProof === "scan");
     const achiever = { participantId: caller._id.toHexString(), participantName: caller.name, lastMarkAt: mark.at };
     const achievements = next.achieved.map(({ seq, achievementType }) => bingoAchieved(achiever, seq, achievementType));
     await announce(reserved.event, [...achievements, leaderboardUpdated(entry, firstSeq + types.length, mark.at)]);

@@ -11,7 +11,7 @@ import { announce } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
 import { insertConnection, ownConnectionOrAlreadyConnected } from "./connection-store";
-import { connectAndMark, type RecordSquareResult } from "./fill-square";
+import { connectAndMark, markSquare, type RecordSquareResult, requireVerifiedMeetingInScanMode } from "./fill-square";
 
 export interface SerializedConnection {
   _id: string;
@@ -21,6 +21,8 @@ export interface SerializedConnection {
   description: string;
   /** The bingo square this meeting filled, or null for a meeting only. */
   square: { row: number; col: number } | null;
+  /** True once one of the two scanned the other's meeting code. */
+  verified: boolean;
   createdAt: string;
 }
 
@@ -54,7 +56,12 @@ export async function recordParticipantConnection(
 
   const square = matchingSquare(event, input.description);
   if (square !== null) {
-    const filled = await connectAndMark(event, primary, secondary, square, input.description, connectionId);
+    // In "scan" mode the pair's connection exists already (the verified meeting): the mark fills.
+    await requireVerifiedMeetingInScanMode(event, primary, secondary);
+    const filled =
+      event.meetingProof === "scan"
+        ? await markSquare(event, primary, secondary, square, input.description)
+        : await connectAndMark(event, primary, secondary, square, input.description, connectionId);
     return {
       connection: serializeConnection(filled.connection, size),
       bingo: { card: filled.card, achievements: filled.achievements },
@@ -81,7 +88,7 @@ export async function recordParticipantConnection(
     const own = await ownConnectionOrAlreadyConnected(event._id, primary, secondary, connectionId);
     return { connection: serializeConnection(own, size), bingo: null };
   }
-  const entry = await getLeaderboardEntry(primary, event._id);
+  const entry = await getLeaderboardEntry(primary, event._id, undefined, event.meetingProof === "scan");
   await announce(reserved.event, [leaderboardUpdated(entry, seq, connection.at)]);
   return { connection: serializeConnection(connection, size), bingo: null };
 }
@@ -125,7 +132,9 @@ export function serializeConnection(connection: ParticipantConnectionDoc, size: 
     secondaryParticipantId: connection.secondaryParticipantId.toHexString(),
     description: connection.description,
     square:
-      connection.square === null ? null : { row: Math.floor(connection.square / size), col: connection.square % size },
+      // A connection a scan created has no `square` field (an upsert stores no nulls on FerretDB).
+      connection.square == null ? null : { row: Math.floor(connection.square / size), col: connection.square % size },
+    verified: connection.verified ?? false,
     createdAt: new Date(connection.at).toISOString(),
   };
 }

@@ -29,6 +29,8 @@ export async function updateEvent(eventId: string, hostId: string, input: Update
     if (!current.createdBy.equals(hostId)) throw new ApiError("forbidden", "Only the event's host can do that.");
     if (current.currentState === "ended")
       throw new ApiError("event_ended", "An event that has ended cannot be edited.");
+    if (input.meetingProof !== undefined && current.currentState !== "pending")
+      throw new ApiError("event_not_pending", "meetingProof can only change before the event starts.");
 
     const startDate = input.startDate === undefined ? current.startDate : input.startDate;
     const endDate = input.endDate === undefined ? current.endDate : input.endDate;
@@ -51,13 +53,14 @@ export async function updateEvent(eventId: string, hostId: string, input: Update
     if (newMax !== oldMax) set.maxParticipant = newMax;
     if (input.joinsLocked !== undefined) set.joinsLocked = input.joinsLocked;
     if (input.guestsAllowed !== undefined) set.guestsAllowed = input.guestsAllowed;
+    if (input.meetingProof !== undefined) set.meetingProof = input.meetingProof;
     const seatsAdded = (newMax ?? UNLIMITED_SEATS) - (oldMax ?? UNLIMITED_SEATS);
 
     const event = await Event.findOneAndUpdate(
       {
         _id: eventId,
         createdBy: new mongoose.Types.ObjectId(hostId),
-        currentState: { $ne: "ended" },
+        currentState: input.meetingProof !== undefined ? "pending" : { $ne: "ended" },
         maxParticipant: oldMax,
         // A one-sided date change was checked against the other, stored date.
         ...(input.startDate !== undefined && input.endDate === undefined ? { endDate: current.endDate } : {}),

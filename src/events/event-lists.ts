@@ -22,6 +22,7 @@ const LIST_PROJECTION = {
   startDate: 1,
   endDate: 1,
   maxParticipant: 1,
+  meetingProof: 1,
   participantCount: 1,
   joinsLocked: 1,
   guestsAllowed: 1,

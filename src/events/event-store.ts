@@ -28,6 +28,7 @@ export async function createEvent(hostId: string, input: CreateEventInput, _id =
         startDate: input.startDate ?? null,
         endDate: input.endDate ?? null,
         maxParticipant: input.maxParticipant ?? null,
+        meetingProof: input.meetingProof ?? "claim",
         openSeats: input.maxParticipant ?? UNLIMITED_SEATS,
         createdBy: new mongoose.Types.ObjectId(hostId),
         bingo: { size, grid, description: input.bingo?.description ?? "" },

@@ -27,6 +27,7 @@ export function serializeEvent(event: EventDoc, lobby?: readonly ParticipantEntr
     startDate: event.startDate ?? null,
     endDate: event.endDate ?? null,
     maxParticipant: event.maxParticipant ?? null,
+    meetingProof: event.meetingProof ?? "claim",
     participantCount: event.participantCount,
     joinsLocked: event.joinsLocked ?? false,
     guestsAllowed: event.guestsAllowed ?? true,

@@ -151,5 +151,8 @@ export const RATE_LIMITS = {
   eventLookupsPerIp: { name: "event-lookup-ip", max: env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP, windowMs: MINUTE },
   eventMissesPerIp: { name: "event-miss-ip", max: env.RATE_LIMIT_EVENT_MISSES_PER_IP, windowMs: 10 * MINUTE },
   emailChangesPerUser: { name: "email-change-user", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_USER, windowMs: 60 * MINUTE },
+  // Meeting-code scans per participant (issue 18): far above anyone's real pace, and far too few
+  // to guess a code; the arithmetic is in docs/meetings.md.
+  meetingScansPerParticipant: { name: "meeting-scan", max: 20, windowMs: MINUTE },
   emailChangesPerIp: { name: "email-change-ip", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_IP, windowMs: 60 * MINUTE },
 } as const satisfies Record<string, RateLimit>;

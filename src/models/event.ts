@@ -7,6 +7,10 @@ export type EventState = (typeof EVENT_STATES)[number];
 // update can both check capacity and take a seat (the shared subset has no `$expr`).
 export const UNLIMITED_SEATS = 1_000_000_000;
 
+// How a bingo mark proves a meeting: the caller's word, or a scanned meeting code (issue 18).
+export const MEETING_PROOFS = ["claim", "scan"] as const;
+export type MeetingProof = (typeof MEETING_PROOFS)[number];
+
 const bingoSquareSchema = new Schema(
   { question: { type: String, required: true }, shortQuestion: { type: String } },
   { _id: false },
@@ -26,6 +30,7 @@ const eventSchema = new Schema<EventDoc>(
     startDate: { type: Date, default: null },
     endDate: { type: Date, default: null },
     maxParticipant: { type: Number, default: null },
+    meetingProof: { type: String, enum: MEETING_PROOFS, default: "claim" },
     openSeats: { type: Number, required: true },
     participantCount: { type: Number, default: 0 },
     currentState: { type: String, enum: EVENT_STATES, default: "pending" },
@@ -87,6 +92,8 @@ export interface EventDoc {
   startDate: Date | null;
   endDate: Date | null;
   maxParticipant: number | null;
+  /** Absent on events stored before issue 18: "claim". */
+  meetingProof?: MeetingProof;
   openSeats: number;
   participantCount: number;
   currentState: EventState;

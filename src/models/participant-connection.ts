@@ -2,8 +2,9 @@ import mongoose, { Schema, type Types } from "mongoose";
 
 // "The primary participant met the secondary one": one document per pair direction, under a
 // unique (eventId, primaryParticipantId, secondaryParticipantId) index, so of two racing requests
-// for the same pair exactly one inserts it. Documents are inserted, never updated (a refused bingo
-// fill deletes the one it inserted, see src/connections). `seq` is the activity-log position of
+// for the same pair exactly one inserts it. The one update a document gets is `verified` turning
+// true when the pair's meeting is verified by a scanned code (a refused bingo fill deletes the
+// document it inserted, see src/connections). `seq` is the activity-log position of
 // the `leaderboard-updated` this connection announced; null when a bingo mark made it (the card
 // version then holds that seq).
 const participantConnectionSchema = new Schema<ParticipantConnectionDoc>(
@@ -19,6 +20,11 @@ const participantConnectionSchema = new Schema<ParticipantConnectionDoc>(
     square: { type: Number, default: null },
     seq: { type: Number, default: null },
     at: { type: Date, required: true },
+    // True once one of the two scanned the other's meeting code (issue 18); absent before it.
+    verified: { type: Boolean, default: false },
+    verifiedAt: { type: Date, default: null },
+    // On the direction whose update decided the meeting: the seq of its `meeting-verified`.
+    meetingSeq: { type: Number, default: null },
   },
   { collection: "participantconnections", versionKey: false },
 );
@@ -38,6 +44,10 @@ export interface ParticipantConnectionDoc {
   square: number | null;
   seq: number | null;
   at: Date;
+  /** Absent on connections stored before issue 18: false. */
+  verified?: boolean;
+  verifiedAt?: Date | null;
+  meetingSeq?: number | null;
 }
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).

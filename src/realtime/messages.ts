@@ -91,3 +91,8 @@ export function bingoAchieved(
 export function eventDeleted(eventId: string, seq: number, at: Date): Announcement {
   return { seq, at, message: { name: "event-deleted", data: { eventId } } };
 }
+
+/** `scanner` scanned `owner`'s meeting code: the two have met. */
+export function meetingVerified(scannerId: string, ownerId: string, seq: number, at: Date): Announcement {
+  return { seq, at, message: { name: "meeting-verified", data: { participantIds: [scannerId, ownerId] } } };
+}

@@ -22,6 +22,8 @@ export const participantConnectionSchema = z
     description: z.string(),
     /** The bingo square this meeting filled, or null for a meeting only. */
     square: z.object({ row: z.number().int(), col: z.number().int() }).nullable(),
+    /** True once one of the two scanned the other's meeting code (issue 18). */
+    verified: z.boolean(),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: "ParticipantConnection" });
@@ -43,6 +45,8 @@ export const connectedUserSchema = z
     participantId: idSchema,
     participantName: z.string(),
     connectionDescription: z.string(),
+    /** True once one of the two scanned the other's meeting code (issue 18). */
+    verified: z.boolean(),
     user: publicProfileSchema.pick({
       _id: true,
       name: true,

@@ -5,6 +5,9 @@ import { APP_STATE_NAMES, GAME_TYPE, STATUS_TARGETS } from "./event-states";
 import { REALTIME_EVENT_NAMES, REALTIME_WIRE_PAYLOADS, type RealtimeEventName } from "./realtime";
 import { multilineTextSchema, visibleLineTextSchema } from "./text";
 
+/** "claim": a mark takes the caller's word; "scan": only between people with a verified meeting. */
+export const meetingProofSchema = z.enum(["claim", "scan"]);
+
 export const eventParamsSchema = z.object({ eventId: objectIdSchema });
 
 export const getEventByJoinCodeParamsSchema = z.object({
@@ -22,6 +25,7 @@ export const createEventBodySchema = z
     startDate: isoDateSchema.nullish(),
     endDate: isoDateSchema.nullish(),
     maxParticipant: z.number().int().min(1).max(100_000).nullish(),
+    meetingProof: meetingProofSchema.optional(),
     bingo: bingoInputSchema.optional(),
     // The dashboard sends both; a new event is always pending and the only game is Name Bingo.
     currentState: z
@@ -64,6 +68,7 @@ export const eventSchema = z
     startDate: timestampSchema.nullable(),
     endDate: timestampSchema.nullable(),
     maxParticipant: z.number().int().nullable(),
+    meetingProof: meetingProofSchema,
     participantCount: z.number().int(),
     /** New joins answer 409 joins_locked; people already in carry on. */
     joinsLocked: z.boolean(),
@@ -120,6 +125,8 @@ export const updateEventBodySchema = z
     // `null` removes the limit.
     maxParticipant: z.number().int().min(1).max(100_000).nullish(),
     ...doorSettings,
+    // Settable while the event is pending only (409 event_not_pending after).
+    meetingProof: meetingProofSchema.optional(),
   })
   .refine((body) => !body.startDate || !body.endDate || body.endDate > body.startDate, {
     message: "must be after startDate",

@@ -51,6 +51,11 @@ export const leaderboardUpdatedPayloadSchema = z.strictObject({
   squaresFilled: z.number().int().min(0),
 });
 
+/** Two participants met: the scanner, then the code's owner. Ids only (issue 18). */
+export const meetingVerifiedPayloadSchema = z.strictObject({
+  participantIds: z.tuple([idSchema, idSchema]),
+});
+
 export type ParticipantJoinedPayload = z.infer<typeof participantJoinedPayloadSchema>;
 export type EventStartedPayload = z.infer<typeof eventStartedPayloadSchema>;
 export type EventEndedPayload = z.infer<typeof eventEndedPayloadSchema>;
@@ -59,6 +64,7 @@ export type BingoAchievedPayload = z.infer<typeof bingoAchievedPayloadSchema>;
 export type ParticipantLeftPayload = z.infer<typeof participantLeftPayloadSchema>;
 export type EventDeletedPayload = z.infer<typeof eventDeletedPayloadSchema>;
 export type LeaderboardUpdatedPayload = z.infer<typeof leaderboardUpdatedPayloadSchema>;
+export type MeetingVerifiedPayload = z.infer<typeof meetingVerifiedPayloadSchema>;
 
 /** Every event name published on `event-<eventId>`, with its payload as the domain builds it. */
 export const REALTIME_PAYLOADS = {
@@ -70,6 +76,7 @@ export const REALTIME_PAYLOADS = {
   "participant-left": participantLeftPayloadSchema,
   "event-deleted": eventDeletedPayloadSchema,
   "leaderboard-updated": leaderboardUpdatedPayloadSchema,
+  "meeting-verified": meetingVerifiedPayloadSchema,
 } as const;
 
 export type RealtimeEventName = keyof typeof REALTIME_PAYLOADS;
@@ -89,6 +96,8 @@ const DESCRIPTIONS: Record<RealtimeEventName, string> = {
   "participant-left": "A participant left the event, or the host removed them (`reason`).",
   "event-deleted": "The host deleted the event; nothing more is published on the channel.",
   "leaderboard-updated": "One participant's leaderboard row as it now stands (after a mark or a connection).",
+  "meeting-verified":
+    "Two participants met: one scanned the other's meeting code (scanner first, then the code's owner).",
 };
 
 const seqSchema = z
@@ -119,6 +128,7 @@ export const REALTIME_WIRE_PAYLOADS = {
   "leaderboard-updated": leaderboardUpdatedPayloadSchema
     .extend({ seq: seqSchema })
     .meta(wireMeta("leaderboard-updated")),
+  "meeting-verified": meetingVerifiedPayloadSchema.extend({ seq: seqSchema }).meta(wireMeta("meeting-verified")),
 } as const satisfies Record<RealtimeEventName, z.ZodObject>;
 
 // Not exported: only this module can make a message the transport takes.

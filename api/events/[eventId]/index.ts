@@ -34,7 +34,7 @@ export default route("/api/events/{eventId}", {
     params: eventParamsSchema,
     body: updateEventBodySchema,
     responses: { 200: eventResponseSchema },
-    errors: ["forbidden", "not_found", "event_ended", "participant_limit_too_low"],
+    errors: ["forbidden", "not_found", "event_ended", "event_not_pending", "participant_limit_too_low"],
     handler: async ({ params, claims, body }) => ({
       body: { event: serializeEvent(await updateEvent(params.eventId, claims.userId, body)) },
     }),

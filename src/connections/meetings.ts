@@ -1,0 +1,153 @@
+import type { TokenClaims } from "../auth/tokens";
+import { getActiveEventForBingo } from "../bingo/cards";
+import { getLeaderboardEntry } from "../bingo/leaderboard";
+import { ApiError, eventNotFound } from "../errors";
+import { enforceRateLimit, RATE_LIMITS } from "../limits/rate-limit";
+import { Event, type EventDoc } from "../models/event";
+import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
+import { leaderboardUpdated, meetingVerified } from "../realtime/messages";
+import { announce } from "../realtime/outbox";
+import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
+import type { RecordMeetingInput } from "../schemas/meeting";
+import { findConnectionOrThrow, verifyConnection } from "./connection-store";
+import { markSquare, type RecordSquareResult } from "./fill-square";
+import { type IssuedMeetingCode, issueMeetingCode, meetingCodeKey, readMeetingCode } from "./meeting-code";
+
+type Person = ParticipantEntry & Pick<ParticipantDoc, "seq">;
+
+/**
+ * GET …/meeting-code: the caller's code at `now`. Two reads, in parallel: the event (its state)
+ * and the caller by the (eventId, userId) index. Nothing is written.
+ */
+export async function getMeetingCode(
+  eventId: string,
+  claims: TokenClaims,
+  now = Date.now(),
+): Promise<IssuedMeetingCode> {
+  const [event, caller] = await Promise.all([
+    Event.findById(eventId, { currentState: 1 }).lean<Pick<EventDoc, "_id" | "currentState">>(),
+    Participant.findOne({ eventId, userId: claims.userId }, { _id: 1, seq: 1 }).lean<Pick<ParticipantDoc, "seq">>(),
+  ]);
+  if (!event) throw eventNotFound();
+  if (!caller) throw new ApiError("forbidden", "Only a participant of this event has a meeting code.");
+  if (event.currentState === "ended") throw new ApiError("event_ended", "This event has ended.");
+  return issueMeetingCode(meetingCodeKey(), eventId, caller.seq, now);
+}
+
+export interface RecordedMeeting {
+  meeting: { participantId: string; name: string; verifiedAt: string };
+  alreadyMet: boolean;
+  bingo: RecordSquareResult | null;
+}
+
+/**
+ * POST …/meetings: the caller scanned `input.code`. In this order:
+ * (1) count the scan against the caller's rate limit (one upsert);
+ * (2) read the event (active, grid), then the caller and the code's owner in one query
+ * ((eventId, userId) and (eventId, seq) indexes); every bad code is one `invalid_meeting_code`;
+ * (3) one `$inc` on the event reserves the seqs of `meeting-verified` and the two
+ * `leaderboard-updated` (condition: still active);
+ * (4) verify the pair's connection in the direction of the smaller participant id first (an
+ * upsert conditional on `verified` not yet true): of two scans of the same pair, whichever
+ * request does it announces the meeting and the other answers `alreadyMet` (its seqs become
+ * gaps); then the other direction, always, so a retry completes a scan that died between them;
+ * (5) publish the three messages, then log them (the outbox);
+ * (6) with `square`, fill it through the bingo referee (markSquare: its own seqs and messages).
+ * A crash between (4) and (5) loses the three messages (the audit counts their seqs as gaps); the
+ * pair stays verified and the counts right.
+ */
+export async function recordMeeting(
+  eventId: string,
+  claims: TokenClaims,
+  input: RecordMeetingInput,
+  now = Date.now(),
+): Promise<RecordedMeeting & { created: boolean }> {
+  await enforceRateLimit(RATE_LIMITS.meetingScansPerParticipant, `${eventId}:${claims.userId}`, now);
+  const event = await getActiveEventForBingo(eventId);
+  const seq = readMeetingCode(meetingCodeKey(), eventId, input.code, now);
+  const people = await Participant.find(
+    { eventId: event._id, $or: [{ userId: claims.userId }, ...(seq === null ? [] : [{ seq }])] },
+    { _id: 1, userId: 1, name: 1, seq: 1 },
+  ).lean<Person[]>();
+  const caller = people.find((entry) => entry.userId.equals(claims.userId));
+  if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record a meeting.");
+  const owner = people.find((entry) => entry.seq === seq);
+  if (!owner || isRefusedMeeting(event, caller, owner)) throw invalidMeetingCode();
+  if (owner._id.equals(caller._id)) {
+    throw new ApiError("cannot_meet_yourself", "That is your own meeting code: scan someone else's.");
+  }
+  const square = squareIndex(event, input.square);
+
+  const at = new Date(now);
+  const reserved = await reserveSeqs(event._id, 3, { where: { currentState: "active" } });
+  if (!reserved) throw new ApiError("event_not_active", "The event ended before this meeting was recorded.");
+  const { firstSeq } = reserved;
+  const [first, second] = caller._id.toHexString() < owner._id.toHexString() ? [caller, owner] : [owner, caller];
+  const met = await verifyConnection({
+    eventId: event._id,
+    primary: first,
+    secondary: second,
+    at,
+    meetingSeq: firstSeq,
+  });
+  await verifyConnection({ eventId: event._id, primary: second, secondary: first, at, meetingSeq: null });
+
+  let verifiedAt = at;
+  if (met) {
+    const verifiedOnly = event.meetingProof === "scan";
+    const [callerEntry, ownerEntry] = await Promise.all([
+      getLeaderboardEntry(caller, event._id, undefined, verifiedOnly),
+      getLeaderboardEntry(owner, event._id, undefined, verifiedOnly),
+    ]);
+    const ids = [caller._id.toHexString(), owner._id.toHexString()] as const;
+    await announce(reserved.event, [
+      meetingVerified(ids[0], ids[1], firstSeq, at),
+      leaderboardUpdated(callerEntry, firstSeq + 1, at),
+      leaderboardUpdated(ownerEntry, firstSeq + 2, at),
+    ]);
+  } else {
+    // The pair had met: these seqs announce nothing.
+    await recordSeqGaps(event._id, 3);
+    const stored = await findConnectionOrThrow(event._id, caller._id, owner._id);
+    verifiedAt = stored.verifiedAt ?? stored.at;
+  }
+
+  let bingo: RecordSquareResult | null = null;
+  if (square !== null) {
+    const question = event.bingo.grid[square]?.question ?? "";
+    const filled = await markSquare(event, caller, owner, square, question);
+    bingo = { card: filled.card, achievements: filled.achievements };
+  }
+  return {
+    created: met,
+    alreadyMet: !met,
+    meeting: { participantId: owner._id.toHexString(), name: owner.name, verifiedAt: verifiedAt.toISOString() },
+    bingo,
+  };
+}
+
+/**
+ * Whether the host's rules refuse this meeting although the code is good. Issue 19 (bans) puts
+ * its check here; a refusal answers `invalid_meeting_code` like a forged code.
+ */
+export function isRefusedMeeting(
+  _event: Pick<EventDoc, "_id">,
+  _caller: ParticipantEntry,
+  _owner: ParticipantEntry,
+): boolean {
+  return false;
+}
+
+export function invalidMeetingCode(): ApiError {
+  return new ApiError("invalid_meeting_code", "That meeting code is not valid: ask for the current one.");
+}
+
+function squareIndex(event: Pick<EventDoc, "bingo">, square: RecordMeetingInput["square"]): number | null {
+  if (!square) return null;
+  const size = event.bingo.size;
+  const issues = [];
+  if (square.row >= size) issues.push({ path: "square.row", message: `must be less than ${size} on this grid` });
+  if (square.col >= size) issues.push({ path: "square.col", message: `must be less than ${size} on this grid` });
+  if (issues.length > 0) throw new ApiError("invalid_input", "The request is not valid.", issues);
+  return square.row * size + square.col;
+}
