@@ -34,6 +34,7 @@ export async function getActiveEventForBingo(eventId: string): Promise<EventDoc>
     bingo: 1,
     resendDueAt: 1,
     meetingProof: 1,
+    hasBans: 1,
   }).lean<EventDoc>();
   if (!event) throw eventNotFound();
   if (event.currentState !== "active") {

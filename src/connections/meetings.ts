@@ -2,6 +2,7 @@ import type { TokenClaims } from "../auth/tokens";
 import { getActiveEventForBingo } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { ApiError, eventNotFound } from "../errors";
+import { isBanned } from "../events/bans";
 import { enforceRateLimit, RATE_LIMITS } from "../limits/rate-limit";
 import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
@@ -72,7 +73,7 @@ export async function recordMeeting(
   const caller = people.find((entry) => entry.userId.equals(claims.userId));
   if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record a meeting.");
   const owner = people.find((entry) => entry.seq === seq);
-  if (!owner || isRefusedMeeting(event, caller, owner)) throw invalidMeetingCode();
+  if (!owner || (await isRefusedMeeting(event, caller, owner))) throw invalidMeetingCode();
   if (owner._id.equals(caller._id)) {
     throw new ApiError("cannot_meet_yourself", "That is your own meeting code: scan someone else's.");
   }
@@ -127,15 +128,18 @@ export async function recordMeeting(
 }
 
 /**
- * Whether the host's rules refuse this meeting although the code is good. Issue 19 (bans) puts
- * its check here; a refusal answers `invalid_meeting_code` like a forged code.
+ * Whether the host's rules refuse this meeting although the code is good: either side is banned
+ * (a ban removes the participant, so this only catches a join that raced its ban). Free for events
+ * that never banned anyone; a refusal answers `invalid_meeting_code` like a forged code.
  */
-export function isRefusedMeeting(
-  _event: Pick<EventDoc, "_id">,
-  _caller: ParticipantEntry,
-  _owner: ParticipantEntry,
-): boolean {
-  return false;
+export async function isRefusedMeeting(
+  event: Pick<EventDoc, "_id" | "hasBans">,
+  caller: ParticipantEntry,
+  owner: ParticipantEntry,
+): Promise<boolean> {
+  if (!event.hasBans) return false;
+  const banned = await Promise.all([isBanned(event._id, caller.userId), isBanned(event._id, owner.userId)]);
+  return banned.includes(true);
 }
 
 export function invalidMeetingCode(): ApiError {
