@@ -26,24 +26,41 @@ export async function leaveEvent(eventId: string, userId: string): Promise<Parti
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw notParticipant();
   }
-  const reserved = await reserveSeqs(eventObjectId, 1, { where: { currentState: { $ne: "ended" } } });
-  if (!reserved) {
+  const removed = await removeParticipant(eventObjectId, participant, { where: { currentState: { $ne: "ended" } } });
+  if (removed === "refused") {
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw new ApiError("event_ended", "This event has ended.");
   }
+  if (removed === "gone") throw notParticipant();
+  return participant;
+}
+
+/**
+ * Steps 1–5 of a leave for one participant: also how an account deletion removes each of its
+ * participations (privacy/delete-account), in any state and announced under a neutral `name`.
+ * "refused": the event did not match (gone, or a condition of `where` failed), nothing changed;
+ * "gone": a concurrent removal of the same participant won.
+ */
+export async function removeParticipant(
+  eventObjectId: mongoose.Types.ObjectId,
+  participant: ParticipantEntry,
+  { where = {}, name = participant.name }: { where?: Record<string, unknown>; name?: string } = {},
+): Promise<"removed" | "refused" | "gone"> {
+  const reserved = await reserveSeqs(eventObjectId, 1, { where });
+  if (!reserved) return "refused";
   const { event, firstSeq: seq } = reserved;
-  const left = { participantId: participant._id.toHexString(), name: participant.name };
+  const left = { participantId: participant._id.toHexString(), name };
   const entries = await logUnsent(event._id, [participantLeft(left, seq, new Date())]);
   const { deletedCount } = await Participant.deleteOne({ _id: participant._id, eventId: eventObjectId });
   if (deletedCount === 0) {
     // A concurrent leave of the same participant won: this one's entry announces nothing.
     await withdrawLogged(eventObjectId, seq);
     await recordSeqGaps(eventObjectId, 1);
-    throw notParticipant();
+    return "gone";
   }
   await Event.updateOne({ _id: eventObjectId }, { $inc: { openSeats: 1, participantCount: -1 } });
   await publishLogged(event, entries);
-  return participant;
+  return "removed";
 }
 
 function notParticipant(): ApiError {

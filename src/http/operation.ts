@@ -110,7 +110,7 @@ export type RouteHandler = ((req: VercelRequest, res: VercelResponse) => Promise
  */
 export function impliedErrors(method: HttpMethod, op: Operation): ErrorCode[] {
   const codes: ErrorCode[] = [];
-  const readsBody = BODY_METHODS.has(method);
+  const readsBody = BODY_METHODS.has(method) || op.body !== undefined;
   if (op.params || op.query || op.body || readsBody) codes.push("invalid_input");
   if (readsBody) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "busy");
   if (op.auth === "user" || op.auth === "registered" || op.auth === "cron") codes.push("unauthorized");

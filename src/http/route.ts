@@ -133,7 +133,7 @@ function parseRequest(exchange: Exchange, op: Operation): ParsedRequest {
   const params = op.params?.parse(req.query);
   const claims = authorize(op.auth, req.headers.authorization);
   const query = op.query?.parse(req.query);
-  const rawBody = readRequestBody(req);
+  const rawBody = readRequestBody(req, op.body !== undefined);
   // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
   const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
   const idempotencyKey = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
