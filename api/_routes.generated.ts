@@ -12,6 +12,7 @@ import docs from "./docs";
 import eventsEventIdActivity from "./events/[eventId]/activity";
 import eventsEventIdBingo from "./events/[eventId]/bingo";
 import eventsEventIdEnd from "./events/[eventId]/end";
+import eventsEventIdExport from "./events/[eventId]/export";
 import eventsEventIdIndex from "./events/[eventId]/index";
 import eventsEventIdJoinGuest from "./events/[eventId]/join/guest";
 import eventsEventIdJoinUser from "./events/[eventId]/join/user";
@@ -44,6 +45,7 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdActivity,
   eventsEventIdBingo,
   eventsEventIdEnd,
+  eventsEventIdExport,
   eventsEventIdIndex,
   eventsEventIdJoinGuest,
   eventsEventIdJoinUser,
