@@ -3612,15 +3612,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv; charset=utf-8": {
-                        /** @constant */
-                        success: true;
-                        /** @enum {string} */
-                        table: "participants" | "connections" | "leaderboard";
-                        rows: {
-                            [key: string]: string | number | boolean | null;
-                        }[];
-                    };
+                    "text/csv; charset=utf-8": string;
                     "application/json; charset=utf-8": {
                         /** @constant */
                         success: true;
