@@ -30,6 +30,7 @@ import participantConnectionsIndex from "./participantConnections/index";
 import usersUserId from "./users/[userId]";
 import usersUserIdEvents from "./users/[userId]/events";
 import usersMe from "./users/me";
+import usersMeExport from "./users/me/export";
 
 /** Every function under api/ but api/openapi.json, which documents them and itself. */
 export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
@@ -63,4 +64,5 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   usersUserId,
   usersUserIdEvents,
   usersMe,
+  usersMeExport,
 ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ownUserSchema, publicProfileSchema } from "./user";
 
 /** GET /api/events/:eventId/export: which table, in which format. */
 export const exportEventQuerySchema = z.object({
@@ -14,3 +15,60 @@ export const eventExportJsonSchema = z.object({
   table: z.enum(["participants", "connections", "leaderboard"]),
   rows: z.array(z.record(z.string(), cellSchema)),
 });
+
+const connectionExportSchema = z.object({
+  eventId: z.string(),
+  participantId: z.string(),
+  name: z.string().nullable(),
+  description: z.string(),
+  square: z.number().int().nullable(),
+  at: z.string(),
+  profile: publicProfileSchema.nullable(),
+});
+
+/** GET /api/users/me/export: everything stored about the caller. */
+export const myDataExportSchema = z.object({
+  exportedAt: z.string(),
+  account: ownUserSchema,
+  participations: z.array(
+    z.object({
+      eventId: z.string(),
+      eventName: z.string().nullable(),
+      participantId: z.string(),
+      name: z.string(),
+      joinedAt: z.string(),
+      left: z.boolean(),
+      card: z
+        .object({
+          squaresFilled: z.number().int(),
+          linesCompleted: z.number().int(),
+          completed: z.boolean(),
+          marks: z.array(z.object({ square: z.number().int(), name: z.string(), at: z.string() })),
+        })
+        .nullable(),
+      achievements: z.array(z.object({ achievementType: z.enum(["line", "card"]), seq: z.number().int() })),
+    }),
+  ),
+  connectionsMade: z.array(connectionExportSchema),
+  connectionsReceived: z.array(connectionExportSchema),
+  eventsHosted: z.array(
+    z.object({
+      _id: z.string(),
+      name: z.string(),
+      currentState: z.string(),
+      participantCount: z.number().int(),
+      createdAt: z.string(),
+    }),
+  ),
+  activity: z.array(
+    z.object({
+      eventId: z.string(),
+      seq: z.number().int(),
+      event: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      at: z.string(),
+    }),
+  ),
+});
+
+export type MyDataExport = z.input<typeof myDataExportSchema>;
