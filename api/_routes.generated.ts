@@ -19,6 +19,7 @@ import eventsEventIdJoinUser from "./events/[eventId]/join/user";
 import eventsEventIdLeaderboardIndex from "./events/[eventId]/leaderboard/index";
 import eventsEventIdLeaderboardScore from "./events/[eventId]/leaderboard/score";
 import eventsEventIdLeave from "./events/[eventId]/leave";
+import eventsEventIdRecap from "./events/[eventId]/recap";
 import eventsEventIdStart from "./events/[eventId]/start";
 import eventsEventIdStatus from "./events/[eventId]/status";
 import eventsCreatedEventsUserUserId from "./events/createdEvents/user/[userId]";
@@ -53,6 +54,7 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdLeaderboardIndex,
   eventsEventIdLeaderboardScore,
   eventsEventIdLeave,
+  eventsEventIdRecap,
   eventsEventIdStart,
   eventsEventIdStatus,
   eventsCreatedEventsUserUserId,

@@ -72,3 +72,36 @@ export const myDataExportSchema = z.object({
 });
 
 export type MyDataExport = z.input<typeof myDataExportSchema>;
+
+export const recapQuerySchema = z.object({ format: z.enum(["json", "vcf"]).default("json") });
+
+/** GET /api/events/:eventId/recap (JSON). */
+export const eventRecapSchema = z.object({
+  event: z.object({
+    _id: z.string(),
+    name: z.string(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+  }),
+  me: z.object({
+    name: z.string(),
+    rank: z.number().int(),
+    linesCompleted: z.number().int(),
+    completed: z.boolean(),
+    squaresFilled: z.number().int(),
+    connectionsCount: z.number().int(),
+  }),
+  met: z.array(
+    z.object({
+      participantId: z.string(),
+      name: z.string(),
+      at: z.string(),
+      verified: z.boolean().optional(),
+      profile: publicProfileSchema.nullable(),
+    }),
+  ),
+});
+
+export type EventRecap = z.infer<typeof eventRecapSchema>;
+
+export const eventRecapResponseSchema = eventRecapSchema.extend({ success: z.literal(true) });
