@@ -14,6 +14,7 @@ import eventsEventIdBansUserId from "./events/[eventId]/bans/[userId]";
 import eventsEventIdBansIndex from "./events/[eventId]/bans/index";
 import eventsEventIdBingo from "./events/[eventId]/bingo";
 import eventsEventIdEnd from "./events/[eventId]/end";
+import eventsEventIdExport from "./events/[eventId]/export";
 import eventsEventIdIndex from "./events/[eventId]/index";
 import eventsEventIdJoinGuest from "./events/[eventId]/join/guest";
 import eventsEventIdJoinUser from "./events/[eventId]/join/user";
@@ -23,6 +24,7 @@ import eventsEventIdLeave from "./events/[eventId]/leave";
 import eventsEventIdMeetingCode from "./events/[eventId]/meeting-code";
 import eventsEventIdMeetings from "./events/[eventId]/meetings";
 import eventsEventIdParticipantsParticipantId from "./events/[eventId]/participants/[participantId]";
+import eventsEventIdRecap from "./events/[eventId]/recap";
 import eventsEventIdStart from "./events/[eventId]/start";
 import eventsEventIdStatus from "./events/[eventId]/status";
 import eventsCreatedEventsUserUserId from "./events/createdEvents/user/[userId]";
@@ -34,6 +36,7 @@ import participantConnectionsIndex from "./participantConnections/index";
 import usersUserId from "./users/[userId]";
 import usersUserIdEvents from "./users/[userId]/events";
 import usersMe from "./users/me";
+import usersMeExport from "./users/me/export";
 
 /** Every function under api/ but api/openapi.json, which documents them and itself. */
 export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
@@ -51,6 +54,7 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdBansIndex,
   eventsEventIdBingo,
   eventsEventIdEnd,
+  eventsEventIdExport,
   eventsEventIdIndex,
   eventsEventIdJoinGuest,
   eventsEventIdJoinUser,
@@ -60,6 +64,7 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   eventsEventIdMeetingCode,
   eventsEventIdMeetings,
   eventsEventIdParticipantsParticipantId,
+  eventsEventIdRecap,
   eventsEventIdStart,
   eventsEventIdStatus,
   eventsCreatedEventsUserUserId,
@@ -71,4 +76,5 @@ export const DISCOVERED_ROUTES: readonly RouteHandler[] = [
   usersUserId,
   usersUserIdEvents,
   usersMe,
+  usersMeExport,
 ];

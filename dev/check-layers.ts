@@ -14,6 +14,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["events"],
   ["bingo"],
   ["connections"],
+  // What a person's data becomes: exported, deleted, expired; it reaches into every domain.
+  ["privacy"],
   ["http", "openapi"],
   // The cron's work sits on top: it audits every domain folder and expires http's records.
   ["jobs"],

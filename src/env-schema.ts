@@ -54,6 +54,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNUP_PER_IP: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
+  // Days after all of a guest's events ended before the cron deletes the guest account (docs/security.md).
+  GUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   RATE_LIMIT_EVENT_LOOKUPS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   RATE_LIMIT_EVENT_MISSES_PER_IP: z.coerce.number().int().min(1).default(100),
   // Attempts to change a registered account's email, per hour: per account, and per IP.

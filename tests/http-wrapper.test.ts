@@ -32,7 +32,7 @@ describe("wrong method", () => {
   const cases = [
     { method: "get", path: "/api/auth/signup", allow: "POST, OPTIONS" },
     { method: "put", path: "/api/auth/login", allow: "POST, OPTIONS" },
-    { method: "post", path: "/api/users/me", allow: "GET, OPTIONS" },
+    { method: "post", path: "/api/users/me", allow: "GET, DELETE, OPTIONS" },
     { method: "delete", path: `/api/users/${newObjectId()}`, allow: "GET, PUT, OPTIONS" },
     { method: "get", path: "/api/events/createEvent", allow: "POST, OPTIONS" },
     { method: "patch", path: `/api/events/${newObjectId()}`, allow: "GET, PUT, DELETE, OPTIONS" },
@@ -292,7 +292,7 @@ describe("security headers and errors", () => {
         .set(...bearer(user.token))
         .expect(200),
       await api().get("/api/users/me").expect(401),
-      await api().delete("/api/users/me").expect(405),
+      await api().patch("/api/users/me").expect(405),
       await api().post("/api/auth/login").set("Content-Type", "application/json").send("{").expect(400),
       await api()
         .post("/api/auth/signup")

@@ -146,7 +146,7 @@ const ROUTES: RouteCase[] = [
   },
   {
     fn: "users/me",
-    methods: "GET",
+    methods: "GET, DELETE",
     path: () => "/api/users/me",
     success: {
       send: (o) =>

@@ -14,13 +14,27 @@ export async function currentClaims(claims: TokenClaims | null, optional: boolea
   let current = knownTokenVersion(claims.userId);
   if (current === undefined) {
     const user = await User.findById(claims.userId, { tokenVersion: 1 }).lean();
-    // An account that is gone is the handler's to answer (404, or a guest who left).
-    current = user?.tokenVersion ?? 0;
+    // A signed token whose account is gone belongs to a deleted account (DELETE /api/users/me,
+    // a guest past retention): no version of it is current.
+    current = user ? (user.tokenVersion ?? 0) : ACCOUNT_GONE;
     rememberTokenVersion(claims.userId, current);
   }
   if (tokenVersionOf(claims) >= current) return claims;
   if (optional) return null;
+  if (current === ACCOUNT_GONE) throw new ApiError("unauthorized", "This account has been deleted.");
   throw new ApiError("unauthorized", "This token was signed out everywhere; sign in again.");
+}
+
+/** The version of an account that no longer exists: above every token's. */
+const ACCOUNT_GONE = Number.POSITIVE_INFINITY;
+
+/**
+ * The account is being deleted: this instance refuses its tokens from now on, without waiting
+ * for TOKEN_VERSION_TTL_MS; other warm instances refuse them once their remembered version
+ * expires (docs/security.md).
+ */
+export function forgetDeletedAccount(userId: string): void {
+  rememberTokenVersion(userId, ACCOUNT_GONE);
 }
 
 /**

@@ -22,18 +22,35 @@ export async function leaveEvent(eventId: string, userId: string): Promise<Parti
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw notParticipant();
   }
-  const reserved = await reserveSeqs(eventObjectId, 1, { where: { currentState: { $ne: "ended" } } });
-  if (!reserved) {
+  const departed = await reserveAndDepart(eventObjectId, participant, { where: { currentState: { $ne: "ended" } } });
+  if (departed === "refused") {
     if (!(await Event.exists({ _id: eventObjectId }))) throw eventNotFound();
     throw new ApiError("event_ended", "This event has ended.");
   }
-  if (!(await depart(reserved.event, participant, reserved.firstSeq, "left"))) throw notParticipant();
+  if (departed === "gone") throw notParticipant();
   return participant;
 }
 
 /**
- * A participant goes, under the `participant-left` seq already reserved (a leave, or the host's
- * remove in remove-participant.ts):
+ * Steps 1–5 for one participant: a leave, and how an account deletion removes each of its
+ * participations (privacy/delete-account), in any state and announced under a neutral `name`.
+ * "refused": the event did not match (gone, or a condition of `where` failed), nothing changed;
+ * "gone": a concurrent leave or remove of the same participant won.
+ */
+export async function reserveAndDepart(
+  eventObjectId: mongoose.Types.ObjectId,
+  participant: ParticipantEntry,
+  { where = {}, name = participant.name }: { where?: Record<string, unknown>; name?: string } = {},
+): Promise<"departed" | "refused" | "gone"> {
+  const reserved = await reserveSeqs(eventObjectId, 1, { where });
+  if (!reserved) return "refused";
+  const departed = await depart(reserved.event, { ...participant, name }, reserved.firstSeq, "left");
+  return departed ? "departed" : "gone";
+}
+
+/**
+ * A participant goes, under the `participant-left` seq already reserved (a leave, an account
+ * deletion, or the host's remove in remove-participant.ts), announced under `participant.name`:
  * 2. `participant-left` is written to the activity log, unsent: from here the departure is decided
  *    (the cron finishes it, step 3, if the function dies);
  * 3. the participant is deleted, which frees its name (the unique name index) and lets the user

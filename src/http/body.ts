@@ -7,9 +7,12 @@ import { findMalformedText } from "../schemas/text";
 export const MAX_BODY_BYTES = 16 * 1024;
 export const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH"]);
 
-/** The parsed JSON body, or undefined when none was sent (a method without a body reads none). */
-export function readRequestBody(req: VercelRequest): unknown {
-  return BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
+/**
+ * The parsed JSON body, or undefined when none was sent. A method without a body reads none unless
+ * its operation declares one (DELETE /api/users/me takes the password).
+ */
+export function readRequestBody(req: VercelRequest, declared = false): unknown {
+  return declared || BODY_METHODS.has(req.method ?? "") ? readJsonBody(req) : undefined;
 }
 
 function readJsonBody(req: VercelRequest): unknown {

@@ -30,6 +30,8 @@ export interface RawResponse {
   description: string;
   /** The shape of the content when it is JSON; text otherwise. */
   schema?: z.ZodType;
+  /** A file to save: the reply sends `Content-Disposition: attachment; filename=…`. */
+  download?: true;
 }
 
 /** Success responses by status: a zod schema of the JSON body (without `success`), or raw content. */
@@ -40,9 +42,14 @@ type JsonBody<R extends Responses> = {
   [K in keyof R]: R[K] extends z.ZodObject ? z.input<R[K]> : never;
 }[keyof R];
 
+/** Headers a raw reply adds (a download's `Content-Disposition`). */
+type RawHeaders = { headers?: Record<string, string> };
+
 export type Reply<R extends Responses> =
   | { status?: keyof R & number; body: JsonBody<R> }
-  | { status?: keyof R & number; raw: string | Buffer; contentType?: string };
+  | ({ status?: keyof R & number; raw: string | Buffer; contentType?: string } & RawHeaders)
+  /** Written chunk by chunk as it is produced, so memory stays bounded whatever its length. */
+  | ({ status?: keyof R & number; stream: AsyncIterable<string>; contentType?: string } & RawHeaders);
 
 export interface HandlerInput<A extends AuthRule, P, Q, B> {
   params: Output<P>;
@@ -115,7 +122,7 @@ export type RouteHandler = ((req: VercelRequest, res: VercelResponse) => Promise
  */
 export function impliedErrors(method: HttpMethod, op: Operation): ErrorCode[] {
   const codes: ErrorCode[] = [];
-  const readsBody = BODY_METHODS.has(method);
+  const readsBody = BODY_METHODS.has(method) || op.body !== undefined;
   if (op.params || op.query || op.body || readsBody) codes.push("invalid_input");
   if (readsBody) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "busy");
   if (op.auth === "user" || op.auth === "registered" || op.auth === "cron") codes.push("unauthorized");

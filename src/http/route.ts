@@ -109,7 +109,11 @@ async function serve(exchange: Exchange, operations: Partial<Record<HttpMethod, 
     const op = chooseOperation(exchange, operations);
     const parsed = parseRequest(exchange, op);
     const outcome = await runOperation(exchange, op, parsed);
-    logRequestEnd(send(exchange, op, outcome), startedAt);
+    const status = send(exchange, op, outcome);
+    const cut =
+      outcome.kind === "answered" && "stream" in outcome.reply && (await writeStream(exchange, outcome.reply.stream));
+    if (cut) logRequestEnd(cut.status, startedAt, cut);
+    else logRequestEnd(status, startedAt);
   } catch (error) {
     const failure = await settleFailure(exchange, error);
     sendError(exchange, failure);
@@ -135,7 +139,7 @@ function parseRequest(exchange: Exchange, op: Operation): ParsedRequest {
   const params = op.params?.parse(req.query);
   const claims = authorize(op.auth, req.headers.authorization);
   const query = op.query?.parse(req.query);
-  const rawBody = readRequestBody(req);
+  const rawBody = readRequestBody(req, op.body !== undefined);
   // Only a missing body stands for `{}`; a JSON `null` is a body of the wrong type.
   const body = op.body?.parse(rawBody === undefined ? {} : rawBody);
   const idempotencyKey = op.idempotent ? readIdempotencyKey(req.headers["idempotency-key"]) : undefined;
@@ -165,7 +169,7 @@ async function runOnDatabase(exchange: Exchange, op: Operation, parsed: ParsedRe
     if (replay) return replay;
   }
   const reply = await op.handler(parsed.input);
-  if (exchange.held && !("raw" in reply)) {
+  if (exchange.held && "body" in reply) {
     await recordIdempotentAnswer(exchange.held, statusOf(op, reply), Object.assign({ success: true }, reply.body));
   }
   return { kind: "answered", reply };
@@ -202,14 +206,35 @@ function send({ res, requestId }: Exchange, op: Operation, outcome: Outcome): nu
   }
   const { reply } = outcome;
   const status = statusOf(op, reply);
-  if ("raw" in reply) {
+  if ("raw" in reply || "stream" in reply) {
     const declared = op.responses[status as 200] as RawResponse;
     res.setHeader("Content-Type", reply.contentType ?? declared.contentTypes[0]);
-    res.status(status).send(reply.raw);
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    if ("raw" in reply) res.status(status).send(reply.raw);
+    else res.status(status);
   } else {
     res.status(status).json(Object.assign({ success: true }, reply.body));
   }
   return status;
+}
+
+/**
+ * Writes a streamed reply (its status and headers are out already), waiting for the socket to
+ * drain between chunks. A failure half-way can no longer become an error envelope: the response
+ * is cut, so the client sees a truncated download rather than a complete-looking one; the
+ * failure is what the request's log line reports.
+ */
+async function writeStream({ res }: Exchange, stream: AsyncIterable<string>): Promise<ApiError | undefined> {
+  try {
+    for await (const chunk of stream) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+    }
+    res.end();
+    return undefined;
+  } catch (error) {
+    res.destroy();
+    return toApiError(error);
+  }
 }
 
 /** What was thrown, as the error to answer; the database and the key are dealt with first. */

@@ -2,6 +2,8 @@ import { env } from "../env";
 import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
 import { deleteExpiredRateLimitWindows } from "../limits/rate-limit";
 import { resendDue } from "../realtime/outbox";
+import { expireGuests } from "./expire-guests";
+import { finishAccountDeletions } from "./finish-account-deletions";
 import { finishEventDeletions } from "./finish-deletions";
 import { drainRepairs } from "./heal";
 
@@ -19,6 +21,10 @@ export interface CronReport {
   /** Activity entries published. */
   published: number;
   deletedEvents: number;
+  /** Account deletions finished (their request died halfway). */
+  deletedAccounts: number;
+  /** Guest accounts past GUEST_RETENTION_DAYS, deleted. */
+  expiredGuests: number;
   expiredRateLimitWindows: number;
   expiredIdempotencyKeys: number;
 }
@@ -27,8 +33,8 @@ export interface CronReport {
  * Everything the cron function does, in order: repairs quiet events with a cut write, oldest
  * first, for at most half the request budget (drainRepairs), then claims and publishes the
  * unsent activity that is due (refused entries at once, timed-out ones after RETRY_AFTER_MS, and
- * what the audits rebuilt), finishes deletions, and drops expired rate-limit windows and
- * idempotency keys.
+ * what the audits rebuilt), finishes event and account deletions, deletes guests past retention,
+ * and drops expired rate-limit windows and idempotency keys.
  */
 export async function runCron(now = Date.now()): Promise<CronReport> {
   const repairs = await drainRepairs(now + env.REQUEST_BUDGET_MS * REPAIR_SHARE_OF_BUDGET, now);
@@ -40,6 +46,8 @@ export async function runCron(now = Date.now()): Promise<CronReport> {
     events: resent.size,
     published: [...resent.values()].reduce((sum, n) => sum + n, 0),
     deletedEvents: await finishEventDeletions(),
+    deletedAccounts: await finishAccountDeletions(now),
+    expiredGuests: await expireGuests(now),
     expiredRateLimitWindows: await deleteExpiredRateLimitWindows(),
     expiredIdempotencyKeys: await deleteExpiredIdempotencyKeys(),
   };

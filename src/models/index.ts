@@ -5,6 +5,7 @@ export { ActivityEntry } from "./activity-entry";
 export { Ban } from "./ban";
 export { BingoCard } from "./bingo-card";
 export { DeletedEvent } from "./deleted-event";
+export { DeletedUser } from "./deleted-user";
 export { Event } from "./event";
 export { IdempotencyRecord } from "./idempotency-record";
 export { NameSuffixCounter } from "./name-suffix-counter";

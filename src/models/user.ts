@@ -26,6 +26,8 @@ const userSchema = new Schema<UserDoc>(
     bio: { type: String },
     profilePhoto: { type: String },
     socialLinks: { type: socialLinksSchema },
+    // Guests only: when the cron last found one of their events within GUEST_RETENTION_DAYS.
+    retentionCheckedAt: { type: Date },
   },
   { timestamps: true },
 );
@@ -51,6 +53,7 @@ export interface UserDoc {
   bio?: string;
   profilePhoto?: string;
   socialLinks?: SocialLinks;
+  retentionCheckedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

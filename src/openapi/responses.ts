@@ -38,6 +38,10 @@ export const HEADERS = {
     description: "Sent when this is the stored answer to an earlier request with the same Idempotency-Key.",
     schema: toSchema(z.literal("true"), "output"),
   },
+  ContentDisposition: {
+    description: "A download: `attachment; filename=…`.",
+    schema: toSchema(z.string().startsWith("attachment"), "output"),
+  },
 } as const;
 
 type HeaderName = keyof typeof HEADERS;
@@ -59,6 +63,7 @@ export const HEADER_NAMES: Record<HeaderName, string> = {
   XRequestId: "X-Request-Id",
   RetryAfter: "Retry-After",
   IdempotentReplayed: "Idempotent-Replayed",
+  ContentDisposition: "Content-Disposition",
 };
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(["rate_limited", "busy", "database_unavailable"]);
 
@@ -89,11 +94,15 @@ function errorBodyWithCodes(codes: [ErrorCode, ...ErrorCode[]]): z.ZodType {
 
 export function successResponse(declared: z.ZodObject | RawResponse, shared: SharedSchemas): OpenApiResponse {
   if ("contentTypes" in declared) {
-    const schema = toSchema(declared.schema ?? z.string(), "output", shared);
+    // The schema describes the JSON content types; any other (HTML, CSV) is text.
+    const text = toSchema(z.string(), "output", shared);
+    const json = declared.schema ? toSchema(declared.schema, "output", shared) : text;
     return {
       description: declared.description,
-      headers: headersOf(COMMON_HEADERS),
-      content: Object.fromEntries(declared.contentTypes.map((type) => [type, { schema }])),
+      headers: headersOf(declared.download ? [...COMMON_HEADERS, "ContentDisposition"] : COMMON_HEADERS),
+      content: Object.fromEntries(
+        declared.contentTypes.map((type) => [type, { schema: type.startsWith("application/json") ? json : text }]),
+      ),
     };
   }
   return {

@@ -13,6 +13,8 @@ export const publishPendingResponseSchema = z.object({
   published: z.number().int(),
   /** Deletions finished by this run (docs/data-model.md). */
   deletedEvents: z.number().int(),
+  deletedAccounts: z.number().int(),
+  expiredGuests: z.number().int(),
   expiredRateLimitWindows: z.number().int(),
   expiredIdempotencyKeys: z.number().int(),
 });

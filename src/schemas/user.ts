@@ -88,3 +88,8 @@ export const getOwnUserResponseSchema = z.object({ user: ownUserSchema });
 
 /** Yourself in full, people you share an event with their public profile, anyone else their name. */
 export const getUserResponseSchema = z.object({ user: z.union([ownUserSchema, publicProfileSchema, userNameSchema]) });
+
+/** DELETE /api/users/me: a registered user confirms with their password; a guest sends nothing. */
+export const deleteOwnUserBodySchema = z.object({ password: z.string().max(200).optional() });
+
+export const deleteOwnUserResponseSchema = z.object({ message: z.string(), userId: idSchema });

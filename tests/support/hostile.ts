@@ -72,15 +72,17 @@ export function expectSafeAnswer(res: Answer, what: string, options: { routerMis
   expect(res.status, what).toBeLessThan(500);
   if (options.routerMiss && res.status === 404 && res.text === ROUTER_NOT_FOUND) return undefined;
   expect(res.headers["x-content-type-options"], what).toBe("nosniff");
-  // The docs page and its script are the only successes that are not JSON; the contract check
-  // holds every answer, these included, to what the OpenAPI document declares.
-  if (res.status === 200 && /^text\/(html|javascript)\b/.test(String(res.headers["content-type"] ?? "")))
+  // The docs page and its script, and the downloads (CSV, vCard), are the successes that are not
+  // JSON; the contract check holds every answer, these included, to what the OpenAPI document declares.
+  if (res.status === 200 && /^text\/(html|javascript|csv|vcard)\b/.test(String(res.headers["content-type"] ?? "")))
     return res.text;
   expect(res.headers["content-type"], what).toMatch(/^application\/json\b/);
   const body: unknown = JSON.parse(res.text);
   if (res.status >= 200 && res.status < 300) {
-    // The OpenAPI and AsyncAPI documents are served as they are, without the success envelope.
+    // The OpenAPI and AsyncAPI documents and the own-data download are served as they are,
+    // without the success envelope.
     if (typeof body === "object" && body !== null && ("openapi" in body || "asyncapi" in body)) return body;
+    if (res.headers["content-disposition"]?.toString().startsWith("attachment")) return body;
     // The apps' two lists (the leaderboard, the people met) are bare arrays by contract.
     if (Array.isArray(body) && /^GET \S*\/(leaderboard|connected-users)(\?\S*)? /.test(what)) return body;
     expect(body, what).toMatchObject({ success: true });
