@@ -43,14 +43,13 @@ const envSchema = z.object({
   PUSHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   // Rate limits, sized so that a whole venue behind one NAT'd IP (hundreds of phones) never meets
   // them while one client guessing or stuffing passwords does. Windows are fixed in
-  // src/limits/rate-limit.ts: logins per IP, signups, guest joins and event look-ups per minute;
+  // src/limits/rate-limit.ts: logins per IP, signups, guest joins per minute;
   // logins per (email, IP) and event misses per 10 minutes; logins per email per hour.
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGIN_PER_EMAIL_IP: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_LOGIN_PER_EMAIL: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNUP_PER_IP: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
-  RATE_LIMIT_EVENT_LOOKUPS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   RATE_LIMIT_EVENT_MISSES_PER_IP: z.coerce.number().int().min(1).default(100),
   // Attempts to change a registered account's email, per hour: per account, and per IP.
   RATE_LIMIT_EMAIL_CHANGES_PER_USER: z.coerce.number().int().min(1).default(5),

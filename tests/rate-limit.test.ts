@@ -14,7 +14,6 @@ vi.hoisted(() => {
   process.env.RATE_LIMIT_LOGIN_PER_EMAIL = "3";
   process.env.RATE_LIMIT_SIGNUP_PER_IP = "3";
   process.env.RATE_LIMIT_GUEST_JOIN_PER_IP = "5";
-  process.env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP = "6";
   process.env.RATE_LIMIT_EVENT_MISSES_PER_IP = "4";
   // The test client connects from loopback: it plays the trusted proxy that sets X-Real-IP.
   process.env.TRUSTED_PROXY_IPS = "127.0.0.1,::1";
@@ -25,7 +24,6 @@ const PER_EMAIL_AND_IP = 2;
 const PER_EMAIL = 3;
 const SIGNUPS_PER_IP = 3;
 const GUEST_JOINS_PER_IP = 5;
-const LOOKUPS_PER_IP = 6;
 const MISSES_PER_IP = 4;
 const MINUTE = 60_000;
 const PASSWORD = "correct horse battery";
@@ -304,15 +302,13 @@ describe("join codes and joins: guesses per IP", () => {
     expect(elsewhere.body.event._id).toBe(event._id);
   });
 
-  it(`GET /api/events/event/:joinCode – a venue's phones behind one IP look up the real code ${LOOKUPS_PER_IP} times in a minute without a miss counted; the next is a 429`, async () => {
+  // Hits are not counted at all (issue 21: no write on a read path), so a venue's phones behind one
+  // IP look up the code on the screen as often as they like; only misses fill a window.
+  it(`GET /api/events/event/:joinCode – a venue's phones behind one IP look up the real code ${3 * MISSES_PER_IP} times without a 429 and without writing a rate-limit window`, async () => {
     const event = await createEvent(await createHost());
     const venue = freshIp();
-    for (let i = 0; i < LOOKUPS_PER_IP; i++) expect((await lookup(venue, event.joinCode)).status).toBe(200);
-    expectRateLimited(await lookup(venue, event.joinCode));
-    const misses = await RateLimitWindow.findById(
-      `event-miss-ip:${venue}:${FROZEN_AT - (FROZEN_AT % (10 * MINUTE))}`,
-    ).lean();
-    expect(misses?.count ?? 0).toBe(0);
+    for (let i = 0; i < 3 * MISSES_PER_IP; i++) expect((await lookup(venue, event.joinCode)).status).toBe(200);
+    expect(await RateLimitWindow.countDocuments({ _id: { $regex: `:${venue.replaceAll(".", "\\.")}:` } })).toBe(0);
   });
 
   it("POST /api/events/:eventId/join/guest and join/user – joins to unknown events count as misses: afterwards the IP's joins and look-ups are a 429", async () => {

@@ -139,6 +139,33 @@ export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T
   }
 }
 
+/**
+ * A read of an event (a join-code look-up) within the IP's miss limit, without a write on a hit:
+ * `find` runs first; on a hit the IP's misses are read alongside `afterHit` (at once, so a hit
+ * waits two round trips: the event, then its lobby and the misses), and a full window refuses it
+ * like any look-up. A miss (`find` throws `not_found`) is counted with one findAndModify, which
+ * also says whether the window is now full: then 429, else the 404.
+ */
+export async function readWithinEventMissLimit<T, U>(
+  ip: string,
+  find: () => Promise<T>,
+  afterHit: (found: T) => Promise<U>,
+  now = Date.now(),
+): Promise<U> {
+  let found: T;
+  try {
+    found = await find();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") {
+      const { count, windowEnd } = await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
+      if (count > RATE_LIMITS.eventMissesPerIp.max) throw rateLimited(windowEnd, now);
+    }
+    throw error;
+  }
+  const [result] = await Promise.all([afterHit(found), checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now)]);
+  return result;
+}
+
 const MINUTE = 60_000;
 
 export const RATE_LIMITS = {
@@ -148,7 +175,6 @@ export const RATE_LIMITS = {
   loginPerEmail: { name: "login-email", max: env.RATE_LIMIT_LOGIN_PER_EMAIL, windowMs: 60 * MINUTE },
   signupPerIp: { name: "signup-ip", max: env.RATE_LIMIT_SIGNUP_PER_IP, windowMs: MINUTE },
   guestJoinPerIp: { name: "guest-join-ip", max: env.RATE_LIMIT_GUEST_JOIN_PER_IP, windowMs: MINUTE },
-  eventLookupsPerIp: { name: "event-lookup-ip", max: env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP, windowMs: MINUTE },
   eventMissesPerIp: { name: "event-miss-ip", max: env.RATE_LIMIT_EVENT_MISSES_PER_IP, windowMs: 10 * MINUTE },
   emailChangesPerUser: { name: "email-change-user", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_USER, windowMs: 60 * MINUTE },
   emailChangesPerIp: { name: "email-change-ip", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_IP, windowMs: 60 * MINUTE },
