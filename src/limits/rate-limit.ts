@@ -1,7 +1,7 @@
 import type { VercelRequest } from "@vercel/node";
 import { env } from "../env";
 import { ApiError, isDuplicateKeyError } from "../errors";
-import { RateLimitWindow } from "../models/rate-limit-window";
+import { RateLimitWindow, type RateLimitWindowDoc } from "../models/rate-limit-window";
 
 export interface RateLimit {
   /** Names the limit in its counters, e.g. `login-ip`. */
@@ -129,6 +129,42 @@ export function normalizeIp(address: string | undefined): string {
  */
 export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
   await checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now);
+  return countEventMisses(ip, attempt, now);
+}
+
+/**
+ * The limits a guest join passes before anything else, in one command (issue 21): counts the join
+ * in the IP's guest-join minute and reads the IP's event misses, both kept in the IP's miss window
+ * (`guestJoins.m<minute>` beside `count`; a minute lies inside one ten-minute window). 429 when
+ * either is full. The join itself then runs under `countEventMisses`, which does not read again.
+ */
+export async function countGuestJoin(ip: string, now = Date.now()): Promise<void> {
+  const joins = RATE_LIMITS.guestJoinPerIp;
+  const misses = RATE_LIMITS.eventMissesPerIp;
+  const { id, windowEnd: missWindowEnd } = rateLimitWindow(misses, ip, now);
+  const { windowEnd: minuteEnd } = rateLimitWindow(joins, ip, now);
+  const minute = `m${minuteEnd - joins.windowMs}`;
+  const filter = { _id: id };
+  const update = {
+    $inc: { [`guestJoins.${minute}`]: 1 },
+    $setOnInsert: { count: 0, expiresAt: new Date(missWindowEnd) },
+  };
+  let window: RateLimitWindowDoc | null;
+  try {
+    window = await RateLimitWindow.findOneAndUpdate(filter, update, { upsert: true, returnDocument: "after" }).lean();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    window = await RateLimitWindow.findOneAndUpdate(filter, update, { returnDocument: "after" }).lean();
+  }
+  if ((window?.guestJoins?.[minute] ?? 0) > joins.max) throw rateLimited(minuteEnd, now);
+  if ((window?.count ?? 0) >= misses.max) throw rateLimited(missWindowEnd, now);
+}
+
+/**
+ * Runs a join whose IP's misses were already read (countGuestJoin), counting a `not_found` as a
+ * miss like withEventMissLimit.
+ */
+export async function countEventMisses<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
   try {
     return await attempt();
   } catch (error) {
