@@ -220,6 +220,39 @@ describe("POST /api/events/:eventId/join/guest", () => {
     expect(after.body.event.participantCount).toBe(GUEST_JOINS_PER_IP + 1);
   });
 
+  // Since issue 21 the guest joins per minute live in the IP's ten-minute miss window, so one
+  // command counts a join and reads the misses: each must still keep its own window.
+  it("POST /api/events/:eventId/join/guest – the per-minute count starts again the next minute, while the IP's misses keep counting for ten minutes", async () => {
+    const tenMinutes = 10 * MINUTE;
+    const start = FROZEN_AT - (FROZEN_AT % tenMinutes) + 15_000;
+    vi.setSystemTime(start);
+    const event = await createEvent(await createHost(), { maxParticipant: 50 });
+    const ip = freshIp();
+    const join = (id: string, name: string) =>
+      api().post(`/api/events/${id}/join/guest`).set("X-Real-IP", ip).send({ name });
+    const unknownEvent = () => new mongoose.Types.ObjectId().toHexString();
+
+    // Minute 1: three misses and two joins fill the minute's five guest joins.
+    for (let i = 0; i < MISSES_PER_IP - 1; i++)
+      expectError(await join(unknownEvent(), "Guessing Gus"), 404, "not_found");
+    for (let i = 0; i < GUEST_JOINS_PER_IP - (MISSES_PER_IP - 1); i++) {
+      expect((await join(event._id, `Minute One ${i}`)).status).toBe(201);
+    }
+    const full = await join(event._id, "Too Soon");
+    expectRateLimited(full);
+    expect(full.headers["retry-after"]).toBe("45");
+
+    // Minute 2: the joins start again; the misses have not, so one more miss blocks the IP.
+    vi.setSystemTime(start + MINUTE);
+    expect((await join(event._id, "Minute Two")).status).toBe(201);
+    expectError(await join(unknownEvent(), "Guessing Gus"), 404, "not_found");
+    const blocked = await join(event._id, "Blocked Bea");
+    expectRateLimited(blocked);
+    expect(blocked.headers["retry-after"]).toBe(String((tenMinutes - 15_000 - MINUTE) / 1000));
+    const lobby = await api().get(`/api/events/${event._id}`).expect(200);
+    expect(lobby.body.event.participantCount).toBe(GUEST_JOINS_PER_IP - (MISSES_PER_IP - 1) + 1);
+  });
+
   it("POST /api/events/:eventId/join/guest – replays and 422s of an Idempotency-Key count toward the per-IP limit, checked before the key", async () => {
     const event = await createEvent(await createHost(), { maxParticipant: 50 });
     const ip = freshIp();
