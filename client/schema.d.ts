@@ -508,7 +508,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The event a join code belongs to, public (look-ups and misses limited per IP) */
+        /** The event a join code belongs to, public (misses limited per IP) */
         get: operations["getEventsEventJoinCode"];
         put?: never;
         post?: never;

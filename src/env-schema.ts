@@ -47,7 +47,7 @@ const envSchema = z.object({
   RETRY_AFTER_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   // Rate limits, sized so that a whole venue behind one NAT'd IP (hundreds of phones) never meets
   // them while one client guessing or stuffing passwords does. Windows are fixed in
-  // src/limits/rate-limit.ts: logins per IP, signups, guest joins and event look-ups per minute;
+  // src/limits/rate-limit.ts: logins per IP, signups, guest joins per minute;
   // logins per (email, IP) and event misses per 10 minutes; logins per email per hour.
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGIN_PER_EMAIL_IP: z.coerce.number().int().min(1).default(10),
@@ -56,7 +56,6 @@ const envSchema = z.object({
   RATE_LIMIT_GUEST_JOIN_PER_IP: z.coerce.number().int().min(1).default(1_000),
   // Days after all of a guest's events ended before the cron deletes the guest account (docs/security.md).
   GUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
-  RATE_LIMIT_EVENT_LOOKUPS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   RATE_LIMIT_EVENT_MISSES_PER_IP: z.coerce.number().int().min(1).default(100),
   // Attempts to change a registered account's email, per hour: per account, and per IP.
   RATE_LIMIT_EMAIL_CHANGES_PER_USER: z.coerce.number().int().min(1).default(5),

@@ -229,7 +229,6 @@ describe("rate limit defaults", () => {
     expect(RATE_LIMITS.loginPerEmail).toMatchObject({ max: 100, windowMs: 60 * minute });
     expect(RATE_LIMITS.signupPerIp).toMatchObject({ max: 120, windowMs: minute });
     expect(RATE_LIMITS.guestJoinPerIp).toMatchObject({ max: 1_000, windowMs: minute });
-    expect(RATE_LIMITS.eventLookupsPerIp).toMatchObject({ max: 1_000, windowMs: minute });
     expect(RATE_LIMITS.eventMissesPerIp).toMatchObject({ max: 100, windowMs: 10 * minute });
     // One attacker IP (10 per 10 minutes) cannot reach the per-email ceiling within its hour.
     expect(RATE_LIMITS.loginPerEmailAndIp.max * 6).toBeLessThan(RATE_LIMITS.loginPerEmail.max);

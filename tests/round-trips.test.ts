@@ -42,8 +42,8 @@ describe("database round trips per request", () => {
     await api().get("/api/health").expect(200);
   });
 
-  // Joins and join-code look-ups first read the caller IP's window of missed event guesses (one
-  // find); a look-up also counts itself in the IP's look-up window (one findAndModify).
+  // Joins first read the caller IP's window of missed event guesses (one find); every write that
+  // reserved a seq ends by giving back its in-flight count (one update, issue 17).
   it("POST /api/events/:eventId/join/user – with a name: guesses, seat, participant, log entry, done: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser();
@@ -74,12 +74,13 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "find", "findAndModify", "insert", "insert", "update"]);
   });
 
-  // The per-IP rate-limit window (one findAndModify) comes on top of the guest insert, the seat,
-  // the participant and its activity-log entry.
-  it("POST /api/events/:eventId/join/guest – rate limit, guesses, guest, seat, participant, log entry, done: 7 database commands", async () => {
+  // One findAndModify counts the join in the IP's guest-join minute and returns the IP's missed
+  // guesses (issue 21: both live in one document), then the guest insert, the seat, the
+  // participant, its activity-log entry, and the in-flight count given back (issue 17).
+  it("POST /api/events/:eventId/join/guest – rate limit and guesses in one, guest, seat, participant, log entry, done: 6 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure("join/guest", () => joinAsGuest(event._id, "Counted Guest"), 201);
-    expect(commands).toEqual(["findAndModify", "find", "insert", "findAndModify", "insert", "insert", "update"]);
+    expect(commands).toEqual(["findAndModify", "insert", "findAndModify", "insert", "insert", "update"]);
   });
 
   // A transition reads the event (checks and lastSeq), then one findAndModify changes the state
@@ -124,14 +125,16 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "find", "find"]);
   });
 
-  it("GET /api/events/event/:joinCode – look-up window, guesses, the event holding the code and its lobby: 4 database commands", async () => {
+  // No write on a read (issue 21): only misses are counted; a hit reads the event, then at once its
+  // lobby and the IP's window of misses (a blocked guesser is refused even on a real code).
+  it("GET /api/events/event/:joinCode – the event holding the code, then its lobby and the IP's misses: 3 database commands, no write", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure(
       "GET event by join code",
       () => api().get(`/api/events/event/${event.joinCode}`),
       200,
     );
-    expect(commands).toEqual(["findAndModify", "find", "find", "find"]);
+    expect(commands).toEqual(["find", "find", "find"]);
   });
 
   it("GET /api/users/:userId – yourself: 1 command; someone else: 2 (the user, then whether you share an event)", async () => {

@@ -76,14 +76,14 @@ export async function getEventOrThrow(eventId: string): Promise<EventWithLobby> 
 }
 
 /**
- * The event a join code belongs to, and its lobby: the one that has not ended (at most one holds
+ * The event a join code belongs to: the one that has not ended (at most one holds
  * the code), or else the newest ended one, so that scanning an old code tells the phone the event
  * is Completed.
  */
-export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<EventWithLobby> {
+export async function getEventByJoinCodeOrThrow(joinCode: string): Promise<EventDoc> {
   const event =
     (await Event.findOne({ joinCodeKey: joinCode }).lean<EventDoc>()) ??
     (await Event.findOne({ joinCode }).sort({ createdAt: -1 }).lean<EventDoc>());
   if (!event) throw new ApiError("not_found", "No event with that join code.");
-  return { event, lobby: await getLobby(event._id) };
+  return event;
 }

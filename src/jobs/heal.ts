@@ -1,6 +1,6 @@
 import type mongoose from "mongoose";
 import { ApiError } from "../errors";
-import { type EventWithLobby, getEventByJoinCodeOrThrow, getEventOrThrow } from "../events/event-store";
+import { type EventWithLobby, getEventOrThrow } from "../events/event-store";
 import { logFailure } from "../log";
 import { Event, type EventDoc } from "../models/event";
 import { RETRY_AFTER_MS, resendDue } from "../realtime/outbox";
@@ -94,10 +94,9 @@ export async function readEventHealed(eventId: string): Promise<EventWithLobby> 
   return (await healAsRead(read.event)) ? getEventOrThrow(eventId) : read;
 }
 
-/** GET /api/events/event/:joinCode: as readEventHealed, for the event holding a join code. */
-export async function readEventByJoinCodeHealed(joinCode: string): Promise<EventWithLobby> {
-  const read = await getEventByJoinCodeOrThrow(joinCode);
-  return (await healAsRead(read.event)) ? getEventByJoinCodeOrThrow(joinCode) : read;
+/** GET /api/events/event/:joinCode: the event as read, or read again once healing changed it. */
+export async function healedEvent(read: EventDoc, readAgain: () => Promise<EventDoc>): Promise<EventDoc> {
+  return (await healAsRead(read)) ? readAgain() : read;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { VercelRequest } from "@vercel/node";
 import { env } from "../env";
 import { ApiError, isDuplicateKeyError } from "../errors";
-import { RateLimitWindow } from "../models/rate-limit-window";
+import { RateLimitWindow, type RateLimitWindowDoc } from "../models/rate-limit-window";
 
 export interface RateLimit {
   /** Names the limit in its counters, e.g. `login-ip`. */
@@ -129,6 +129,42 @@ export function normalizeIp(address: string | undefined): string {
  */
 export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
   await checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now);
+  return countEventMisses(ip, attempt, now);
+}
+
+/**
+ * The limits a guest join passes before anything else, in one command (issue 21): counts the join
+ * in the IP's guest-join minute and reads the IP's event misses, both kept in the IP's miss window
+ * (`guestJoins.m<minute>` beside `count`; a minute lies inside one ten-minute window). 429 when
+ * either is full. The join itself then runs under `countEventMisses`, which does not read again.
+ */
+export async function countGuestJoin(ip: string, now = Date.now()): Promise<void> {
+  const joins = RATE_LIMITS.guestJoinPerIp;
+  const misses = RATE_LIMITS.eventMissesPerIp;
+  const { id, windowEnd: missWindowEnd } = rateLimitWindow(misses, ip, now);
+  const { windowEnd: minuteEnd } = rateLimitWindow(joins, ip, now);
+  const minute = `m${minuteEnd - joins.windowMs}`;
+  const filter = { _id: id };
+  const update = {
+    $inc: { [`guestJoins.${minute}`]: 1 },
+    $setOnInsert: { count: 0, expiresAt: new Date(missWindowEnd) },
+  };
+  let window: RateLimitWindowDoc | null;
+  try {
+    window = await RateLimitWindow.findOneAndUpdate(filter, update, { upsert: true, returnDocument: "after" }).lean();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    window = await RateLimitWindow.findOneAndUpdate(filter, update, { returnDocument: "after" }).lean();
+  }
+  if ((window?.guestJoins?.[minute] ?? 0) > joins.max) throw rateLimited(minuteEnd, now);
+  if ((window?.count ?? 0) >= misses.max) throw rateLimited(missWindowEnd, now);
+}
+
+/**
+ * Runs a join whose IP's misses were already read (countGuestJoin), counting a `not_found` as a
+ * miss like withEventMissLimit.
+ */
+export async function countEventMisses<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
   try {
     return await attempt();
   } catch (error) {
@@ -137,6 +173,33 @@ export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T
     }
     throw error;
   }
+}
+
+/**
+ * A read of an event (a join-code look-up) within the IP's miss limit, without a write on a hit:
+ * `find` runs first; on a hit the IP's misses are read alongside `afterHit` (at once, so a hit
+ * waits two round trips: the event, then its lobby and the misses), and a full window refuses it
+ * like any look-up. A miss (`find` throws `not_found`) is counted with one findAndModify, which
+ * also says whether the window is now full: then 429, else the 404.
+ */
+export async function readWithinEventMissLimit<T, U>(
+  ip: string,
+  find: () => Promise<T>,
+  afterHit: (found: T) => Promise<U>,
+  now = Date.now(),
+): Promise<U> {
+  let found: T;
+  try {
+    found = await find();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") {
+      const { count, windowEnd } = await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
+      if (count > RATE_LIMITS.eventMissesPerIp.max) throw rateLimited(windowEnd, now);
+    }
+    throw error;
+  }
+  const [result] = await Promise.all([afterHit(found), checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now)]);
+  return result;
 }
 
 const MINUTE = 60_000;
@@ -148,7 +211,6 @@ export const RATE_LIMITS = {
   loginPerEmail: { name: "login-email", max: env.RATE_LIMIT_LOGIN_PER_EMAIL, windowMs: 60 * MINUTE },
   signupPerIp: { name: "signup-ip", max: env.RATE_LIMIT_SIGNUP_PER_IP, windowMs: MINUTE },
   guestJoinPerIp: { name: "guest-join-ip", max: env.RATE_LIMIT_GUEST_JOIN_PER_IP, windowMs: MINUTE },
-  eventLookupsPerIp: { name: "event-lookup-ip", max: env.RATE_LIMIT_EVENT_LOOKUPS_PER_IP, windowMs: MINUTE },
   eventMissesPerIp: { name: "event-miss-ip", max: env.RATE_LIMIT_EVENT_MISSES_PER_IP, windowMs: 10 * MINUTE },
   emailChangesPerUser: { name: "email-change-user", max: env.RATE_LIMIT_EMAIL_CHANGES_PER_USER, windowMs: 60 * MINUTE },
   // Meeting-code scans per participant (issue 18): far above anyone's real pace, and far too few

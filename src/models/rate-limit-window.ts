@@ -5,6 +5,11 @@ export interface RateLimitWindowDoc {
   _id: string;
   count: number;
   expiresAt: Date;
+  /**
+   * Guest joins per minute from the IP of an event-miss window (`m<minute start ms>`): counted in the
+   * same document as the misses, so one command both counts a guest join and reads the misses.
+   */
+  guestJoins?: Record<string, number>;
 }
 
 // No TTL indexes in the shared MongoDB/FerretDB subset: the cron function deletes old windows.
@@ -13,6 +18,7 @@ const rateLimitWindowSchema = new Schema<RateLimitWindowDoc>(
     _id: { type: String, required: true },
     count: { type: Number, required: true },
     expiresAt: { type: Date, required: true, index: true },
+    guestJoins: { type: Schema.Types.Mixed },
   },
   { versionKey: false },
 );
