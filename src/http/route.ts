@@ -25,18 +25,10 @@ import {
   releaseIdempotencyKey,
   settleQuickly,
 } from "./idempotency";
-import type {
-  AuthRule,
-  HandlerInput,
-  HttpMethod,
-  Operation,
-  RawResponse,
-  Reply,
-  Responses,
-  RouteHandler,
-} from "./operation";
+import type { AuthRule, HandlerInput, HttpMethod, Operation, RouteHandler } from "./operation";
 import { requestIdOf } from "./request-id";
 import { countCommandsOf, logRequestEnd, startCountingCommands } from "./request-log";
+import { type Outcome, send, sendError, statusOf, writeStream } from "./send";
 import { withinTimeBudget } from "./time-budget";
 
 // Route files import all they declare from here.
@@ -93,9 +85,6 @@ interface ParsedRequest {
   idempotencyKey: string | undefined;
 }
 
-/** What running an operation gives: the handler's reply, or the stored first answer to a retry. */
-type Outcome = { kind: "answered"; reply: Reply<Responses> } | IdempotentReplay;
-
 async function serve(exchange: Exchange, operations: Partial<Record<HttpMethod, Operation>>): Promise<void> {
   const startedAt = performance.now();
   startCountingCommands();
@@ -109,14 +98,16 @@ async function serve(exchange: Exchange, operations: Partial<Record<HttpMethod, 
     const op = chooseOperation(exchange, operations);
     const parsed = parseRequest(exchange, op);
     const outcome = await runOperation(exchange, op, parsed);
-    const status = send(exchange, op, outcome);
+    const status = send(exchange.res, exchange.requestId, op, outcome);
     const cut =
-      outcome.kind === "answered" && "stream" in outcome.reply && (await writeStream(exchange, outcome.reply.stream));
+      outcome.kind === "answered" &&
+      "stream" in outcome.reply &&
+      (await writeStream(exchange.res, outcome.reply.stream));
     if (cut) logRequestEnd(cut.status, startedAt, cut);
     else logRequestEnd(status, startedAt);
   } catch (error) {
     const failure = await settleFailure(exchange, error);
-    sendError(exchange, failure);
+    sendError(exchange.res, exchange.requestId, failure);
     logRequestEnd(failure.status, startedAt, failure);
   }
 }
@@ -191,52 +182,6 @@ function concretePath(url: string | undefined): string {
   return new URL(url ?? "/", "http://localhost").pathname;
 }
 
-function statusOf(op: Operation, reply: Reply<Responses>): number {
-  return reply.status ?? Number(Object.keys(op.responses)[0] ?? 200);
-}
-
-/** Sends the outcome; returns its status. */
-function send({ res, requestId }: Exchange, op: Operation, outcome: Outcome): number {
-  if (outcome.kind === "replay") {
-    res.setHeader("Idempotent-Replayed", "true");
-    // A stored error names the first request's id; this answer is this request's.
-    const body = outcome.status >= 400 ? { ...outcome.body, requestId } : outcome.body;
-    res.status(outcome.status).json(body);
-    return outcome.status;
-  }
-  const { reply } = outcome;
-  const status = statusOf(op, reply);
-  if ("raw" in reply || "stream" in reply) {
-    const declared = op.responses[status as 200] as RawResponse;
-    res.setHeader("Content-Type", reply.contentType ?? declared.contentTypes[0]);
-    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    if ("raw" in reply) res.status(status).send(reply.raw);
-    else res.status(status);
-  } else {
-    res.status(status).json(Object.assign({ success: true }, reply.body));
-  }
-  return status;
-}
-
-/**
- * Writes a streamed reply (its status and headers are out already), waiting for the socket to
- * drain between chunks. A failure half-way can no longer become an error envelope: the response
- * is cut, so the client sees a truncated download rather than a complete-looking one; the
- * failure is what the request's log line reports.
- */
-async function writeStream({ res }: Exchange, stream: AsyncIterable<string>): Promise<ApiError | undefined> {
-  try {
-    for await (const chunk of stream) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
-    }
-    res.end();
-    return undefined;
-  } catch (error) {
-    res.destroy();
-    return toApiError(error);
-  }
-}
-
 /** What was thrown, as the error to answer; the database and the key are dealt with first. */
 async function settleFailure(exchange: Exchange, error: unknown): Promise<ApiError> {
   const failure = toApiError(error);
@@ -251,9 +196,4 @@ async function settleFailure(exchange: Exchange, error: unknown): Promise<ApiErr
     );
   }
   return failure;
-}
-
-function sendError({ res, requestId }: Exchange, failure: ApiError): void {
-  for (const [name, value] of Object.entries(failure.headers)) res.setHeader(name, value);
-  res.status(failure.status).json(toErrorBody(failure, requestId));
 }
