@@ -289,7 +289,7 @@ describe("POST /api/events/:eventId/meetings", () => {
     expectError(await scan(eventId, ada, await currentCode(eventId, bob), { row: 3, col: 0 }), 400, "invalid_input");
   });
 
-  it("POST /api/events/:eventId/meetings – 13 database commands for a new meeting, 10 for a repeat; GET …/meeting-code 2 reads", async () => {
+  it("POST /api/events/:eventId/meetings – 14 database commands for a new meeting, 10 for a repeat; GET …/meeting-code 2 reads", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [ada, bob] = players as [Player, Player];
     const issued = await countCommands(() => codeOf(eventId, bob).expect(200));
@@ -297,7 +297,8 @@ describe("POST /api/events/:eventId/meetings", () => {
     const code = issued.result.body.code;
     const { commands } = await countCommands(() => scan(eventId, ada, code).expect(201));
     // Rate-limit window; the event; caller and owner in one query; the seqs; both directions;
-    // both leaderboard rows (newest card, people met, photo: 3 each); the activity entries.
+    // both leaderboard rows (newest card, people met, photo: 3 each); the activity entries; the
+    // in-flight count given back (issue 17).
     expect(commands).toEqual([
       "findAndModify",
       "find",
@@ -307,6 +308,7 @@ describe("POST /api/events/:eventId/meetings", () => {
       "update",
       ...Array(6).fill(expect.stringMatching(/^(find|aggregate)$/)),
       "insert",
+      "update",
     ]);
     const repeat = await countCommands(() => scan(eventId, ada, code).expect(200));
     // A repeat: each direction's upsert clashes and its plain update matches nothing (2 each), the

@@ -113,6 +113,7 @@ describe("a guest join stored although its answer was a 503", () => {
       secondaryParticipantId: other.participantId,
       description: MET_DURING_BINGO,
       square: null,
+      verified: false,
       createdAt: expect.any(String),
     });
     expect(

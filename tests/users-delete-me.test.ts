@@ -130,7 +130,12 @@ describe("DELETE /api/users/me", () => {
     expect(left).toEqual([
       {
         name: "participant-left",
-        data: { participantId: me.participantId, name: DELETED_PARTICIPANT_NAME, seq: expect.any(Number) },
+        data: {
+          participantId: me.participantId,
+          name: DELETED_PARTICIPANT_NAME,
+          reason: "left",
+          seq: expect.any(Number),
+        },
       },
     ]);
     // Nothing in the event's log names the participant any more; the others' connections to it are gone.
@@ -189,7 +194,7 @@ describe("DELETE /api/users/me", () => {
     expect(await documentsMentioning(guest.body.userId)).toEqual([]);
     await joinAsGuest(event._id, "Gone Gus").expect(201);
     expect(payloadsOf(event._id, "participant-left")).toEqual([
-      { participantId: guest.body.participant._id, name: DELETED_PARTICIPANT_NAME },
+      { participantId: guest.body.participant._id, name: DELETED_PARTICIPANT_NAME, reason: "left" },
     ]);
   });
 
@@ -228,7 +233,7 @@ describe("DELETE /api/users/me", () => {
     expect(cron.body.deletedAccounts).toBe(1);
     expect(await documentsMentioning(gus.userId)).toEqual([]);
     expect(payloadsOf(eventId, "participant-left")).toEqual([
-      { participantId: gus.participantId, name: DELETED_PARTICIPANT_NAME },
+      { participantId: gus.participantId, name: DELETED_PARTICIPANT_NAME, reason: "left" },
     ]);
   });
 });
@@ -241,6 +246,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/bingo/createBingo": { _eventId: ID, grid: GRID },
   "PUT /api/bingo/updateBingo": { id: ID, grid: GRID },
   "PUT /api/events/{eventId}/bingo": { grid: GRID },
+  "POST /api/events/{eventId}/meetings": { code: "ABCDEFGHJKMN" },
   "POST /api/events/{eventId}/bingo": { row: 0, col: 0, participantId: ID },
   "PUT /api/events/{eventId}/status": { status: "active" },
   "POST /api/participantConnections": {
