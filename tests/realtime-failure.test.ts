@@ -45,13 +45,12 @@ describe("realtime failures", () => {
       expect(stored.body.event.participantIds).toEqual([
         { _id: res.body.participant._id, name: "Resilient Rae", userId: res.body.userId },
       ]);
-      // The read healed the event (issue 17): what Pusher refused is due at once, and went out once.
-      expect(publishedTo(event._id)).toEqual([
-        {
-          name: "participant-joined",
-          data: { participantId: res.body.participant._id, name: "Resilient Rae", seq: 1 },
-        },
-      ]);
+      // The read healed the event (issue 17): what Pusher surely refused is due at once and went out
+      // once; a publish that timed out may still arrive, so it waits out the retry delay.
+      const joined = { participantId: res.body.participant._id, name: "Resilient Rae", seq: 1 };
+      expect(publishedTo(event._id)).toEqual(
+        fault.kind === "delay" ? [] : [{ name: "participant-joined", data: joined }],
+      );
     },
   );
 
