@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { createBingoEvent, joinAsPlayer, markSquare, type Player } from "./support/factories";
-import { api, bearer, createUser, type TestUser } from "./support/harness";
+import { api, bearer, createUser, payloadsOf, type TestUser } from "./support/harness";
 
 // Who sees Zoë's profile: a stranger (no shared event), a co-participant who has not met her, Milo
 // who met her (he filled a square with her) and the event's host, under each setting.
@@ -152,6 +152,25 @@ describe.each(["event", "met", "private"] as const)("profileVisibility %s", (vis
     ]);
     expect(vcardFields(await recapOf(milo, eventId, "?format=vcf"))).toEqual(sees.met ? FULL_VCARD : [["fn", "Zoë"]]);
     expect(JSON.parse(await recapOf(coParticipant, eventId)).met).toEqual([]);
+  });
+
+  it(`GET /api/events/:eventId/leaderboard – ${visibility}: the public leaderboard and leaderboard-updated show her photo only when the setting is "event"`, async () => {
+    const { eventId, zoe, milo } = await room(visibility);
+    await markSquare(eventId, zoe, 0, 0, milo).expect(200);
+    const photo = visibility === "event" ? PROFILE.profilePhoto : null;
+    const board = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+    const entry = board.body.find((row: { participantId: string }) => row.participantId === zoe.participantId);
+    expect(entry).toEqual({
+      participantId: zoe.participantId,
+      name: "Zoë",
+      profilePhoto: photo,
+      connectionsCount: 1,
+      linesCompleted: 0,
+      completed: false,
+      squaresFilled: 1,
+    });
+    const announced = payloadsOf(eventId, "leaderboard-updated").filter((p) => p.participantId === zoe.participantId);
+    expect(announced.map((p) => p.profilePhoto)).toEqual([photo]);
   });
 
   it(`GET /api/users/me/export – ${visibility}: the other side of a connection, made or received, shows what the setting says`, async () => {

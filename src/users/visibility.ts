@@ -42,6 +42,15 @@ export function listedProfile(user: UserDoc, relation: ViewerRelation = "met"): 
 }
 
 /**
+ * The photo on the event's shared screens (the leaderboard, public, and its `leaderboard-updated`
+ * on the event's channel): whoever looks cannot be told apart, so only an "event" profile, seen
+ * by everyone who shares the event, shows it there; "met" and "private" show none.
+ */
+export function photoOnEventScreens(user: Pick<UserDoc, "profilePhoto" | "profileVisibility">): string | null {
+  return mayViewProfile(visibilityOf(user), "event") ? (user.profilePhoto ?? null) : null;
+}
+
+/**
  * How `viewerId` stands to `ownerId`, asked only as far as `visibility` needs it: nothing for
  * "private"; for "event", whether they share an event (usersShareAnEvent: one or two queries);
  * for "met", the participations of both (one query), then a connection between them either way
