@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { createBingoEvent, joinAsPlayer, markSquare, type Player } from "./support/factories";
-import { api, bearer, createUser, payloadsOf, type TestUser } from "./support/harness";
+import { api, bearer, countCommands, createUser, payloadsOf, type TestUser } from "./support/harness";
 
 // Who sees Zoë's profile: a stranger (no shared event), a co-participant who has not met her, Milo
 // who met her (he filled a square with her) and the event's host, under each setting.
@@ -198,6 +198,16 @@ describe("PUT /api/users/:userId profileVisibility", () => {
     expect((await getUser(coParticipant.token, zoe.userId)).body.user).toEqual({ _id: zoe.userId, name: "Zoë" });
     await markSquare(eventId, zoe, 0, 0, coParticipant).expect(200);
     expect((await getUser(coParticipant.token, zoe.userId)).body.user).toEqual(publicProfileOf(zoe));
+  });
+
+  it("GET /api/users/:userId – bounded reads: private 1 command (the user); met at most 4 (the user, both participations, a connection either way, a hosted event)", async () => {
+    const commandsOf = async (token: string, userId: string) =>
+      (await countCommands(() => getUser(token, userId))).commands.filter((name) => name !== "endSessions");
+    const met = await room("met");
+    expect(await commandsOf(met.milo.token, met.zoe.userId)).toEqual(["find", "find", "find"]);
+    expect(await commandsOf(met.stranger.token, met.zoe.userId)).toEqual(["find", "find", "find", "find"]);
+    const hidden = await room("private");
+    expect(await commandsOf(hidden.host.token, hidden.zoe.userId)).toEqual(["find"]);
   });
 
   it("PUT /api/users/:userId – an unknown profileVisibility is a 400 and changes nothing", async () => {
