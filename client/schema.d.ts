@@ -846,6 +846,7 @@ export interface components {
             email?: string;
             /** @enum {string} */
             authProvider: "local" | "guest";
+            profileVisibility: components["schemas"]["ProfileVisibility"];
         };
         Participant: {
             _id: string;
@@ -886,6 +887,8 @@ export interface components {
             /** @description The message's position in the event's activity log; clients drop a seq they have seen. */
             seq: number;
         };
+        /** @enum {string} */
+        ProfileVisibility: "event" | "met" | "private";
         PublicProfile: {
             _id: string;
             name: string;
@@ -7908,6 +7911,7 @@ export interface operations {
                             url: string;
                         }[];
                     } | null;
+                    profileVisibility?: components["schemas"]["ProfileVisibility"];
                 };
             };
         };

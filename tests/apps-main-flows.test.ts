@@ -166,6 +166,7 @@ describe("mobile app", () => {
       name: "Phone Pat",
       email,
       authProvider: "local",
+      profileVisibility: "event",
       isGuest: false,
       socialLinks: {},
       organization: "",

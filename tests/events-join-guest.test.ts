@@ -78,6 +78,7 @@ describe("POST /api/events/:eventId/join/guest", () => {
       name: "Guest Gus",
       email: "gus@example.com",
       authProvider: "guest",
+      profileVisibility: "event",
       isGuest: true,
       organization: "Acme",
       title: "CTO",

@@ -53,6 +53,7 @@ describe("GET /api/users/:userId", () => {
         name: "Katherine Johnson",
         email: user.email,
         authProvider: "local",
+        profileVisibility: "event",
         isGuest: false,
         ...EMPTY_PROFILE,
       },
@@ -70,6 +71,7 @@ describe("GET /api/users/:userId", () => {
       name: user.name,
       email: user.email,
       authProvider: "local",
+      profileVisibility: "event",
       isGuest: false,
       ...EMPTY_PROFILE,
     });
@@ -177,6 +179,7 @@ describe("PUT /api/users/:userId", () => {
         name: "Mary Jackson",
         email: user.email,
         authProvider: "local",
+        profileVisibility: "event",
         isGuest: false,
         ...EMPTY_PROFILE,
         profilePhoto: "https://api.dicebear.com/9.x/thumbs/png?seed=mj",
@@ -199,6 +202,7 @@ describe("PUT /api/users/:userId", () => {
       name: "Katherine Johnson",
       email,
       authProvider: "local",
+      profileVisibility: "event",
       isGuest: false,
       ...FULL_PROFILE,
     };
@@ -227,6 +231,7 @@ describe("PUT /api/users/:userId", () => {
       name: "Partial Pat",
       email: user.email,
       authProvider: "local",
+      profileVisibility: "event",
       isGuest: false,
       bio: "",
       title: "",
@@ -267,6 +272,7 @@ describe("PUT /api/users/:userId", () => {
     expect(res.body.user).toMatchObject({
       isGuest: true,
       authProvider: "guest",
+      profileVisibility: "event",
       email: registered.email,
       organization: "Acme",
     });

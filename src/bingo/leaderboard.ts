@@ -6,6 +6,7 @@ import { Participant, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { User, type UserDoc } from "../models/user";
 import type { LeaderboardUpdatedPayload } from "../schemas/realtime";
+import { photoOnEventScreens } from "../users/visibility";
 
 // Each query answers in one reply (the server still caps a reply at 16 MB) instead of the
 // driver's first 101 documents followed by getMore round trips.
@@ -119,13 +120,13 @@ export async function getLeaderboard(eventId: string): Promise<LeaderboardEntry[
       { $match: { eventId: eventObjectId, ...verifiedFilter(event.meetingProof === "scan") } },
       { $group: { _id: "$primaryParticipantId", count: { $sum: 1 } } },
     ]).option({ batchSize: ONE_BATCH }),
-    User.find({ _id: { $in: participants.map((p) => p.userId) } }, { profilePhoto: 1 })
+    User.find({ _id: { $in: participants.map((p) => p.userId) } }, { profilePhoto: 1, profileVisibility: 1 })
       .batchSize(ONE_BATCH)
-      .lean<Pick<UserDoc, "_id" | "profilePhoto">[]>(),
+      .lean<Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">[]>(),
   ]);
   return rankLeaderboard(participants, cards, {
     connections: new Map(counts.map((row) => [row._id.toHexString(), row.count])),
-    photos: new Map(users.map((user) => [user._id.toHexString(), user.profilePhoto ?? null])),
+    photos: new Map(users.map((user) => [user._id.toHexString(), photoOnEventScreens(user)])),
   });
 }
 
@@ -156,9 +157,11 @@ export async function getLeaderboardEntry(
       primaryParticipantId: participant._id,
       ...verifiedFilter(verifiedOnly),
     }),
-    User.findById(participant.userId, { profilePhoto: 1 }).lean<Pick<UserDoc, "_id" | "profilePhoto">>(),
+    User.findById(participant.userId, { profilePhoto: 1, profileVisibility: 1 }).lean<
+      Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">
+    >(),
   ]);
-  return leaderboardEntry(participant, latest, connectionsCount, user?.profilePhoto ?? null);
+  return leaderboardEntry(participant, latest, connectionsCount, user ? photoOnEventScreens(user) : null);
 }
 
 /**

@@ -6,7 +6,7 @@ import { Participant, type ParticipantEntry } from "../models/participant";
 import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
 import { type SocialLinks, User, type UserDoc } from "../models/user";
 import type { GetConnectedUsersQuery } from "../schemas/connection";
-import { serializePublicProfile } from "../users/serialize";
+import { listedProfile } from "../users/visibility";
 
 /** One person a participant met, in the shape the mobile app's "people met" screens read. */
 export interface ConnectedUser {
@@ -75,12 +75,18 @@ export async function getConnectedUsers(claims: TokenClaims, query: GetConnected
   });
 }
 
+/**
+ * Everyone listed was met by the participant, and is in the host's event: the relation is "met"
+ * for either caller, so only a "private" profile shows its name alone (the other fields empty).
+ */
 function metUser(user: UserDoc): ConnectedUser["user"] {
-  const { _id, name, profilePhoto, title, organization, bio, socialLinks } = serializePublicProfile(user);
+  const profile = listedProfile(user);
+  if (!profile) return missingUser(user._id, user.name);
+  const { _id, name, profilePhoto, title, organization, bio, socialLinks } = profile;
   return { _id, name, profilePhoto, title, organization, bio, socialLinks };
 }
 
-/** An account gone since the meeting (none is deleted today): the name the participant had. */
+/** An account gone since the meeting, or a private profile: the name alone, the rest empty. */
 function missingUser(userId: mongoose.Types.ObjectId, name: string): ConnectedUser["user"] {
   return {
     _id: userId.toHexString(),

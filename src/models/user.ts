@@ -1,5 +1,9 @@
 import mongoose, { Schema, type Types } from "mongoose";
 
+/** "event": everyone who shares an event; "met": people met and hosts of my events; "private": name only. */
+export const PROFILE_VISIBILITIES = ["event", "met", "private"] as const;
+export type ProfileVisibility = (typeof PROFILE_VISIBILITIES)[number];
+
 const socialLinksSchema = new Schema(
   {
     linkedin: { type: String },
@@ -26,6 +30,8 @@ const userSchema = new Schema<UserDoc>(
     bio: { type: String },
     profilePhoto: { type: String },
     socialLinks: { type: socialLinksSchema },
+    // Who sees the profile beyond the name (src/users/visibility.ts); absent means "event".
+    profileVisibility: { type: String, enum: PROFILE_VISIBILITIES },
     // Guests only: when the cron last found one of their events within GUEST_RETENTION_DAYS.
     retentionCheckedAt: { type: Date },
   },
@@ -53,6 +59,7 @@ export interface UserDoc {
   bio?: string;
   profilePhoto?: string;
   socialLinks?: SocialLinks;
+  profileVisibility?: ProfileVisibility;
   retentionCheckedAt?: Date;
   createdAt: Date;
   updatedAt: Date;

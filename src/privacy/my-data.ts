@@ -7,12 +7,13 @@ import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/
 import { User, type UserDoc } from "../models/user";
 import type { MyDataExport } from "../schemas/export";
 import { getUserOrThrow } from "../users/accounts";
-import { serializeOwnUser, serializePublicProfile } from "../users/serialize";
+import { serializeOwnUser } from "../users/serialize";
+import { listedProfile } from "../users/visibility";
 
 /**
  * GET /api/users/me/export – what is stored about the caller: the account (never its hash), every
  * participation with its card and achievements, the connections made and received (the other
- * side's in-event name and public profile), the events hosted (a summary) and the activity entries
+ * side's in-event name and public profile as its profileVisibility lets the caller see it), the events hosted (a summary) and the activity entries
  * naming them. A participation that was left is no longer stored (a leave deletes it), so it is
  * not listed. About one query per collection, each by an indexed field or `_id`.
  */
@@ -40,7 +41,8 @@ export async function exportMyData(userId: string, now = new Date()): Promise<My
   const others = await User.find({
     _id: { $in: [...made.map((c) => c.secondaryUserId), ...makers.map((m) => m.userId)] },
   }).lean<UserDoc[]>();
-  const profiles = new Map(others.map((other) => [other._id.toHexString(), serializePublicProfile(other)]));
+  // Each other side has a connection with the caller, one way or the other: "met" by definition.
+  const profiles = new Map(others.map((other) => [other._id.toHexString(), listedProfile(other)]));
   const makerById = new Map(makers.map((m) => [m._id.toHexString(), m]));
   const eventById = new Map(events.map((e) => [e._id.toHexString(), e]));
   const latest = new Map<string, BingoCardDoc>();

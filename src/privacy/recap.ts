@@ -6,13 +6,14 @@ import { Participant } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { User, type UserDoc } from "../models/user";
 import type { EventRecap } from "../schemas/export";
-import { type PublicProfile, serializePublicProfile } from "../users/serialize";
+import type { PublicProfile } from "../users/serialize";
+import { listedProfile } from "../users/visibility";
 import { vcardOf } from "./vcard";
 
 /**
  * GET /api/events/:eventId/recap – what the event left the caller: the event, their standing
  * (rank on the leaderboard, lines, squares, people met) and the people they met, each with their
- * public profile. Only a participant: a leave deletes the participation, so someone who left is
+ * public profile as its owner's profileVisibility lets the caller see it (null: name only). Only a participant: a leave deletes the participation, so someone who left is
  * no longer one (403).
  */
 export async function getRecap(eventId: string, userId: string): Promise<EventRecap> {
@@ -26,7 +27,8 @@ export async function getRecap(eventId: string, userId: string): Promise<EventRe
     ParticipantConnection.find({ eventId: eventObjectId, primaryParticipantId: me._id }).sort({ at: 1 }).lean(),
   ]);
   const users = await User.find({ _id: { $in: met.map((c) => c.secondaryUserId) } }).lean<UserDoc[]>();
-  const profiles = new Map<string, PublicProfile>(users.map((u) => [u._id.toHexString(), serializePublicProfile(u)]));
+  // Everyone in `met` has a connection with the caller: a profile is null only when private.
+  const profiles = new Map<string, PublicProfile | null>(users.map((u) => [u._id.toHexString(), listedProfile(u)]));
   const rank = board.findIndex((row) => row.participantId === me._id.toHexString());
   const mine = board[rank];
   return {

@@ -28,6 +28,9 @@ export const socialLinksSchema = z.object({
     .optional(),
 });
 
+/** "event": everyone who shares an event; "met": people met and hosts of my events; "private": name only. */
+export const profileVisibilitySchema = z.enum(["event", "met", "private"]).meta({ id: "ProfileVisibility" });
+
 /** The profile fields a user sets on themselves and a guest gives when joining. */
 export const profileFieldsSchema = z.object({
   bio: multilineTextSchema(500),
@@ -51,6 +54,8 @@ export const updateUserBodySchema = z.object({
   organization: profileFieldsSchema.shape.organization.nullish(),
   profilePhoto: profileFieldsSchema.shape.profilePhoto.nullish(),
   socialLinks: socialLinksSchema.nullish(),
+  // Who sees the profile beyond the name: "event" (default), "met" or "private".
+  profileVisibility: profileVisibilitySchema.optional(),
 });
 
 export type SocialLinksInput = z.infer<typeof socialLinksSchema>;
@@ -81,12 +86,17 @@ export const publicProfileSchema = z.object(publicProfileShape).meta({ id: "Publ
 
 /** What users see of themselves. */
 export const ownUserSchema = z
-  .object({ ...publicProfileShape, email: z.string().optional(), authProvider: z.enum(["local", "guest"]) })
+  .object({
+    ...publicProfileShape,
+    email: z.string().optional(),
+    authProvider: z.enum(["local", "guest"]),
+    profileVisibility: profileVisibilitySchema,
+  })
   .meta({ id: "OwnUser" });
 
 export const getOwnUserResponseSchema = z.object({ user: ownUserSchema });
 
-/** Yourself in full, people you share an event with their public profile, anyone else their name. */
+/** Yourself in full; the public profile to whom its owner's profileVisibility lets see it; else the name. */
 export const getUserResponseSchema = z.object({ user: z.union([ownUserSchema, publicProfileSchema, userNameSchema]) });
 
 /** DELETE /api/users/me: a registered user confirms with their password; a guest sends nothing. */

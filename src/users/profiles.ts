@@ -13,12 +13,13 @@ import {
   serializeUserName,
   type UserName,
 } from "./serialize";
-import { usersShareAnEvent } from "./shared-events";
 import { storedSocialLinks } from "./social-links";
+import { mayViewProfile, relationOf, visibilityOf } from "./visibility";
 
 /**
  * GET /api/users/:userId: everything to the user themselves; the public profile (no email) to
- * anyone who shares an event with them; only `{ _id, name }` to everyone else.
+ * whom their profileVisibility lets see it (src/users/visibility.ts); only `{ _id, name }` to
+ * everyone else.
  */
 export async function getUserAsSeenBy(
   viewer: TokenClaims,
@@ -26,8 +27,9 @@ export async function getUserAsSeenBy(
 ): Promise<OwnUser | PublicProfile | UserName> {
   const user = await getUserOrThrow(userId);
   if (user._id.equals(viewer.userId)) return serializeOwnUser(user);
-  if (await usersShareAnEvent(viewer.userId, userId)) return serializePublicProfile(user);
-  return serializeUserName(user);
+  const visibility = visibilityOf(user);
+  const relation = await relationOf(viewer.userId, userId, visibility);
+  return mayViewProfile(visibility, relation) ? serializePublicProfile(user) : serializeUserName(user);
 }
 
 const CLEARABLE_FIELDS = ["bio", "title", "organization", "profilePhoto"] as const;
@@ -49,6 +51,7 @@ export async function updateUserProfile(
   const set: Record<string, unknown> = {};
   const unset: Record<string, true> = {};
   if (input.name !== undefined) set.name = input.name;
+  if (input.profileVisibility !== undefined) set.profileVisibility = input.profileVisibility;
   if (input.email !== undefined) {
     set.email = input.email;
     const emailKey = input.email.toLowerCase();

@@ -1,4 +1,4 @@
-import type { SocialLinks, UserDoc } from "../models/user";
+import type { ProfileVisibility, SocialLinks, UserDoc } from "../models/user";
 
 /** What anyone signed in may see of anyone: enough to put a name on a participant. */
 export interface UserName {
@@ -20,6 +20,7 @@ export interface PublicProfile extends UserName {
 export interface OwnUser extends PublicProfile {
   email?: string;
   authProvider: "local" | "guest";
+  profileVisibility: ProfileVisibility;
 }
 
 export function serializeUserName(user: Pick<UserDoc, "_id" | "name">): UserName {
@@ -43,6 +44,7 @@ export function serializeOwnUser(user: UserDoc): OwnUser {
     ...serializePublicProfile(user),
     ...(user.email ? { email: user.email } : {}),
     authProvider: user.authProvider,
+    profileVisibility: user.profileVisibility ?? "event",
   };
 }
 
