@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { ActivityEntry } from "../src/models/activity-entry";
 import { Event } from "../src/models/event";
 import { Participant } from "../src/models/participant";
+import { ParticipantConnection } from "../src/models/participant-connection";
 import { guestEmailKey, User } from "../src/models/user";
 import { nameKey } from "../src/schemas/common";
 
@@ -14,6 +15,7 @@ export interface SeededParticipant {
   userId: string;
   /** What the participant's meeting code carries. */
   seq: number;
+  name: string;
 }
 
 const CHUNK = 1_000;
@@ -60,10 +62,46 @@ export async function seedParticipants(eventId: string, count: number): Promise<
     );
   }
   await Event.updateOne({ _id: eventId }, { $inc: { openSeats: -count, participantCount: count, lastSeq: count } });
-  return participants.map((p) => ({ participantId: p._id.toHexString(), userId: p.userId.toHexString(), seq: p.seq }));
+  return participants.map((p) => ({
+    participantId: p._id.toHexString(),
+    userId: p.userId.toHexString(),
+    seq: p.seq,
+    name: p.name,
+  }));
 }
 
 /** Puts a started event back to pending, so that a start can be measured again. */
 export async function resetToPending(eventId: string): Promise<void> {
   await Event.updateOne({ _id: eventId }, { $set: { currentState: "pending", startedAt: null } });
+}
+
+/**
+ * `count` recorded meetings between seeded participants, inserted directly (as the host export's
+ * test does): participant i met i+1, i+2, … in turn, so no pair repeats while count ≤ n × (n − 1).
+ */
+export async function seedConnections(eventId: string, seeded: SeededParticipant[], count: number): Promise<number> {
+  const n = seeded.length;
+  if (count > n * (n - 1)) throw new Error(`${count} connections need more than ${n} participants`);
+  const eventObjectId = new mongoose.Types.ObjectId(eventId);
+  const at = new Date();
+  for (let start = 0; start < count; start += CHUNK) {
+    const slice = Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => {
+      const i = start + k;
+      const from = seeded[i % n] as SeededParticipant;
+      const to = seeded[(i + 1 + Math.floor(i / n)) % n] as SeededParticipant;
+      return {
+        eventId: eventObjectId,
+        primaryParticipantId: new mongoose.Types.ObjectId(from.participantId),
+        secondaryParticipantId: new mongoose.Types.ObjectId(to.participantId),
+        secondaryUserId: new mongoose.Types.ObjectId(to.userId),
+        secondaryName: to.name,
+        description: "Met",
+        square: null,
+        seq: null,
+        at,
+      };
+    });
+    await ParticipantConnection.insertMany(slice, { ordered: false });
+  }
+  return ParticipantConnection.countDocuments({ eventId: eventObjectId });
 }

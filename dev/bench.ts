@@ -13,13 +13,16 @@ import { startDevStack } from "./stack";
 // size of each command sent and each reply received, from the driver's command monitoring) per
 // request. Then 300 guests join at once and the requests per second are printed. Last, in an event
 // of its own, 300 participants scan 300 others' meeting codes at once, and a pusher-js client on
-// the event's channel times each scan → `meeting-verified` (p50/p95). Writes the
+// the event's channel times each scan → `meeting-verified` (p50/p95). Then the host's export
+// (dev/bench-export.ts): every table as CSV and JSON from an event of 100 participants / 1,000
+// connections and one of 1,000 / 10,000, with the API process's peak memory. Writes the
 // figures as JSON to dev/bench-results/<time>.json (or --out) so a later change can be compared.
 //
 // FerretDB, the database here, scans a collection for any filter but _id, so its latencies say
 // little about an indexed MongoDB; commands and bytes are what the data model controls.
 //
 //   npm run bench [-- --sizes 10,1000,5000 --samples 15 --concurrent 300 --out file.json]
+//   npm run bench -- --export-only [--export 100x1000,1000x10000]   (the host export alone)
 
 const { values: args } = parseArgs({
   options: {
@@ -27,9 +30,12 @@ const { values: args } = parseArgs({
     samples: { type: "string", default: "15" },
     concurrent: { type: "string", default: "300" },
     out: { type: "string" },
+    export: { type: "string", default: "100x1000,1000x10000" },
+    "export-only": { type: "boolean", default: false },
   },
 });
-const SIZES = args.sizes.split(",").map(Number);
+const EXPORT_ONLY = args["export-only"];
+const SIZES = EXPORT_ONLY ? [] : args.sizes.split(",").map(Number);
 const SAMPLES = Number(args.samples);
 const CONCURRENT = Number(args.concurrent);
 const HANDSHAKE = new Set(["hello", "ismaster", "isMaster", "ping", "saslStart", "saslContinue", "endSessions"]);
@@ -75,7 +81,8 @@ async function main(): Promise<void> {
   try {
     const { default: mongoose } = await import("mongoose");
     const { signToken } = await import("../src/auth/tokens");
-    const { seedParticipants, resetToPending } = await import("./bench-seed");
+    const { seedParticipants, seedConnections, resetToPending } = await import("./bench-seed");
+    const { benchExport, parseExportSizes } = await import("./bench-export");
     const { issueMeetingCode, meetingCodeKey } = await import("../src/connections/meeting-code");
     /** The code a seeded participant's phone would show now (GET …/meeting-code derives the same). */
     const codeOf = (eventId: string, owner: { seq: number }) =>
@@ -218,17 +225,34 @@ async function main(): Promise<void> {
     }
 
     printGrowth(results);
-    const scanToMessage = await concurrentScans(send, stack.client, signup, seedParticipants, codeOf, signToken);
-    console.log(
-      `\n${CONCURRENT} participants scanning at once: scan → meeting-verified on a pusher-js client ` +
-        `p50 ${scanToMessage.p50Ms.toFixed(0)} ms, p95 ${scanToMessage.p95Ms.toFixed(0)} ms (all done in ${scanToMessage.totalMs.toFixed(0)} ms)`,
+    let scanToMessage: Awaited<ReturnType<typeof concurrentScans>> | undefined;
+    if (!EXPORT_ONLY) {
+      scanToMessage = await concurrentScans(send, stack.client, signup, seedParticipants, codeOf, signToken);
+      console.log(
+        `\n${CONCURRENT} participants scanning at once: scan → meeting-verified on a pusher-js client ` +
+          `p50 ${scanToMessage.p50Ms.toFixed(0)} ms, p95 ${scanToMessage.p95Ms.toFixed(0)} ms (all done in ${scanToMessage.totalMs.toFixed(0)} ms)`,
+      );
+    }
+    const hostExport = await benchExport(
+      {
+        origin,
+        agent,
+        signup,
+        createEvent: async (name, token) => {
+          const created = await send("POST", "/api/events/createEvent", { name }, token);
+          return String((created.body.event as { _id: string })._id);
+        },
+        seedParticipants,
+        seedConnections,
+      },
+      parseExportSizes(args.export),
     );
 
     const outFile = args.out ?? join("dev", "bench-results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     mkdirSync(join(outFile, ".."), { recursive: true });
     writeFileSync(
       outFile,
-      `${JSON.stringify({ at: new Date().toISOString(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results, scanToMessage }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results, scanToMessage, hostExport }, null, 2)}\n`,
     );
     console.log(`\nwritten to ${outFile}`);
   } finally {
