@@ -473,9 +473,9 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   // Issue 21: the event is read by the command that reserves the seq of the mark's
-  // leaderboard-updated, so a plain mark takes 9; only a mark that achieves something reserves
-  // the seqs of its bingo-achieved in one more command.
-  it("POST /api/events/:eventId/bingo – the happy path takes 9 database commands; a new line adds one", async () => {
+  // leaderboard-updated, and the caller's photo with the caller, so a plain mark takes 8; only a
+  // mark that achieves something reserves the seqs of its bingo-achieved in one more command.
+  it("POST /api/events/:eventId/bingo – the happy path takes 8 database commands; a new line adds one", async () => {
     const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
@@ -485,11 +485,11 @@ describe("POST /api/events/:eventId/bingo", () => {
       `bingo square round trips: ${plain.commands.length} (${plain.commands.join(", ")}); completing a line: ${line.commands.length} (${line.commands.join(", ")})`,
     );
     // The event read with the seq of its leaderboard-updated reserved (state active the
-    // condition), the caller and the other person (one query), the caller's card, the pair's
-    // connection, the new version, the caller's entry (people met, photo), the activity-log
-    // entry, and (issue 17) the update that ends the write's in-flight count, so that only an
-    // event with a cut write is ever repaired.
-    const mark = ["findAndModify", "find", "find", "insert", "insert", "aggregate", "find", "insert", "update"];
+    // condition), the caller (with the photo their participant keeps) and the other person (one
+    // query), the caller's card, the pair's connection, the new version, the caller's people met,
+    // the activity-log entry, and (issue 17) the update that ends the write's in-flight count, so
+    // that only an event with a cut write is ever repaired.
+    const mark = ["findAndModify", "find", "find", "insert", "insert", "aggregate", "insert", "update"];
     expect([...plain.commands].sort()).toEqual([...mark].sort());
     // The line's seq is reserved in one more findAndModify and logged in the same insert.
     expect([...line.commands].sort()).toEqual([...mark, "findAndModify"].sort());

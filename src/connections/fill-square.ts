@@ -7,7 +7,7 @@ import { type SerializedCard, serializeCard } from "../bingo/serialize";
 import { ApiError, busyError, type ErrorIssue, eventNotFound } from "../errors";
 import type { BingoCardDoc, BingoMark } from "../models/bingo-card";
 import type { EventDoc } from "../models/event";
-import { Participant, type ParticipantEntry } from "../models/participant";
+import { Participant, type ParticipantEntry, type ParticipantWithPhoto } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { bingoAchieved, leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
@@ -57,13 +57,13 @@ export async function recordBingoSquare(
   }
   const { event } = reserved;
   let other: ParticipantEntry;
-  let caller: ParticipantEntry | undefined;
+  let caller: ParticipantWithPhoto | undefined;
   let square: number;
   try {
     const people = await Participant.find(
       { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
-      { _id: 1, userId: 1, name: 1 },
-    ).lean<ParticipantEntry[]>();
+      { _id: 1, userId: 1, name: 1, photo: 1 },
+    ).lean<ParticipantWithPhoto[]>();
     caller = people.find((entry) => entry.userId.equals(claims.userId));
     if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record bingo squares.");
     other = checkMark(event.bingo.size, people, caller, input);
@@ -106,7 +106,7 @@ type OnExistingPair = (
  */
 export function markSquare(
   event: EventDoc,
-  caller: ParticipantEntry,
+  caller: ParticipantWithPhoto,
   other: ParticipantEntry,
   square: number,
   description: string,
@@ -130,7 +130,7 @@ export function markSquare(
  */
 export function connectAndMark(
   event: EventDoc,
-  caller: ParticipantEntry,
+  caller: ParticipantWithPhoto,
   other: ParticipantEntry,
   square: number,
   description: string,
@@ -165,7 +165,7 @@ export function connectAndMark(
  */
 async function fillSquare(
   event: EventDoc,
-  caller: ParticipantEntry,
+  caller: ParticipantWithPhoto,
   other: ParticipantEntry,
   square: number,
   description: string,

@@ -14,7 +14,7 @@ import { findConnectionOrThrow, verifyConnection } from "./connection-store";
 import { markSquare, type RecordSquareResult } from "./fill-square";
 import { type IssuedMeetingCode, issueMeetingCode, meetingCodeKey, readMeetingCode } from "./meeting-code";
 
-type Person = ParticipantEntry & Pick<ParticipantDoc, "seq">;
+type Person = ParticipantEntry & Pick<ParticipantDoc, "seq" | "photo">;
 
 /**
  * GET …/meeting-code: the caller's code at `now`. Two reads, in parallel: the event (its state)
@@ -68,7 +68,7 @@ export async function recordMeeting(
   const seq = readMeetingCode(meetingCodeKey(), eventId, input.code, now);
   const people = await Participant.find(
     { eventId: event._id, $or: [{ userId: claims.userId }, ...(seq === null ? [] : [{ seq }])] },
-    { _id: 1, userId: 1, name: 1, seq: 1 },
+    { _id: 1, userId: 1, name: 1, seq: 1, photo: 1 },
   ).lean<Person[]>();
   const caller = people.find((entry) => entry.userId.equals(claims.userId));
   if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record a meeting.");

@@ -4,7 +4,7 @@ import { getActiveEventForBingo } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { ApiError, type ErrorIssue } from "../errors";
 import type { EventDoc } from "../models/event";
-import { Participant, type ParticipantEntry } from "../models/participant";
+import { Participant, type ParticipantEntry, type ParticipantWithPhoto } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
@@ -49,8 +49,8 @@ export async function recordParticipantConnection(
   const event = await getActiveEventForBingo(input._eventId);
   const people = await Participant.find(
     { eventId: event._id, _id: { $in: [input.primaryParticipantId, input.secondaryParticipantId] } },
-    { _id: 1, userId: 1, name: 1 },
-  ).lean<ParticipantEntry[]>();
+    { _id: 1, userId: 1, name: 1, photo: 1 },
+  ).lean<ParticipantWithPhoto[]>();
   const { primary, secondary } = checkPair(people, claims, input);
   const size = event.bingo.size;
 
