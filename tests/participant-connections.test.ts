@@ -300,17 +300,24 @@ describe("POST /api/participantConnections", () => {
     expect(viaMark.body.card.marks).toEqual([{ row: 2, col: 2, participantId: other.participantId, name: other.name }]);
   });
 
-  it("POST /api/participantConnections – a meeting takes 8 database commands", async () => {
+  it("POST /api/participantConnections – a meeting takes 7 database commands; one naming a square, as many as a mark", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const { commands } = await countCommands(() => recordMeeting(eventId, me, other).expect(201));
     console.log(`connection round trips: ${commands.length} (${commands.join(", ")})`);
-    // The event, both participants (one query, with the photos they keep), the seq of its
-    // leaderboard-updated, the connection; the caller's entry (newest card, people met, at once).
-    expect(commands.slice(0, 4)).toEqual(["find", "find", "findAndModify", "insert"]);
-    expect([...commands.slice(4, 6)].sort()).toEqual(["aggregate", "find"]);
+    // The event read with the seq of its leaderboard-updated reserved (issue 21), both
+    // participants (one query, with the photos they keep), the connection; the caller's entry
+    // (newest card, people met, at once).
+    expect(commands.slice(0, 3)).toEqual(["findAndModify", "find", "insert"]);
+    expect([...commands.slice(3, 5)].sort()).toEqual(["aggregate", "find"]);
     // The log entry, then (issue 17) the update ending the write's in-flight count.
-    expect(commands.slice(6)).toEqual(["insert", "update"]);
+    expect(commands.slice(5)).toEqual(["insert", "update"]);
+    // Naming a square: the event with the seq, both participants, the card, the connection, the
+    // new version, people met, the log entry, done (the mark's 8).
+    const square = await countCommands(() => recordMeeting(eventId, other, me, question(0, 0)).expect(201));
+    expect([...square.commands].sort()).toEqual(
+      ["findAndModify", "find", "find", "insert", "insert", "aggregate", "insert", "update"].sort(),
+    );
   });
 });
 

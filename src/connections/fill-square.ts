@@ -48,35 +48,54 @@ export async function recordBingoSquare(
   claims: TokenClaims,
   input: RecordBingoSquareInput,
 ): Promise<RecordSquareResult> {
-  const reserved = await reserveSeqs(eventId, 1, { where: { currentState: "active" } });
-  if (!reserved) {
-    // Only on this failure path: read the event to tell 404 from 409.
-    await getActiveEventForBingo(eventId);
-    // Active now: it was started between the two reads.
-    throw busyError("The event just started; please try again.");
-  }
+  const reserved = await reserveWithActiveEvent(eventId, 1);
   const { event } = reserved;
-  let other: ParticipantEntry;
-  let caller: ParticipantWithPhoto | undefined;
-  let square: number;
-  try {
+  const size = event.bingo.size;
+  const { caller, other } = await givingBackOnRefusal(event._id, 1, async () => {
     const people = await Participant.find(
       { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
       { _id: 1, userId: 1, name: 1, photo: 1 },
     ).lean<ParticipantWithPhoto[]>();
-    caller = people.find((entry) => entry.userId.equals(claims.userId));
+    const caller = people.find((entry) => entry.userId.equals(claims.userId));
     if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record bingo squares.");
-    other = checkMark(event.bingo.size, people, caller, input);
-    square = input.row * event.bingo.size + input.col;
+    const other = checkMark(size, people, caller, input);
     await requireVerifiedMeetingInScanMode(event, caller, other);
-  } catch (error) {
-    // A refusal: the reserved seq announces nothing. (A failed read leaves it to the repair.)
-    if (error instanceof ApiError) await recordSeqGaps(event._id, 1);
-    throw error;
-  }
+    return { caller, other };
+  });
+  const square = input.row * size + input.col;
   const question = event.bingo.grid[square]?.question ?? "";
   const { card, achievements } = await markSquare(event, caller, other, square, question, reserved);
   return { card, achievements };
+}
+
+/**
+ * The event of a mark, a connection or a meeting, read by the `findAndModify` that reserves the
+ * request's first `count` seqs, on condition that it is active. Only when that matches nothing is
+ * the event read, to answer 404 or 409 event_not_active.
+ */
+export async function reserveWithActiveEvent(eventId: string, count: number): Promise<SeqReservation> {
+  const reserved = await reserveSeqs(eventId, count, { where: { currentState: "active" } });
+  if (reserved) return reserved;
+  await getActiveEventForBingo(eventId);
+  // Active now: it was started between the two commands.
+  throw busyError("The event just started; please try again.");
+}
+
+/**
+ * Runs the checks of a request that reserved `count` seqs before them: a refusal (an ApiError)
+ * gives the seqs back as gaps. (A failed read leaves them in flight, for the repair.)
+ */
+export async function givingBackOnRefusal<T>(
+  eventId: Types.ObjectId,
+  count: number,
+  checks: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await checks();
+  } catch (error) {
+    if (error instanceof ApiError) await recordSeqGaps(eventId, count);
+    throw error;
+  }
 }
 
 /** In "scan" mode a mark counts only between two people with a verified meeting (one indexed read). */
@@ -135,6 +154,7 @@ export function connectAndMark(
   square: number,
   description: string,
   connectionId: Types.ObjectId,
+  held?: SeqReservation,
 ): Promise<FilledSquare> {
   return fillSquare(
     event,
@@ -144,6 +164,7 @@ export function connectAndMark(
     description,
     (e, c, o) => ownConnectionOrAlreadyConnected(e._id, c, o, connectionId),
     connectionId,
+    held,
   );
 }
 
