@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ActivityEntry } from "../src/models/activity-entry";
 import { Event } from "../src/models/event";
 import { dashboardGrid } from "./support/bingo-grids";
 import { createBingoEvent, markSquare, type Player } from "./support/factories";
@@ -15,6 +14,7 @@ import {
   publishedTo,
   type TestUser,
 } from "./support/harness";
+import { expectSeqsSettled } from "./support/seqs";
 
 function recordSquare(eventId: string, token: string | null, body: Record<string, unknown>) {
   const req = api().post(`/api/events/${eventId}/bingo`);
@@ -502,11 +502,6 @@ describe("POST /api/events/:eventId/bingo", () => {
     const { eventId, players } = await createBingoEvent(6);
     const [me, a, b, c, d, e] = players as [Player, Player, Player, Player, Player, Player];
     const outsider = await createUser();
-    const settled = async () => {
-      const event = await Event.findById(eventId, { lastSeq: 1, seqGaps: 1, inFlight: 1 }).lean();
-      const logged = await ActivityEntry.countDocuments({ eventId });
-      return { inFlight: event?.inFlight, unaccounted: (event?.lastSeq ?? 0) - (event?.seqGaps ?? 0) - logged };
-    };
     await markOk(eventId, me, 0, 0, a);
     const before = (await Event.findById(eventId, { lastSeq: 1 }).lean())?.lastSeq ?? 0;
     expectError(await markSquare(eventId, me, 0, 0, b), 409, "square_taken");
@@ -525,7 +520,7 @@ describe("POST /api/events/:eventId/bingo", () => {
     // Five refusals or repeats, each one seq handed out and counted as a gap.
     const after = await Event.findById(eventId, { lastSeq: 1, seqGaps: 1 }).lean();
     expect(after?.lastSeq).toBe(before + 5);
-    expect(await settled()).toEqual({ inFlight: 0, unaccounted: 0 });
+    await expectSeqsSettled(eventId);
 
     // Racing marks on one card: the first row completes a line, whichever pass gets there.
     const results = await Promise.all([
@@ -536,6 +531,6 @@ describe("POST /api/events/:eventId/bingo", () => {
     ]);
     expect(results.map((res) => res.status)).toEqual([200, 200, 200, 200]);
     expect(achievementsPublished(eventId).filter((x) => x.achievementType === "line")).toHaveLength(2);
-    expect(await settled()).toEqual({ inFlight: 0, unaccounted: 0 });
+    await expectSeqsSettled(eventId);
   });
 });

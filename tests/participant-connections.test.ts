@@ -26,6 +26,7 @@ import {
   startEvent,
   type TestUser,
 } from "./support/harness";
+import { expectSeqsSettled } from "./support/seqs";
 
 const question = (row: number, col: number) => `Find someone who knows square ${row}-${col}`;
 
@@ -155,6 +156,8 @@ describe("POST /api/participantConnections", () => {
     expectError(await recordMeeting(eventId, me, third, question(1, 1)), 409, "already_connected");
     expect(publishedTo(eventId).length).toBe(before);
     expect(await ParticipantConnection.countDocuments({ eventId })).toBe(2);
+    // Each repeat's seq, reserved with the event's read, was given back as a gap.
+    await expectSeqsSettled(eventId);
   });
 
   it("POST /api/participantConnections – the other direction is a connection of its own", async () => {
@@ -173,6 +176,7 @@ describe("POST /api/participantConnections", () => {
     expectError(await recordMeeting(eventId, me, b, question(0, 0)), 409, "square_taken");
     expect(publishedTo(eventId).length).toBe(before);
     expect(await metBy(eventId, me)).toEqual([[a.participantId, question(0, 0)]]);
+    await expectSeqsSettled(eventId);
     // Nothing was left behind: the same meeting without the square goes through.
     await recordMeeting(eventId, me, b).expect(201);
   });
@@ -183,6 +187,7 @@ describe("POST /api/participantConnections", () => {
     expectError(await recordMeeting(eventId, me, other, MET_DURING_BINGO, third.token), 403, "forbidden");
     expectError(await recordMeeting(eventId, me, other, MET_DURING_BINGO, host.token), 403, "forbidden");
     expect(await metBy(eventId, me)).toEqual([]);
+    await expectSeqsSettled(eventId);
   });
 
   it("POST /api/participantConnections – yourself, or someone not in the event, is a 400 invalid_input naming the field", async () => {
