@@ -162,7 +162,7 @@ describe("database round trips per request", () => {
   });
 
   // An email change also counts itself per account and per IP and reads the password hash (issue 22).
-  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 7 when the email changes", async () => {
+  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 7 when the email changes; 4 when the photo does", async () => {
     const user = await createUser();
     const put = (body: object) => () =>
       api()
@@ -170,6 +170,13 @@ describe("database round trips per request", () => {
         .set(...bearer(user.token))
         .send(body);
     expect(await measure("PUT user profile", put({ bio: "Counted" }), 200)).toEqual(["find", "update", "find"]);
+    // Issue 21: the user's participants keep the photo their events' screens show, in one update.
+    expect(await measure("PUT user photo", put({ profilePhoto: "https://example.com/c.png" }), 200)).toEqual([
+      "find",
+      "update",
+      "find",
+      "update",
+    ]);
     const email = `counted-${Date.now()}@example.com`;
     expect(await measure("PUT user email", put({ email, currentPassword: "correct horse battery" }), 200)).toEqual([
       "find",
