@@ -42,9 +42,10 @@ describe("database round trips per request", () => {
     await api().get("/api/health").expect(200);
   });
 
-  // Joins first read the caller IP's window of missed event guesses (one find); every write that
-  // reserved a seq ends by giving back its in-flight count (one update, issue 17).
-  it("POST /api/events/:eventId/join/user – with a name: guesses, seat, participant, log entry, done: 5 database commands", async () => {
+  // A join by event id reads no rate-limit window (issue 21): only a miss is counted, as an id
+  // cannot be guessed (docs/limits.md). Every write that reserved a seq ends by giving back its
+  // in-flight count (one update, issue 17).
+  it("POST /api/events/:eventId/join/user – with a name: seat, participant, log entry, done: 4 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser();
     const commands = await measure(
@@ -56,10 +57,10 @@ describe("database round trips per request", () => {
           .send({ name: "Counted Carla" }),
       201,
     );
-    expect(commands).toEqual(["find", "findAndModify", "insert", "insert", "update"]);
+    expect(commands).toEqual(["findAndModify", "insert", "insert", "update"]);
   });
 
-  it("POST /api/events/:eventId/join/user – without a name: guesses, the account name, then as with a name: 6 database commands", async () => {
+  it("POST /api/events/:eventId/join/user – without a name: the account name, then as with a name: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser({ name: "Default Dana" });
     const commands = await measure(
@@ -71,7 +72,7 @@ describe("database round trips per request", () => {
           .send({}),
       201,
     );
-    expect(commands).toEqual(["find", "find", "findAndModify", "insert", "insert", "update"]);
+    expect(commands).toEqual(["find", "findAndModify", "insert", "insert", "update"]);
   });
 
   // One findAndModify counts the join in the IP's guest-join minute and returns the IP's missed
@@ -117,12 +118,11 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "findAndModify", "insert", "update"]);
   });
 
-  it("GET /api/events/:eventId – guesses, the event and its lobby: 3 database commands", async () => {
+  it("GET /api/events/:eventId – the event and its lobby: 2 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure("GET event", () => api().get(`/api/events/${event._id}`), 200);
-    // Issue 19: the IP's misses are read first, so a guesser over the miss limit learns nothing
-    // from a hit (an unknown id counts as a miss, as for joins and join-code look-ups).
-    expect(commands).toEqual(["find", "find", "find"]);
+    // An unknown id counts as a miss (issue 19); a hit reads no rate-limit window (issue 21).
+    expect(commands).toEqual(["find", "find"]);
   });
 
   // No write on a read (issue 21): only misses are counted; a hit reads the event, then at once its
@@ -224,7 +224,7 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "findAndModify", "update", "insert", "delete", "update", "update", "update"]);
     const member = await createUser();
     const join = await measure("join/user after a ban", () => joinAsUser(member, event._id, { name: "Mo" }), 201);
-    expect(join).toEqual(["find", "findAndModify", "find", "insert", "insert", "update"]);
+    expect(join).toEqual(["findAndModify", "find", "insert", "insert", "update"]);
   });
 
   // Issue 19 added the event's bans to what a deletion removes: a sixth collection, one more delete.
