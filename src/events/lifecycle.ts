@@ -20,12 +20,13 @@ const TRANSITION_SEQS = 2;
 /**
  * Moves an event pending → active or active → ended for its host, in 2 commands: one update
  * conditional on the host and the state sets the state and its timestamp and takes the two seqs
- * (reserveSeqs: `$inc lastSeq`, atomic, so a concurrent join never shares them), then the announcements go out
- * in one Pusher request and to the log in one insert. Of two concurrent starts exactly one matches.
- * Only when nothing matched is the event read, to say why. The write is not counted in flight (that
- * would cost a third command): a log insert that fails marks the event for repair itself
- * (announceUncounted), and the cron finds the transitions of a function that died in between
- * (jobs/unlogged-transitions.ts); the repair re-announces them from the log (jobs/audit.ts).
+ * (reserveSeqs: `$inc lastSeq`, atomic, so a concurrent join never shares them), then the
+ * announcements go out in one Pusher request and to the log in one insert. Of two concurrent
+ * starts exactly one matches. Only when nothing matched is the event read, to say why. The write
+ * is not counted in flight (that would cost a third command): a log insert that fails marks the
+ * event for repair itself (announceUncounted), and the cron finds the transitions of a function
+ * that died in between (jobs/unlogged-transitions.ts); the repair announces again what the log
+ * lacks (jobs/audit.ts).
  */
 export async function transitionEvent(eventId: string, hostId: string, to: TargetState): Promise<EventDoc> {
   const { from, stamp, releasesJoinCode } = TRANSITIONS[to];

@@ -24,10 +24,10 @@ const LIFECYCLE_SEQS = 2;
  * claims it first, so two never run at once): counts its
  * participants to reset `participantCount` / `openSeats` (a seat taken whose participant was never
  * inserted), and, when the log is incomplete, rebuilds the entries whose change holds a seq and
- * re-announces a transition the log lacks (logged unsent and due, for the re-send that follows),
- * then counts what is left as gaps. The
- * update is conditional on `updatedAt`, so a write that came in meanwhile wins and the event is
- * repaired again once quiet. Resolves to how many entries it rebuilt (logged unsent and due).
+ * announces again a transition the log lacks (logged unsent and due, for the re-send that
+ * follows), then counts what is left as gaps. The update is conditional on `updatedAt`, so a write
+ * that came in meanwhile wins and the event is repaired again once quiet. Resolves to how many
+ * entries it rebuilt (logged unsent and due).
  */
 export async function auditEvent(event: EventDoc, now: number): Promise<number> {
   const eventId = event._id;
@@ -80,7 +80,6 @@ async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
     if (logged.has(participant.seq)) continue;
     missing.push(participantJoined({ ...participant, participantId: participant._id.toHexString() }));
   }
-  missing.push(...(await reannounceTransitions(event, entries)));
   const cards = await BingoCard.find(
     { eventId },
     { participantId: 1, name: 1, achieved: 1, lastMarkAt: 1, leaderboardSeq: 1 },
@@ -111,6 +110,8 @@ async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
     }
   }
   missing.push(...(await rebuildLeaderboardUpdates(eventId, leaderboardSeqs)));
+  // Last, after every read that may fail: the seqs it reserves are gaps if nothing logs them.
+  missing.push(...(await reannounceTransitions(event, entries)));
   return missing.sort((a, b) => a.seq - b.seq);
 }
 

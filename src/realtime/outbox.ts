@@ -14,7 +14,8 @@ import { finishWrite, markCut } from "./sequence";
 // history, so the log is what a phone that was offline reads to catch up, and what lets an event
 // that Pusher refused, or that a crashed function never logged, go out later: from the next write
 // to the same event or from the cron function, which rebuilds a missing entry from the change
-// that holds its seq (a transition's under new seqs: jobs/audit.ts). Delivery is at least once; clients drop a `seq` they have seen.
+// that holds its seq (a transition's under new seqs: jobs/audit.ts). Delivery is at least once;
+// clients drop a `seq` they have seen.
 
 // A publish that timed out may still reach Pusher, so its entry is not re-sent before this; nor is
 // an entry a re-sender claimed (its claim lapses after this if it died or its publish timed out).
@@ -51,9 +52,9 @@ export async function announce(
 /**
  * announce() for a write that did not count itself in flight (a transition: the count would cost
  * it a third command). Only when its log entries or the re-send flag fail to be stored does it
- * count one now (markCut), so the event is repaired once quiet, as for any cut write: the audit re-announces what the log lacks. Should
- * that fail too, or the function die first, the cron's check of recent transitions finds it
- * (jobs/unlogged-transitions.ts). Never throws.
+ * count one now (markCut), so the event is repaired once quiet, as for any cut write: the audit
+ * announces again what the log lacks. Should that fail too, or the function die first, the cron's
+ * check of recent transitions finds it (jobs/unlogged-transitions.ts). Never throws.
  */
 export async function announceUncounted(
   event: OutboxEvent,
