@@ -88,6 +88,54 @@ describe("a transition whose log insert fails (issue 21)", () => {
     expect(published(event._id)).toHaveLength(4);
   });
 
+  it("POST /api/events/:eventId/end – its log insert cut: the repair announces the end again, not the start that is logged", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const host = await createHost();
+    const event = await createEvent(host);
+    await transition(host, event._id, "start").expect(200);
+    const cut = proxy.cutOn({ command: "insert", collection: "activity", at: "before" });
+    const ended = await transition(host, event._id, "end");
+    await cut;
+    expect(ended.status).toBe(200);
+    expect(await stored(event._id)).toMatchObject({ currentState: "ended", lastSeq: 4, inFlight: 1 });
+
+    await quiet();
+    await api().get(`/api/events/${event._id}`).expect(200);
+    expect((await storedActivity(event._id)).map((entry) => [entry.event, entry.seq, entry.sent])).toEqual([
+      ["event-started", 1, true],
+      ["event", 2, true],
+      ["event-ended", 5, true],
+      ["event", 6, true],
+    ]);
+    expect(publishedTo(event._id).at(-2)?.data).toEqual({
+      eventId: event._id,
+      state: "ended",
+      endedAt: ended.body.event.endedAt,
+      seq: 5,
+    });
+    expect(await stored(event._id)).toMatchObject({ lastSeq: 6, seqGaps: 2, inFlight: 0 });
+  });
+
+  it("a start whose log insert was cut, then an end that went out: the repair does not send the start after the end", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const host = await createHost();
+    const event = await createEvent(host);
+    const cut = proxy.cutOn({ command: "insert", collection: "activity", at: "before" });
+    await transition(host, event._id, "start").expect(200);
+    await cut;
+    await transition(host, event._id, "end").expect(200);
+
+    await quiet();
+    await api().get(`/api/events/${event._id}`).expect(200);
+    // Sent in seq order, a start after the end would take a client back to active.
+    expect((await storedActivity(event._id)).map((entry) => [entry.event, entry.seq])).toEqual([
+      ["event-ended", 3],
+      ["event", 4],
+    ]);
+    expect(published(event._id)).toHaveLength(4);
+    expect(await stored(event._id)).toMatchObject({ lastSeq: 4, seqGaps: 2, inFlight: 0 });
+  });
+
   it("GET /api/cron/publish-pending – a healthy transitioned event is not marked", async () => {
     const host = await createHost();
     const event = await createEvent(host);

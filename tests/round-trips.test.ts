@@ -119,6 +119,25 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["findAndModify", "insert"]);
   });
 
+  // Refused: the transition matches nothing, and only then is the event read, to say why (409 here).
+  it("POST /api/events/:eventId/start on an active event – transition matching nothing, one read: 2 database commands, 409", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    await api()
+      .post(`/api/events/${event._id}/start`)
+      .set(...bearer(host.token))
+      .expect(200);
+    const commands = await measure(
+      "start refused",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/start`)
+          .set(...bearer(host.token)),
+      409,
+    );
+    expect(commands).toEqual(["findAndModify", "find"]);
+  });
+
   it("GET /api/events/:eventId – guesses, the event and its lobby: 3 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure("GET event", () => api().get(`/api/events/${event._id}`), 200);
