@@ -84,9 +84,11 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["findAndModify", "insert", "findAndModify", "insert", "insert", "update"]);
   });
 
-  // A transition reads the event (checks and lastSeq), then one findAndModify changes the state
-  // and stores the seq; after the publish its activity-log entry is written.
-  it("POST /api/events/:eventId/start – read, transition, log entry, done: 4 database commands", async () => {
+  // Issue 21: one findAndModify, conditional on the host and the state, changes the state and takes
+  // its two seqs (no prior read: the event is read only when nothing matched, to say why); after
+  // the publish both activity-log entries go in one insert. No in-flight count is taken or given
+  // back: a failed insert marks the event for repair itself, and the cron checks recent transitions.
+  it("POST /api/events/:eventId/start – transition with its seqs, log entries: 2 database commands", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     const commands = await measure(
@@ -97,10 +99,10 @@ describe("database round trips per request", () => {
           .set(...bearer(host.token)),
       200,
     );
-    expect(commands).toEqual(["find", "findAndModify", "insert", "update"]);
+    expect(commands).toEqual(["findAndModify", "insert"]);
   });
 
-  it("POST /api/events/:eventId/end – read, transition, log entry, done: 4 database commands", async () => {
+  it("POST /api/events/:eventId/end – transition with its seqs, log entries: 2 database commands", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     await api()
@@ -115,7 +117,26 @@ describe("database round trips per request", () => {
           .set(...bearer(host.token)),
       200,
     );
-    expect(commands).toEqual(["find", "findAndModify", "insert", "update"]);
+    expect(commands).toEqual(["findAndModify", "insert"]);
+  });
+
+  // Refused: the transition matches nothing, and only then is the event read, to say why (409 here).
+  it("POST /api/events/:eventId/start on an active event – transition matching nothing, one read: 2 database commands, 409", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    await api()
+      .post(`/api/events/${event._id}/start`)
+      .set(...bearer(host.token))
+      .expect(200);
+    const commands = await measure(
+      "start refused",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/start`)
+          .set(...bearer(host.token)),
+      409,
+    );
+    expect(commands).toEqual(["findAndModify", "find"]);
   });
 
   it("GET /api/events/:eventId – the event and its lobby: 2 database commands", async () => {

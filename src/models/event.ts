@@ -47,9 +47,6 @@ const eventSchema = new Schema<EventDoc>(
     // gives its seat back but not its seq): lastSeq - seqGaps entries belong in the log.
     lastSeq: { type: Number, default: 0 },
     seqGaps: { type: Number, default: 0 },
-    // The seqs of event-started and event-ended, so a lost log entry can be rebuilt.
-    startedSeq: { type: Number, default: null },
-    endedSeq: { type: Number, default: null },
     // Writes in flight: taken with their seq, given back when every step is stored (or with the
     // gap of a refused one). Above 0 on an event quiet for RETRY_AFTER_MS, a write was cut: the
     // next request to the event, or the cron, repairs it (jobs/heal.ts) and sets it to 0.
@@ -102,8 +99,6 @@ export interface EventDoc {
   createdBy: Types.ObjectId;
   lastSeq: number;
   seqGaps: number;
-  startedSeq: number | null;
-  endedSeq: number | null;
   inFlight: number;
   repairClaimedUntil: Date | null;
   resendDueAt: Date | null;
