@@ -136,7 +136,7 @@ describe("a transition whose log insert fails (issue 21)", () => {
     expect(await stored(event._id)).toMatchObject({ lastSeq: 4, seqGaps: 2, inFlight: 0 });
   });
 
-  it("GET /api/cron/publish-pending – a healthy transitioned event is not marked", async () => {
+  it("GET /api/cron/publish-pending – a healthy transitioned event is not marked, and is checked once: it leaves the next runs' list", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     await transition(host, event._id, "start").expect(200);
@@ -147,7 +147,7 @@ describe("a transition whose log insert fails (issue 21)", () => {
       .collection("events")
       .updateOne({ _id: new mongoose.Types.ObjectId(event._id) }, { $set: { startedAt: past, endedAt: past } });
     expect((await runCron().expect(200)).body).toMatchObject({ repaired: 0, published: 0 });
-    expect(await stored(event._id)).toMatchObject({ lastSeq: 4, inFlight: 0 });
+    expect(await stored(event._id)).toMatchObject({ lastSeq: 4, inFlight: 0, transitionChecked: "ended" });
   });
 });
 

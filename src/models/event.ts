@@ -56,6 +56,9 @@ const eventSchema = new Schema<EventDoc>(
     // When the earliest unsent entry of this event's activity is due for re-sending: the next
     // write to the event from then on re-sends it.
     resendDueAt: { type: Date, default: null },
+    // The last state whose transition the cron found announced in the log (jobs/unlogged-
+    // transitions.ts), so each transition is checked once, however many there are.
+    transitionChecked: { type: String, enum: ["active", "ended", null], default: null },
     // The host's doors (issue 19): joins refused while locked (people already in carry on), and
     // guest joins refused when guests are not allowed. Conditions of the join's seat `$inc`.
     joinsLocked: { type: Boolean, default: false },
@@ -102,6 +105,7 @@ export interface EventDoc {
   inFlight: number;
   repairClaimedUntil: Date | null;
   resendDueAt: Date | null;
+  transitionChecked?: "active" | "ended" | null;
   joinsLocked?: boolean;
   guestsAllowed?: boolean;
   hasBans?: boolean;
