@@ -75,6 +75,11 @@ export async function resetToPending(eventId: string): Promise<void> {
   await Event.updateOne({ _id: eventId }, { $set: { currentState: "pending", startedAt: null } });
 }
 
+/** Puts an ended event back to active, so that an end can be measured again. */
+export async function resetToActive(eventId: string): Promise<void> {
+  await Event.updateOne({ _id: eventId }, { $set: { currentState: "active", endedAt: null } });
+}
+
 /**
  * `count` recorded meetings between seeded participants, inserted directly (as the host export's
  * test does): participant i met i+1, i+2, … in turn, so no pair repeats while count ≤ n × (n − 1).

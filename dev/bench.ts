@@ -1,9 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { CommandStartedEvent, CommandSucceededEvent } from "mongodb";
+import { type Figures, printComparison, readBaseline } from "./bench-compare";
 import { startDevStack } from "./stack";
 
 // `npm run bench`: what one request costs as an event grows. Starts the stack on a throwaway local
@@ -16,12 +18,14 @@ import { startDevStack } from "./stack";
 // the event's channel times each scan → `meeting-verified` (p50/p95). Then the host's export
 // (dev/bench-export.ts): every table as CSV and JSON from an event of 100 participants / 1,000
 // connections and one of 1,000 / 10,000, with the API process's peak memory. Writes the
-// figures as JSON to dev/bench-results/<time>.json (or --out) so a later change can be compared.
+// figures as JSON to dev/bench-results/<time>.json (or --out), and compares them with the committed
+// baseline (dev/bench-results/baseline.json, or --baseline), printing which figures got worse
+// (dev/bench-compare.ts says how much worse counts).
 //
 // FerretDB, the database here, scans a collection for any filter but _id, so its latencies say
 // little about an indexed MongoDB; commands and bytes are what the data model controls.
 //
-//   npm run bench [-- --sizes 10,1000,5000 --samples 15 --concurrent 300 --out file.json]
+//   npm run bench [-- --sizes 10,1000,5000 --samples 15 --concurrent 300 --out file.json --baseline file.json]
 //   npm run bench -- --export-only [--export 100x1000,1000x10000]   (the host export alone)
 
 const { values: args } = parseArgs({
@@ -30,6 +34,7 @@ const { values: args } = parseArgs({
     samples: { type: "string", default: "15" },
     concurrent: { type: "string", default: "300" },
     out: { type: "string" },
+    baseline: { type: "string", default: join("dev", "bench-results", "baseline.json") },
     export: { type: "string", default: "100x1000,1000x10000" },
     "export-only": { type: "boolean", default: false },
   },
@@ -45,15 +50,6 @@ interface Sample {
   commands: number;
   sent: number;
   received: number;
-}
-
-interface Figures {
-  requests: number;
-  p50Ms: number;
-  p95Ms: number;
-  commands: number;
-  bytesSent: number;
-  bytesReceived: number;
 }
 
 interface Reply {
@@ -81,7 +77,7 @@ async function main(): Promise<void> {
   try {
     const { default: mongoose } = await import("mongoose");
     const { signToken } = await import("../src/auth/tokens");
-    const { seedParticipants, seedConnections, resetToPending } = await import("./bench-seed");
+    const { seedParticipants, seedConnections, resetToActive, resetToPending } = await import("./bench-seed");
     const { benchExport, parseExportSizes } = await import("./bench-export");
     const { issueMeetingCode, meetingCodeKey } = await import("../src/connections/meeting-code");
     /** The code a seeded participant's phone would show now (GET …/meeting-code derives the same). */
@@ -142,6 +138,12 @@ async function main(): Promise<void> {
         const { sample } = await measured("POST", `/api/events/${event._id}/join/guest`, 201, { name: `Guest ${i}` });
         return sample;
       });
+      // The first join of an event that nobody has joined yet (a new event per sample).
+      await run("guest join, first into a new event", async (i) => {
+        const fresh = await send("POST", "/api/events/createEvent", { name: `Bench ${size} fresh ${i}` }, host.token);
+        const freshId = String((fresh.body.event as { _id: string })._id);
+        return (await measured("POST", `/api/events/${freshId}/join/guest`, 201, { name: `First ${i}` })).sample;
+      });
       const users: { userId: string; token: string }[] = [];
       for (let i = 0; i < SAMPLES; i++) users.push(await signup(`User ${i}`));
       await run("user join", async (i) => {
@@ -166,6 +168,12 @@ async function main(): Promise<void> {
       await run("start", async (i) => {
         if (i > 0) await resetToPending(event._id);
         return (await measured("POST", `/api/events/${event._id}/start`, 200, undefined, host.token)).sample;
+      });
+      // Active now: each end is measured, then the event is put back to active for the next.
+      await run("end", async () => {
+        const { sample } = await measured("POST", `/api/events/${event._id}/end`, 200, undefined, host.token);
+        await resetToActive(event._id);
+        return sample;
       });
       // The event is active now: seeded participants mark a square, naming another seeded one.
       await run("bingo mark", async (i) => {
@@ -252,12 +260,26 @@ async function main(): Promise<void> {
     mkdirSync(join(outFile, ".."), { recursive: true });
     writeFileSync(
       outFile,
-      `${JSON.stringify({ at: new Date().toISOString(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results, scanToMessage, hostExport }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), commit: headCommit(), database: stack.database.kind, samples: SAMPLES, concurrent: CONCURRENT, sizes: results, scanToMessage, hostExport }, null, 2)}\n`,
     );
     console.log(`\nwritten to ${outFile}`);
+    const baseline = readBaseline(args.baseline);
+    if (!baseline) console.log(`no baseline at ${args.baseline}: nothing compared`);
+    else if (!EXPORT_ONLY) printComparison(results, baseline, args.baseline);
   } finally {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The commit measured (with "+changes" when the tree differs from it), for the results file. */
+function headCommit(): string | undefined {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim();
+    return dirty ? `${commit}+changes` : commit;
+  } catch {
+    return undefined;
   }
 }
 

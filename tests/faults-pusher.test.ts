@@ -2,6 +2,7 @@ import mongoose from "mongoose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PusherFault } from "../dev/pusher-server";
 import { Event } from "../src/models/event";
+import { RETRY_AFTER_MS } from "../src/realtime/outbox";
 import { ageActivity, storedActivity } from "./support/activity";
 import {
   api,
@@ -163,6 +164,10 @@ describe("Pusher failing during join, start and end", () => {
 });
 
 describe("process dying between write and publish", () => {
+  // A transition stores no seq and counts no write in flight (issue 21: 2 commands), so a function
+  // that dies after it leaves only the state and its timestamp: the cron's check of recent
+  // transitions finds it against the log, and the repair announces it again under new seqs (the
+  // seqs it took first become gaps). Its time is set back past RETRY_AFTER_MS, as a quiet event's.
   it("GET /api/cron/publish-pending – publishes a start and an end whose functions died after their write", async () => {
     const host = await createHost();
     const event = await createEvent(host);
@@ -173,50 +178,80 @@ describe("process dying between write and publish", () => {
     ]);
 
     // The end as transitionEvent writes it, then nothing: the function died before publishing.
-    const endedAt = new Date();
+    const endedAt = new Date(Date.now() - RETRY_AFTER_MS - 1_000);
     const ended = await Event.findOneAndUpdate(
-      { _id: event._id, createdBy: new mongoose.Types.ObjectId(host.userId), currentState: "active", lastSeq: 2 },
-      { $set: { currentState: "ended", endedAt, endedSeq: 3, lastSeq: 4 }, $inc: { inFlight: 1 } },
-      { new: true },
+      { _id: event._id, createdBy: new mongoose.Types.ObjectId(host.userId), currentState: "active" },
+      { $set: { currentState: "ended", endedAt }, $inc: { lastSeq: 2 } },
+      { returnDocument: "after" },
     ).lean();
-    expect(ended?.currentState).toBe("ended");
+    expect(ended).toMatchObject({ currentState: "ended", lastSeq: 4, inFlight: 0 });
 
     await ageActivity(event._id);
-    expect((await runCron()).body).toMatchObject({ published: 2 });
+    expect((await runCron()).body).toMatchObject({ repaired: 1, published: 2 });
     expect(publishedTo(event._id)).toEqual([
       expect.objectContaining({ name: "event-started" }),
       expect.objectContaining({ name: "event" }),
       {
         name: "event-ended",
-        data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString(), seq: 3 },
+        data: { eventId: event._id, state: "ended", endedAt: endedAt.toISOString(), seq: 5 },
       },
-      { name: "event", data: { status: "Completed", seq: 4 } },
+      { name: "event", data: { status: "Completed", seq: 6 } },
     ]);
-    expect((await runCron()).body).toMatchObject({ published: 0 });
-    expectEachSeqOnce(event._id, 4);
+    expect(await Event.findById(event._id).lean()).toMatchObject({ lastSeq: 6, seqGaps: 2, inFlight: 0 });
+    expect((await runCron()).body).toMatchObject({ repaired: 0, published: 0 });
+    expect(publishedSeqs(event._id).map(([, seq]) => seq)).toEqual([1, 2, 5, 6]);
   });
 
-  it("GET /api/cron/publish-pending – publishes a start that died unpublished before the next join delivers both", async () => {
+  it("GET /api/cron/publish-pending – publishes a start that died unpublished, after a join that went out", async () => {
     const host = await createHost();
     const event = await createEvent(host);
-    const startedAt = new Date();
+    const startedAt = new Date(Date.now() - RETRY_AFTER_MS - 1_000);
     // The start as transitionEvent writes it (event-started and the apps' event take seqs 1 and
     // 2), then nothing: the function died before publishing.
     await Event.updateOne(
-      { _id: event._id, currentState: "pending", lastSeq: 0 },
-      { $set: { currentState: "active", startedAt, startedSeq: 1, lastSeq: 2 }, $inc: { inFlight: 1 } },
+      { _id: event._id, currentState: "pending" },
+      { $set: { currentState: "active", startedAt }, $inc: { lastSeq: 2 } },
     );
 
-    // Young: the next join publishes only itself and leaves the start to the cron.
+    // The next join publishes only itself: nothing says the start is missing until the cron looks.
     await joinAsGuest(event._id, "Late Lou").expect(201);
     expect(publishedSeqs(event._id)).toEqual([["participant-joined", 3]]);
     await ageActivity(event._id);
-    expect((await runCron()).body).toMatchObject({ published: 2 });
+    expect((await runCron()).body).toMatchObject({ repaired: 1, published: 2 });
     expect(publishedSeqs(event._id)).toEqual([
       ["participant-joined", 3],
-      ["event-started", 1],
-      ["event", 2],
+      ["event-started", 4],
+      ["event", 5],
     ]);
-    expectEachSeqOnce(event._id, 3);
+    expect((await runCron()).body).toMatchObject({ repaired: 0, published: 0 });
+    expect((await storedActivity(event._id)).map((entry) => [entry.event, entry.seq, entry.sent])).toEqual([
+      ["participant-joined", 3, true],
+      ["event-started", 4, true],
+      ["event", 5, true],
+    ]);
+  });
+
+  it("GET /api/cron/publish-pending – a start the log lacks after an end that went out is not announced again", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    const at = new Date(Date.now() - RETRY_AFTER_MS - 1_000);
+    // A start whose function died, then an end that went out: the end says the state already, and
+    // a start sent after it would take a client applying seqs in order back to active.
+    await Event.updateOne(
+      { _id: event._id, currentState: "pending" },
+      { $set: { currentState: "active", startedAt: at }, $inc: { lastSeq: 2 } },
+    );
+    await api()
+      .post(`/api/events/${event._id}/end`)
+      .set(...bearer(host.token))
+      .expect(200);
+    expect(publishedSeqs(event._id)).toEqual([
+      ["event-ended", 3],
+      ["event", 4],
+    ]);
+    await ageActivity(event._id);
+    await Event.updateOne({ _id: event._id }, { $set: { endedAt: at } }, { timestamps: false });
+    expect((await runCron()).body).toMatchObject({ repaired: 0, published: 0 });
+    expect(await Event.findById(event._id).lean()).toMatchObject({ lastSeq: 4, inFlight: 0 });
   });
 });

@@ -234,8 +234,6 @@ async function seedCutEvents(count: number): Promise<mongoose.Types.ObjectId[]> 
       bingo: { size: 1, grid: [{ question: "Has a dog" }], description: "" },
       lastSeq: 1,
       seqGaps: 0,
-      startedSeq: null,
-      endedSeq: null,
       inFlight: 1,
       repairClaimedUntil: null,
       resendDueAt: null,

@@ -42,11 +42,12 @@ describe("database round trips per request", () => {
     await api().get("/api/health").expect(200);
   });
 
-  // Joins first read the caller IP's window of missed event guesses (one find); every write that
-  // reserved a seq ends by giving back its in-flight count (one update, issue 17).
-  // Issue 21: a join reads the user's photo, which the participant keeps, so that no leaderboard
-  // row of a mark, a connection or a meeting reads the user again.
-  it("POST /api/events/:eventId/join/user – with a name: guesses, the user's photo, seat, participant, log entry, done: 6 database commands", async () => {
+  // A join by event id reads no rate-limit window (issue 21): only a miss is counted, as an id
+  // cannot be guessed (docs/limits.md). Every write that reserved a seq ends by giving back its
+  // in-flight count (one update, issue 17). A join reads the user's photo, which the participant
+  // keeps, so that no leaderboard row of a mark, a connection or a meeting reads the user again
+  // (issue 21).
+  it("POST /api/events/:eventId/join/user – with a name: the user's photo, seat, participant, log entry, done: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser();
     const commands = await measure(
@@ -58,10 +59,10 @@ describe("database round trips per request", () => {
           .send({ name: "Counted Carla" }),
       201,
     );
-    expect(commands).toEqual(["find", "find", "findAndModify", "insert", "insert", "update"]);
+    expect(commands).toEqual(["find", "findAndModify", "insert", "insert", "update"]);
   });
 
-  it("POST /api/events/:eventId/join/user – without a name: guesses, the account (its name and photo), then as with a name: 6 database commands", async () => {
+  it("POST /api/events/:eventId/join/user – without a name: the account (its name and photo), then as with a name: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser({ name: "Default Dana" });
     const commands = await measure(
@@ -73,7 +74,7 @@ describe("database round trips per request", () => {
           .send({}),
       201,
     );
-    expect(commands).toEqual(["find", "find", "findAndModify", "insert", "insert", "update"]);
+    expect(commands).toEqual(["find", "findAndModify", "insert", "insert", "update"]);
   });
 
   // One findAndModify counts the join in the IP's guest-join minute and returns the IP's missed
@@ -85,9 +86,11 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["findAndModify", "insert", "findAndModify", "insert", "insert", "update"]);
   });
 
-  // A transition reads the event (checks and lastSeq), then one findAndModify changes the state
-  // and stores the seq; after the publish its activity-log entry is written.
-  it("POST /api/events/:eventId/start – read, transition, log entry, done: 4 database commands", async () => {
+  // Issue 21: one findAndModify, conditional on the host and the state, changes the state and takes
+  // its two seqs (no prior read: the event is read only when nothing matched, to say why); after
+  // the publish both activity-log entries go in one insert. No in-flight count is taken or given
+  // back: a failed insert marks the event for repair itself, and the cron checks recent transitions.
+  it("POST /api/events/:eventId/start – transition with its seqs, log entries: 2 database commands", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     const commands = await measure(
@@ -98,10 +101,10 @@ describe("database round trips per request", () => {
           .set(...bearer(host.token)),
       200,
     );
-    expect(commands).toEqual(["find", "findAndModify", "insert", "update"]);
+    expect(commands).toEqual(["findAndModify", "insert"]);
   });
 
-  it("POST /api/events/:eventId/end – read, transition, log entry, done: 4 database commands", async () => {
+  it("POST /api/events/:eventId/end – transition with its seqs, log entries: 2 database commands", async () => {
     const host = await createHost();
     const event = await createEvent(host);
     await api()
@@ -116,15 +119,33 @@ describe("database round trips per request", () => {
           .set(...bearer(host.token)),
       200,
     );
-    expect(commands).toEqual(["find", "findAndModify", "insert", "update"]);
+    expect(commands).toEqual(["findAndModify", "insert"]);
   });
 
-  it("GET /api/events/:eventId – guesses, the event and its lobby: 3 database commands", async () => {
+  // Refused: the transition matches nothing, and only then is the event read, to say why (409 here).
+  it("POST /api/events/:eventId/start on an active event – transition matching nothing, one read: 2 database commands, 409", async () => {
+    const host = await createHost();
+    const event = await createEvent(host);
+    await api()
+      .post(`/api/events/${event._id}/start`)
+      .set(...bearer(host.token))
+      .expect(200);
+    const commands = await measure(
+      "start refused",
+      () =>
+        api()
+          .post(`/api/events/${event._id}/start`)
+          .set(...bearer(host.token)),
+      409,
+    );
+    expect(commands).toEqual(["findAndModify", "find"]);
+  });
+
+  it("GET /api/events/:eventId – the event and its lobby: 2 database commands", async () => {
     const event = await createEvent(await createHost());
     const commands = await measure("GET event", () => api().get(`/api/events/${event._id}`), 200);
-    // Issue 19: the IP's misses are read first, so a guesser over the miss limit learns nothing
-    // from a hit (an unknown id counts as a miss, as for joins and join-code look-ups).
-    expect(commands).toEqual(["find", "find", "find"]);
+    // An unknown id counts as a miss (issue 19); a hit reads no rate-limit window (issue 21).
+    expect(commands).toEqual(["find", "find"]);
   });
 
   // No write on a read (issue 21): only misses are counted; a hit reads the event, then at once its
@@ -233,7 +254,7 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "findAndModify", "update", "insert", "delete", "update", "update", "update"]);
     const member = await createUser();
     const join = await measure("join/user after a ban", () => joinAsUser(member, event._id, { name: "Mo" }), 201);
-    expect(join).toEqual(["find", "find", "findAndModify", "find", "insert", "insert", "update"]);
+    expect(join).toEqual(["find", "findAndModify", "find", "insert", "insert", "update"]);
   });
 
   // Issue 19 added the event's bans to what a deletion removes: a sixth collection, one more delete.

@@ -13,16 +13,21 @@ import {
   participantJoined,
 } from "../realtime/messages";
 import { logMissing } from "../realtime/outbox";
-import { isLogComplete, settleSeqGaps } from "../realtime/sequence";
+import { isLogComplete, reserveRepairSeqs, settleSeqGaps } from "../realtime/sequence";
+import { unannouncedTransitions } from "./unlogged-transitions";
+
+/** The seqs one transition's announcements take (lifecycleAnnouncements). */
+const LIFECYCLE_SEQS = 2;
 
 /**
  * Puts a quiet event's derived state right after a function died between two steps (jobs/heal.ts
  * claims it first, so two never run at once): counts its
  * participants to reset `participantCount` / `openSeats` (a seat taken whose participant was never
- * inserted), and, when the log is incomplete, rebuilds the entries whose change holds a seq
- * (logged unsent and due, for the re-send that follows), then counts what is left as gaps. The
- * update is conditional on `updatedAt`, so a write that came in meanwhile wins and the event is
- * repaired again once quiet. Resolves to how many entries it rebuilt (logged unsent and due).
+ * inserted), and, when the log is incomplete, rebuilds the entries whose change holds a seq and
+ * announces again a transition the log lacks (logged unsent and due, for the re-send that
+ * follows), then counts what is left as gaps. The update is conditional on `updatedAt`, so a write
+ * that came in meanwhile wins and the event is repaired again once quiet. Resolves to how many
+ * entries it rebuilt (logged unsent and due).
  */
 export async function auditEvent(event: EventDoc, now: number): Promise<number> {
   const eventId = event._id;
@@ -65,23 +70,15 @@ async function finishLeaves(eventId: mongoose.Types.ObjectId): Promise<void> {
 /** Each change of the event that holds a seq with no log entry, as the announcement it made. */
 async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
   const eventId = event._id;
-  const logged = new Set(
-    (await ActivityEntry.find({ eventId }, { seq: 1 }).lean<Pick<ActivityEntryDoc, "seq">[]>()).map((e) => e.seq),
-  );
+  const entries = await ActivityEntry.find({ eventId }, { seq: 1, event: 1, "data.status": 1 }).lean<
+    Pick<ActivityEntryDoc, "seq" | "event" | "data">[]
+  >();
+  const logged = new Set(entries.map((e) => e.seq));
   const missing: Announcement[] = [];
   const participants = await Participant.find({ eventId }, { name: 1, seq: 1, joinedAt: 1 }).lean<ParticipantDoc[]>();
   for (const participant of participants) {
     if (logged.has(participant.seq)) continue;
     missing.push(participantJoined({ ...participant, participantId: participant._id.toHexString() }));
-  }
-  const transitions = [
-    { state: "active", seq: event.startedSeq, at: event.startedAt },
-    { state: "ended", seq: event.endedSeq, at: event.endedAt },
-  ] as const;
-  for (const { state, seq, at } of transitions) {
-    if (!seq || !at) continue;
-    const announcements = lifecycleAnnouncements(eventId.toHexString(), state, seq, at);
-    missing.push(...announcements.filter((announcement) => !logged.has(announcement.seq)));
   }
   const cards = await BingoCard.find(
     { eventId },
@@ -113,7 +110,32 @@ async function missingAnnouncements(event: EventDoc): Promise<Announcement[]> {
     }
   }
   missing.push(...(await rebuildLeaderboardUpdates(eventId, leaderboardSeqs)));
+  // Last, after every read that may fail: the seqs it reserves are gaps if nothing logs them.
+  missing.push(...(await reannounceTransitions(event, entries)));
   return missing.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * A transition stores no seq (events/lifecycle.ts), so the log says whether it was announced: one
+ * lacking its entries is announced again under seqs reserved now, and the seqs it took first are
+ * settled as gaps. The settle counts up to the `lastSeq` after this reservation (set on `event`
+ * for it), and the reservation leaves `updatedAt` alone, so the settle still matches. Safe to
+ * send twice: clients drop only a seq they have seen, and a repeated event-started / event-ended
+ * and `event` carry the state the event has.
+ */
+async function reannounceTransitions(
+  event: EventDoc,
+  entries: readonly Pick<ActivityEntryDoc, "event" | "data">[],
+): Promise<Announcement[]> {
+  const states = unannouncedTransitions(event, entries);
+  if (states.length === 0) return [];
+  const reserved = await reserveRepairSeqs(event._id, states.length * LIFECYCLE_SEQS);
+  if (!reserved) return [];
+  event.lastSeq = reserved.lastSeq;
+  return states.flatMap((state, i) => {
+    const at = (state === "active" ? event.startedAt : event.endedAt) ?? new Date();
+    return lifecycleAnnouncements(event._id.toHexString(), state, reserved.firstSeq + i * LIFECYCLE_SEQS, at);
+  });
 }
 
 async function rebuildLeaderboardUpdates(

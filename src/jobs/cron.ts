@@ -6,6 +6,7 @@ import { expireGuests } from "./expire-guests";
 import { finishAccountDeletions } from "./finish-account-deletions";
 import { finishEventDeletions } from "./finish-deletions";
 import { drainRepairs } from "./heal";
+import { markUnloggedTransitions } from "./unlogged-transitions";
 
 // The repairs stop after this share of the request budget, so that the rest of the run (re-sends,
 // deletions, expiry: each one bounded batch) and the answer fit in it, even with runs at once.
@@ -37,6 +38,7 @@ export interface CronReport {
  * and drops expired rate-limit windows and idempotency keys.
  */
 export async function runCron(now = Date.now()): Promise<CronReport> {
+  await markUnloggedTransitions(now);
   const repairs = await drainRepairs(now + env.REQUEST_BUDGET_MS * REPAIR_SHARE_OF_BUDGET, now);
   const resent = new Map(repairs.published);
   for (const [eventId, n] of await resendDue({}, now)) resent.set(eventId, (resent.get(eventId) ?? 0) + n);

@@ -123,20 +123,33 @@ export function normalizeIp(address: string | undefined): string {
 }
 
 /**
- * Runs an attempt to reach an event (a join-code look-up, a join) from `ip`, refused while the IP
- * has missed too often; a miss (`not_found`) is added to the IP's misses. Guessing join codes or
- * event ids is mostly missing, while a venue's phones mostly hit the code on the screen.
+ * Runs an attempt to reach an event by its id (a public read, a join) from `ip`. A miss
+ * (`not_found`) is counted in the IP's misses, and past the limit answered 429 instead of 404. A
+ * hit costs nothing here (issue 21: no command on a read path for a limit): an event id holds 48
+ * random bits (src/ids.ts), so what a guesser could find by id is out of reach whether or not its
+ * hits are refused, and checking every hit would cost every public read and join a command. The
+ * weaker door, the join code, still refuses a blocked IP's hits (readWithinEventMissLimit).
  */
 export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
-  await checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now);
-  return countEventMisses(ip, attempt, now);
+  try {
+    return await attempt();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") await countMiss(ip, now);
+    throw error;
+  }
+}
+
+/** Counts a miss in the IP's window (one findAndModify), and refuses it with 429 past the limit. */
+async function countMiss(ip: string, now: number): Promise<void> {
+  const { count, windowEnd } = await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
+  if (count > RATE_LIMITS.eventMissesPerIp.max) throw rateLimited(windowEnd, now);
 }
 
 /**
  * The limits a guest join passes before anything else, in one command (issue 21): counts the join
  * in the IP's guest-join minute and reads the IP's event misses, both kept in the IP's miss window
  * (`guestJoins.m<minute>` beside `count`; a minute lies inside one ten-minute window). 429 when
- * either is full. The join itself then runs under `countEventMisses`, which does not read again.
+ * either is full. The join itself then runs under withEventMissLimit, which does not read again.
  */
 export async function countGuestJoin(ip: string, now = Date.now()): Promise<void> {
   const joins = RATE_LIMITS.guestJoinPerIp;
@@ -161,21 +174,6 @@ export async function countGuestJoin(ip: string, now = Date.now()): Promise<void
 }
 
 /**
- * Runs a join whose IP's misses were already read (countGuestJoin), counting a `not_found` as a
- * miss like withEventMissLimit.
- */
-export async function countEventMisses<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
-  try {
-    return await attempt();
-  } catch (error) {
-    if (error instanceof ApiError && error.code === "not_found") {
-      await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
-    }
-    throw error;
-  }
-}
-
-/**
  * A read of an event (a join-code look-up) within the IP's miss limit, without a write on a hit:
  * `find` runs first; on a hit the IP's misses are read alongside `afterHit` (at once, so a hit
  * waits two round trips: the event, then its lobby and the misses), and a full window refuses it
@@ -192,10 +190,7 @@ export async function readWithinEventMissLimit<T, U>(
   try {
     found = await find();
   } catch (error) {
-    if (error instanceof ApiError && error.code === "not_found") {
-      const { count, windowEnd } = await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
-      if (count > RATE_LIMITS.eventMissesPerIp.max) throw rateLimited(windowEnd, now);
-    }
+    if (error instanceof ApiError && error.code === "not_found") await countMiss(ip, now);
     throw error;
   }
   const [result] = await Promise.all([afterHit(found), checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now)]);

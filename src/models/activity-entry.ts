@@ -3,8 +3,8 @@ import mongoose, { Schema, type Types } from "mongoose";
 // The activity log, one document per realtime event: what a phone that was offline reads to catch
 // up, and the outbox the cron publishes from. Written right after the publish of the change it
 // announces, with `sent` saying whether Pusher took it; each change also keeps its own seq
-// (participant.seq, event.startedSeq / endedSeq, card.achieved), so an entry lost to a crash is
-// rebuilt from its change, with the same seq and content.
+// (participant.seq, card.achieved), so an entry lost to a crash is rebuilt from its change, with
+// the same seq and content; a transition keeps none and is announced again under new seqs.
 const activityEntrySchema = new Schema<ActivityEntryDoc>(
   {
     eventId: { type: Schema.Types.ObjectId, required: true },

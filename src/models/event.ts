@@ -47,9 +47,6 @@ const eventSchema = new Schema<EventDoc>(
     // gives its seat back but not its seq): lastSeq - seqGaps entries belong in the log.
     lastSeq: { type: Number, default: 0 },
     seqGaps: { type: Number, default: 0 },
-    // The seqs of event-started and event-ended, so a lost log entry can be rebuilt.
-    startedSeq: { type: Number, default: null },
-    endedSeq: { type: Number, default: null },
     // Writes in flight: taken with their seq, given back when every step is stored (or with the
     // gap of a refused one). Above 0 on an event quiet for RETRY_AFTER_MS, a write was cut: the
     // next request to the event, or the cron, repairs it (jobs/heal.ts) and sets it to 0.
@@ -59,6 +56,9 @@ const eventSchema = new Schema<EventDoc>(
     // When the earliest unsent entry of this event's activity is due for re-sending: the next
     // write to the event from then on re-sends it.
     resendDueAt: { type: Date, default: null },
+    // The last state whose transition the cron found announced in the log (jobs/unlogged-
+    // transitions.ts), so each transition is checked once, however many there are.
+    transitionChecked: { type: String, enum: ["active", "ended", null], default: null },
     // The host's doors (issue 19): joins refused while locked (people already in carry on), and
     // guest joins refused when guests are not allowed. Conditions of the join's seat `$inc`.
     joinsLocked: { type: Boolean, default: false },
@@ -102,11 +102,10 @@ export interface EventDoc {
   createdBy: Types.ObjectId;
   lastSeq: number;
   seqGaps: number;
-  startedSeq: number | null;
-  endedSeq: number | null;
   inFlight: number;
   repairClaimedUntil: Date | null;
   resendDueAt: Date | null;
+  transitionChecked?: "active" | "ended" | null;
   joinsLocked?: boolean;
   guestsAllowed?: boolean;
   hasBans?: boolean;

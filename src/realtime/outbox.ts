@@ -6,15 +6,16 @@ import { Event, type EventDoc } from "../models/event";
 import { parseStoredMessage } from "../schemas/realtime";
 import { type Announcement, toSequenced } from "./messages";
 import { type PublishOutcome, publishMessages, realtimeMode } from "./pusher";
-import { finishWrite } from "./sequence";
+import { finishWrite, markCut } from "./sequence";
 
-// Every realtime event goes: the change is stored holding its seq (a participant's `seq`, the
-// event's `startedSeq` / `endedSeq`, a card version's `achieved`), then it is published, then it
-// is written to the activity log with `sent` saying whether Pusher took it. Pusher keeps no
+// Every realtime event goes: the change is stored holding its seq (a participant's `seq`, a card
+// version's `achieved`; a transition only its timestamp), then it is published, then it is
+// written to the activity log with `sent` saying whether Pusher took it. Pusher keeps no
 // history, so the log is what a phone that was offline reads to catch up, and what lets an event
 // that Pusher refused, or that a crashed function never logged, go out later: from the next write
 // to the same event or from the cron function, which rebuilds a missing entry from the change
-// that holds its seq. Delivery is at least once; clients drop a `seq` they have seen.
+// that holds its seq (a transition's under new seqs: jobs/audit.ts). Delivery is at least once;
+// clients drop a `seq` they have seen.
 
 // A publish that timed out may still reach Pusher, so its entry is not re-sent before this; nor is
 // an entry a re-sender claimed (its claim lapses after this if it died or its publish timed out).
@@ -45,6 +46,26 @@ export async function announce(
   const published = await resendIfDue(event, now);
   const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
   if (await recordActivity(event._id, announcements, outcome, Date.now())) await finishWrite(event._id);
+  return published + outcome.accepted;
+}
+
+/**
+ * announce() for a write that did not count itself in flight (a transition: the count would cost
+ * it a third command). Only when its log entries or the re-send flag fail to be stored does it
+ * count one now (markCut), so the event is repaired once quiet, as for any cut write: the audit
+ * announces again what the log lacks. Should that fail too, or the function die first, the cron's
+ * check of recent transitions finds it (jobs/unlogged-transitions.ts). Never throws.
+ */
+export async function announceUncounted(
+  event: OutboxEvent,
+  announcements: readonly Announcement[],
+  now = Date.now(),
+): Promise<number> {
+  const published = await resendIfDue(event, now);
+  const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
+  if (!(await recordActivity(event._id, announcements, outcome, Date.now()))) {
+    await markCut([event._id]).catch((error: unknown) => logFailure("marking the event for repair failed", error));
+  }
   return published + outcome.accepted;
 }
 

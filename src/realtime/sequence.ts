@@ -30,7 +30,8 @@ export interface ReserveOptions {
   set?: Fields;
   /**
    * Count the write in flight until finishWrite or recordSeqGaps ends it (a multi-document write
-   * follows); default true. False for a write that deletes the event.
+   * follows); default true. False for a write that deletes the event, and for a transition, which
+   * counts itself only when a later step fails (markCut).
    */
   audit?: boolean;
 }
@@ -56,35 +57,21 @@ export async function reserveSeqs(
 }
 
 /**
- * Reads the event (with `projection`) and the seq its next reservation would start at, for a
- * write that must know its seqs before it stores them (reserveSeqsFrom).
+ * Reserves `count` seqs for the audit to re-announce under: one `$inc lastSeq` that counts no
+ * write in flight and leaves `updatedAt` alone, so the audit's settle, conditional on it, still
+ * matches when nothing else wrote meanwhile. Resolves to the first seq and the event's `lastSeq`
+ * after it, or null when the event is gone.
  */
-export async function readNextSeq<T extends object>(
+export async function reserveRepairSeqs(
   eventId: EventId,
-  projection: Record<string, 1>,
-): Promise<{ event: T; nextSeq: number } | null> {
-  const event = await Event.findById(eventId, { ...projection, lastSeq: 1 }).lean<T & Pick<EventDoc, "lastSeq">>();
-  return event ? { event, nextSeq: (event.lastSeq ?? 0) + 1 } : null;
-}
-
-/**
- * Reserves `count` seqs from `nextSeq` (read by readNextSeq) in one update that also sets
- * `set(firstSeq)`, on condition that no other write took a seq since: of two racing writes exactly
- * one matches, and the loser (null) reads again. Counts the write in flight (finishWrite ends it).
- */
-export async function reserveSeqsFrom(
-  eventId: EventId,
-  nextSeq: number,
   count: number,
-  { where = {}, set }: { where?: Fields; set: Fields },
-): Promise<EventDoc | null> {
-  return Event.findOneAndUpdate(
-    { _id: eventId, ...where, lastSeq: nextSeq - 1 },
-    { $set: { ...set, lastSeq: nextSeq - 1 + count }, $inc: { inFlight: 1 } },
-    { returnDocument: "after" },
-  )
-    .lean<EventDoc>()
-    .exec();
+): Promise<{ firstSeq: number; lastSeq: number } | null> {
+  const event = await Event.findOneAndUpdate(
+    { _id: eventId },
+    { $inc: { lastSeq: count } },
+    { returnDocument: "after", timestamps: false },
+  ).lean<EventDoc>();
+  return event ? { firstSeq: event.lastSeq - count + 1, lastSeq: event.lastSeq } : null;
 }
 
 /**
@@ -94,6 +81,16 @@ export async function reserveSeqsFrom(
  */
 export async function recordSeqGaps(eventId: EventId, count: number, inc: Record<string, number> = {}): Promise<void> {
   await Event.updateOne({ _id: eventId }, { $inc: { ...inc, seqGaps: count, inFlight: -1 } });
+}
+
+/**
+ * Counts writes that reserved seqs without counting themselves in flight (audit: false) as cut,
+ * once one of their steps failed or was found missing, so their events are repaired (jobs/heal.ts).
+ * Leaves `updatedAt` alone: the repair waits until the event is quiet since its last real write,
+ * and one found by the cron long after is repairable at once. Throws when the update fails.
+ */
+export async function markCut(eventIds: readonly EventId[]): Promise<void> {
+  await Event.updateMany({ _id: { $in: eventIds } }, { $inc: { inFlight: 1 } }, { timestamps: false });
 }
 
 /**

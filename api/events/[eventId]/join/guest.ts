@@ -3,7 +3,7 @@ import { joinEventAsGuest } from "../../../../src/events/join-event";
 import { serializeParticipant } from "../../../../src/events/serialize";
 import { operation, route } from "../../../../src/http/route";
 import { joinHealed } from "../../../../src/jobs/heal";
-import { clientIp, countEventMisses, countGuestJoin } from "../../../../src/limits/rate-limit";
+import { clientIp, countGuestJoin, withEventMissLimit } from "../../../../src/limits/rate-limit";
 import { eventParamsSchema } from "../../../../src/schemas/event";
 import {
   joinEventGuestBodySchema,
@@ -25,7 +25,7 @@ export default route("/api/events/{eventId}/join/guest", {
     // One command: the IP's guest joins this minute and its event misses (docs/limits.md).
     limit: ({ req }) => countGuestJoin(clientIp(req)),
     handler: async ({ params: { eventId }, claims, body, req, newId }) => {
-      const { participant, created, userId } = await countEventMisses(clientIp(req), () =>
+      const { participant, created, userId } = await withEventMissLimit(clientIp(req), () =>
         joinHealed(eventId, () => joinEventAsGuest(eventId, claims, body, newId())),
       );
       const joined = {
