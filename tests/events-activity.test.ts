@@ -166,7 +166,7 @@ describe("GET /api/cron/publish-pending", () => {
     const host = await createHost();
     const event = await createEvent(host);
     // The write as a join makes it, then no publish: as if the function had died right after.
-    const result = await joinEvent(event._id, new mongoose.Types.ObjectId(), "Crashed Cleo");
+    const result = await joinEvent(event._id, { _id: new mongoose.Types.ObjectId() }, "Crashed Cleo");
     expect(result.created).toBe(true);
     expect(publishedTo(event._id)).toEqual([]);
 

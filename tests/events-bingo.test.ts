@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Event } from "../src/models/event";
 import { dashboardGrid } from "./support/bingo-grids";
 import { createBingoEvent, markSquare, type Player } from "./support/factories";
 import {
@@ -13,6 +14,7 @@ import {
   publishedTo,
   type TestUser,
 } from "./support/harness";
+import { expectSeqsSettled } from "./support/seqs";
 
 function recordSquare(eventId: string, token: string | null, body: Record<string, unknown>) {
   const req = api().post(`/api/events/${eventId}/bingo`);
@@ -470,9 +472,10 @@ describe("POST /api/events/:eventId/bingo", () => {
     );
   });
 
-  // The caller and the other person live in their own collection since issue 9: one more query
-  // than when they were read with the event.
-  it("POST /api/events/:eventId/bingo – the happy path takes 10 database commands; a new line adds none", async () => {
+  // Issue 21: the event is read by the command that reserves the seq of the mark's
+  // leaderboard-updated, and the caller's photo with the caller, so a plain mark takes 8; only a
+  // mark that achieves something reserves the seqs of its bingo-achieved in one more command.
+  it("POST /api/events/:eventId/bingo – the happy path takes 8 database commands; a new line adds one", async () => {
     const { eventId, players } = await createBingoEvent(4);
     const [me, a, b, c] = players as [Player, Player, Player, Player];
     await markOk(eventId, me, 0, 0, a);
@@ -481,13 +484,53 @@ describe("POST /api/events/:eventId/bingo", () => {
     console.log(
       `bingo square round trips: ${plain.commands.length} (${plain.commands.join(", ")}); completing a line: ${line.commands.length} (${line.commands.join(", ")})`,
     );
-    // The event, the caller and the other person (one query), the caller's card, the pair's
-    // connection, the seq of its leaderboard-updated, the new version, the caller's entry (people
-    // met, photo), the activity-log entry, and (issue 17) the update that ends the write's
-    // in-flight count, so that only an event with a cut write is ever repaired.
-    const mark = ["find", "find", "find", "insert", "findAndModify", "insert", "aggregate", "find", "insert", "update"];
+    // The event read with the seq of its leaderboard-updated reserved (state active the
+    // condition), the caller (with the photo their participant keeps) and the other person (one
+    // query), the caller's card, the pair's connection, the new version, the caller's people met,
+    // the activity-log entry, and (issue 17) the update that ends the write's in-flight count, so
+    // that only an event with a cut write is ever repaired.
+    const mark = ["findAndModify", "find", "find", "insert", "insert", "aggregate", "insert", "update"];
     expect([...plain.commands].sort()).toEqual([...mark].sort());
-    // The line's seq is reserved in the same findAndModify and logged in the same insert.
-    expect([...line.commands].sort()).toEqual([...mark].sort());
+    // The line's seq is reserved in one more findAndModify and logged in the same insert.
+    expect([...line.commands].sort()).toEqual([...mark, "findAndModify"].sort());
+  });
+
+  // The seq of a mark's leaderboard-updated is reserved with the read of the event, before the
+  // referee rules: every answer but a new version gives it back as a gap, and a lost race keeps
+  // the seqs it holds for its next pass (counting what it no longer needs as gaps).
+  it("POST /api/events/:eventId/bingo – refusals, repeats and races leave every seq logged or a gap, and no write in flight", async () => {
+    const { eventId, players } = await createBingoEvent(6);
+    const [me, a, b, c, d, e] = players as [Player, Player, Player, Player, Player, Player];
+    const outsider = await createUser();
+    await markOk(eventId, me, 0, 0, a);
+    const before = (await Event.findById(eventId, { lastSeq: 1 }).lean())?.lastSeq ?? 0;
+    expectError(await markSquare(eventId, me, 0, 0, b), 409, "square_taken");
+    expectError(await markSquare(eventId, me, 1, 1, a), 409, "participant_already_used");
+    await markOk(eventId, me, 0, 0, a);
+    expectError(
+      await recordSquare(eventId, me.token, { row: 3, col: 0, participantId: b.participantId }),
+      400,
+      "invalid_input",
+    );
+    expectError(
+      await recordSquare(eventId, outsider.token, { row: 1, col: 1, participantId: b.participantId }),
+      403,
+      "forbidden",
+    );
+    // Five refusals or repeats, each one seq handed out and counted as a gap.
+    const after = await Event.findById(eventId, { lastSeq: 1, seqGaps: 1 }).lean();
+    expect(after?.lastSeq).toBe(before + 5);
+    await expectSeqsSettled(eventId);
+
+    // Racing marks on one card: the first row completes a line, whichever pass gets there.
+    const results = await Promise.all([
+      markSquare(eventId, me, 0, 1, b),
+      markSquare(eventId, me, 0, 2, c),
+      markSquare(eventId, me, 1, 0, d),
+      markSquare(eventId, me, 2, 0, e),
+    ]);
+    expect(results.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    expect(achievementsPublished(eventId).filter((x) => x.achievementType === "line")).toHaveLength(2);
+    await expectSeqsSettled(eventId);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { Participant } from "../src/models/participant";
+import { User } from "../src/models/user";
 import { createBingoEvent, markSquare, type Player, recordMeeting } from "./support/factories";
 import {
   api,
@@ -168,6 +170,36 @@ describe("GET /api/events/:eventId/leaderboard", () => {
     ]);
   });
 
+  // The participant keeps the photo its leaderboard-updated shows (issue 21: no read of the user
+  // per mark); a profile change rewrites it, and one stored before that field reads the user.
+  it("POST /api/events/:eventId/bingo – leaderboard-updated shows the photo as the profile now stands, like the GET", async () => {
+    const { eventId, players } = await createBingoEvent(4);
+    const [me, a, b, c] = players as [Player, Player, Player, Player];
+    const setPhoto = (profilePhoto: string | null) =>
+      api()
+        .put(`/api/users/${me.userId}`)
+        .set(...bearer(me.token))
+        .send({ profilePhoto })
+        .expect(200);
+    const lastRow = async () => {
+      const rows = payloadsOf(eventId, "leaderboard-updated").filter((row) => row.participantId === me.participantId);
+      const board = await api().get(`/api/events/${eventId}/leaderboard`).expect(200);
+      const listed = board.body.find((row: { participantId: string }) => row.participantId === me.participantId);
+      expect(listed.profilePhoto).toBe(rows.at(-1)?.profilePhoto);
+      return rows.at(-1)?.profilePhoto;
+    };
+    await fill(eventId, me, [[0, 0]], [me, a]);
+    expect(await lastRow()).toBeNull();
+    await setPhoto("https://example.com/new.png");
+    await fill(eventId, me, [[1, 1]], [me, b]);
+    expect(await lastRow()).toBe("https://example.com/new.png");
+    // As if joined before the participant kept a photo: the user's is read instead.
+    await Participant.updateOne({ _id: me.participantId }, { $unset: { photo: 1 } });
+    await User.updateOne({ _id: me.userId }, { $set: { profilePhoto: "https://example.com/direct.png" } });
+    await fill(eventId, me, [[2, 0]], [me, c]);
+    expect(await lastRow()).toBe("https://example.com/direct.png");
+  });
+
   it("GET /api/events/:eventId/leaderboard – five database commands, however many marks and meetings", async () => {
     const { eventId, players } = await createBingoEvent(3);
     const [me, a, b] = players as [Player, Player, Player];
@@ -225,15 +257,15 @@ describe("PUT /api/events/:eventId/leaderboard/score", () => {
     expect((await api().get(`/api/events/${eventId}/leaderboard`).expect(200)).body).toEqual(boardBefore);
   });
 
-  it("PUT /api/events/:eventId/leaderboard/score – five database commands, all reads", async () => {
+  it("PUT /api/events/:eventId/leaderboard/score – four database commands, all reads", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, a] = players as [Player, Player];
     await fill(eventId, me, [[1, 1]], [me, a]);
     const { commands } = await countCommands(() => putScore(eventId, me.token, { linesCompleted: 1 }).expect(200));
-    // The caller's participant and the event (issue 18: its meetingProof decides which meetings
-    // count), then at once: newest card, people met, photo.
+    // The caller's participant (with the photo it keeps) and the event (issue 18: its
+    // meetingProof decides which meetings count), then at once: newest card, people met.
     expect(commands.slice(0, 2)).toEqual(["find", "find"]);
-    expect([...commands.slice(2)].sort()).toEqual(["aggregate", "find", "find"]);
+    expect([...commands.slice(2)].sort()).toEqual(["aggregate", "find"]);
   });
 
   it("PUT /api/events/:eventId/leaderboard/score – the app's fire-and-forget body may be empty", async () => {

@@ -18,6 +18,7 @@ import {
   startEvent,
   type TestUser,
 } from "./support/harness";
+import { expectSeqsSettled } from "./support/seqs";
 
 // Issue 18: meeting codes, scanning them, and the "scan" mode of the game.
 
@@ -223,6 +224,7 @@ describe("POST /api/events/:eventId/meetings", () => {
     }
     expect(new Set(answers).size).toBe(1);
     expect(payloadsOf(eventId, "meeting-verified")).toEqual([]);
+    await expectSeqsSettled(eventId);
     expect((await connectedUsers(eventId, ada)).body).toEqual([]);
   });
 
@@ -232,6 +234,9 @@ describe("POST /api/events/:eventId/meetings", () => {
     expectError(await scan(eventId, ada, await currentCode(eventId, ada)), 400, "cannot_meet_yourself");
     const stranger = await createUser({ name: "Stranger" });
     expectError(await scan(eventId, stranger, await currentCode(eventId, bob)), 403, "forbidden");
+    expectError(await scan(eventId, ada, await currentCode(eventId, bob), { row: 3, col: 0 }), 400, "invalid_input");
+    // Refused after the event's read reserved their seqs: each gave them back as gaps.
+    await expectSeqsSettled(eventId);
     const pending = await createBingoEvent(2, { start: false });
     const [p0, p1] = pending.players as [Player, Player];
     expectError(await scan(pending.eventId, p0, await currentCode(pending.eventId, p1)), 409, "event_not_active");
@@ -289,24 +294,23 @@ describe("POST /api/events/:eventId/meetings", () => {
     expectError(await scan(eventId, ada, await currentCode(eventId, bob), { row: 3, col: 0 }), 400, "invalid_input");
   });
 
-  it("POST /api/events/:eventId/meetings – 14 database commands for a new meeting, 10 for a repeat; GET …/meeting-code 2 reads", async () => {
+  it("POST /api/events/:eventId/meetings – 11 database commands for a new meeting, 9 for a repeat; GET …/meeting-code 2 reads", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [ada, bob] = players as [Player, Player];
     const issued = await countCommands(() => codeOf(eventId, bob).expect(200));
     expect(issued.commands).toEqual(["find", "find"]);
     const code = issued.result.body.code;
     const { commands } = await countCommands(() => scan(eventId, ada, code).expect(201));
-    // Rate-limit window; the event; caller and owner in one query; the seqs; both directions;
-    // both leaderboard rows (newest card, people met, photo: 3 each); the activity entries; the
-    // in-flight count given back (issue 17).
+    // Rate-limit window; the event read with the seqs reserved (issue 21); caller and owner in one
+    // query (with the photos they keep); both directions; both leaderboard rows (newest card,
+    // people met: 2 each); the activity entries; the in-flight count given back (issue 17).
     expect(commands).toEqual([
       "findAndModify",
-      "find",
-      "find",
       "findAndModify",
+      "find",
       "update",
       "update",
-      ...Array(6).fill(expect.stringMatching(/^(find|aggregate)$/)),
+      ...Array(4).fill(expect.stringMatching(/^(find|aggregate)$/)),
       "insert",
       "update",
     ]);
@@ -315,9 +319,8 @@ describe("POST /api/events/:eventId/meetings", () => {
     // seqs become gaps, and the pair's verifiedAt is read.
     expect(repeat.commands).toEqual([
       "findAndModify",
-      "find",
-      "find",
       "findAndModify",
+      "find",
       "update",
       "update",
       "update",

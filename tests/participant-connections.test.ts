@@ -26,6 +26,7 @@ import {
   startEvent,
   type TestUser,
 } from "./support/harness";
+import { expectSeqsSettled } from "./support/seqs";
 
 const question = (row: number, col: number) => `Find someone who knows square ${row}-${col}`;
 
@@ -155,6 +156,8 @@ describe("POST /api/participantConnections", () => {
     expectError(await recordMeeting(eventId, me, third, question(1, 1)), 409, "already_connected");
     expect(publishedTo(eventId).length).toBe(before);
     expect(await ParticipantConnection.countDocuments({ eventId })).toBe(2);
+    // Each repeat's seq, reserved with the event's read, was given back as a gap.
+    await expectSeqsSettled(eventId);
   });
 
   it("POST /api/participantConnections – the other direction is a connection of its own", async () => {
@@ -173,6 +176,7 @@ describe("POST /api/participantConnections", () => {
     expectError(await recordMeeting(eventId, me, b, question(0, 0)), 409, "square_taken");
     expect(publishedTo(eventId).length).toBe(before);
     expect(await metBy(eventId, me)).toEqual([[a.participantId, question(0, 0)]]);
+    await expectSeqsSettled(eventId);
     // Nothing was left behind: the same meeting without the square goes through.
     await recordMeeting(eventId, me, b).expect(201);
   });
@@ -183,6 +187,7 @@ describe("POST /api/participantConnections", () => {
     expectError(await recordMeeting(eventId, me, other, MET_DURING_BINGO, third.token), 403, "forbidden");
     expectError(await recordMeeting(eventId, me, other, MET_DURING_BINGO, host.token), 403, "forbidden");
     expect(await metBy(eventId, me)).toEqual([]);
+    await expectSeqsSettled(eventId);
   });
 
   it("POST /api/participantConnections – yourself, or someone not in the event, is a 400 invalid_input naming the field", async () => {
@@ -300,17 +305,24 @@ describe("POST /api/participantConnections", () => {
     expect(viaMark.body.card.marks).toEqual([{ row: 2, col: 2, participantId: other.participantId, name: other.name }]);
   });
 
-  it("POST /api/participantConnections – a meeting takes 9 database commands", async () => {
+  it("POST /api/participantConnections – a meeting takes 7 database commands; one naming a square, as many as a mark", async () => {
     const { eventId, players } = await createBingoEvent(2);
     const [me, other] = players as [Player, Player];
     const { commands } = await countCommands(() => recordMeeting(eventId, me, other).expect(201));
     console.log(`connection round trips: ${commands.length} (${commands.join(", ")})`);
-    // The event, both participants (one query), the seq of its leaderboard-updated, the
-    // connection; the caller's entry (newest card, people met, photo, at once); the log entry.
-    expect(commands.slice(0, 4)).toEqual(["find", "find", "findAndModify", "insert"]);
-    expect([...commands.slice(4, 7)].sort()).toEqual(["aggregate", "find", "find"]);
+    // The event read with the seq of its leaderboard-updated reserved (issue 21), both
+    // participants (one query, with the photos they keep), the connection; the caller's entry
+    // (newest card, people met, at once).
+    expect(commands.slice(0, 3)).toEqual(["findAndModify", "find", "insert"]);
+    expect([...commands.slice(3, 5)].sort()).toEqual(["aggregate", "find"]);
     // The log entry, then (issue 17) the update ending the write's in-flight count.
-    expect(commands.slice(7)).toEqual(["insert", "update"]);
+    expect(commands.slice(5)).toEqual(["insert", "update"]);
+    // Naming a square: the event with the seq, both participants, the card, the connection, the
+    // new version, people met, the log entry, done (the mark's 8).
+    const square = await countCommands(() => recordMeeting(eventId, other, me, question(0, 0)).expect(201));
+    expect([...square.commands].sort()).toEqual(
+      ["findAndModify", "find", "find", "insert", "insert", "aggregate", "insert", "update"].sort(),
+    );
   });
 });
 

@@ -44,8 +44,10 @@ describe("database round trips per request", () => {
 
   // A join by event id reads no rate-limit window (issue 21): only a miss is counted, as an id
   // cannot be guessed (docs/limits.md). Every write that reserved a seq ends by giving back its
-  // in-flight count (one update, issue 17).
-  it("POST /api/events/:eventId/join/user – with a name: seat, participant, log entry, done: 4 database commands", async () => {
+  // in-flight count (one update, issue 17). A join reads the user's photo, which the participant
+  // keeps, so that no leaderboard row of a mark, a connection or a meeting reads the user again
+  // (issue 21).
+  it("POST /api/events/:eventId/join/user – with a name: the user's photo, seat, participant, log entry, done: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser();
     const commands = await measure(
@@ -57,10 +59,10 @@ describe("database round trips per request", () => {
           .send({ name: "Counted Carla" }),
       201,
     );
-    expect(commands).toEqual(["findAndModify", "insert", "insert", "update"]);
+    expect(commands).toEqual(["find", "findAndModify", "insert", "insert", "update"]);
   });
 
-  it("POST /api/events/:eventId/join/user – without a name: the account name, then as with a name: 5 database commands", async () => {
+  it("POST /api/events/:eventId/join/user – without a name: the account (its name and photo), then as with a name: 5 database commands", async () => {
     const event = await createEvent(await createHost());
     const user = await createUser({ name: "Default Dana" });
     const commands = await measure(
@@ -181,7 +183,7 @@ describe("database round trips per request", () => {
   });
 
   // An email change also counts itself per account and per IP and reads the password hash (issue 22).
-  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 7 when the email changes", async () => {
+  it("PUT /api/users/:userId – read, update, read back: 3 database commands; 7 when the email changes; 4 when the photo does", async () => {
     const user = await createUser();
     const put = (body: object) => () =>
       api()
@@ -189,6 +191,13 @@ describe("database round trips per request", () => {
         .set(...bearer(user.token))
         .send(body);
     expect(await measure("PUT user profile", put({ bio: "Counted" }), 200)).toEqual(["find", "update", "find"]);
+    // Issue 21: the user's participants keep the photo their events' screens show, in one update.
+    expect(await measure("PUT user photo", put({ profilePhoto: "https://example.com/c.png" }), 200)).toEqual([
+      "find",
+      "update",
+      "find",
+      "update",
+    ]);
     const email = `counted-${Date.now()}@example.com`;
     expect(await measure("PUT user email", put({ email, currentPassword: "correct horse battery" }), 200)).toEqual([
       "find",
@@ -245,7 +254,7 @@ describe("database round trips per request", () => {
     expect(commands).toEqual(["find", "findAndModify", "update", "insert", "delete", "update", "update", "update"]);
     const member = await createUser();
     const join = await measure("join/user after a ban", () => joinAsUser(member, event._id, { name: "Mo" }), 201);
-    expect(join).toEqual(["findAndModify", "find", "insert", "insert", "update"]);
+    expect(join).toEqual(["find", "findAndModify", "find", "insert", "insert", "update"]);
   });
 
   // Issue 19 added the event's bans to what a deletion removes: a sixth collection, one more delete.

@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import { ApiError, eventNotFound } from "../errors";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { Event, type EventDoc } from "../models/event";
-import { Participant, type ParticipantEntry } from "../models/participant";
+import { Participant, type ParticipantEntry, type ParticipantWithPhoto } from "../models/participant";
 import { ParticipantConnection } from "../models/participant-connection";
 import { User, type UserDoc } from "../models/user";
 import type { LeaderboardUpdatedPayload } from "../schemas/realtime";
@@ -138,15 +138,16 @@ function verifiedFilter(verifiedOnly: boolean): { verified?: true } {
 /**
  * One participant's entry as it stands: their newest card (unless the caller already has it),
  * how many people they met ((eventId, primaryParticipantId) index; verified meetings only when
- * `verifiedOnly`, the event in "scan" mode) and their photo (user by _id).
+ * `verifiedOnly`, the event in "scan" mode) and their photo: the one the participant keeps (read
+ * with it), or for a participant stored without one, the user's (by _id).
  */
 export async function getLeaderboardEntry(
-  participant: ParticipantEntry,
+  participant: ParticipantWithPhoto,
   eventId: mongoose.Types.ObjectId,
   card?: Pick<LeaderboardCard, "version" | "lines" | "completed"> | null,
   verifiedOnly = false,
 ): Promise<LeaderboardEntry> {
-  const [latest, connectionsCount, user] = await Promise.all([
+  const [latest, connectionsCount, photo] = await Promise.all([
     card !== undefined
       ? card
       : BingoCard.findOne({ participantId: participant._id }, { version: 1, lines: 1, completed: 1 })
@@ -157,11 +158,16 @@ export async function getLeaderboardEntry(
       primaryParticipantId: participant._id,
       ...verifiedFilter(verifiedOnly),
     }),
-    User.findById(participant.userId, { profilePhoto: 1, profileVisibility: 1 }).lean<
-      Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">
-    >(),
+    participant.photo !== undefined ? participant.photo : userPhoto(participant.userId),
   ]);
-  return leaderboardEntry(participant, latest, connectionsCount, user ? photoOnEventScreens(user) : null);
+  return leaderboardEntry(participant, latest, connectionsCount, photo);
+}
+
+async function userPhoto(userId: mongoose.Types.ObjectId): Promise<string | null> {
+  const user = await User.findById(userId, { profilePhoto: 1, profileVisibility: 1 }).lean<
+    Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">
+  >();
+  return user ? photoOnEventScreens(user) : null;
 }
 
 /**
@@ -171,8 +177,8 @@ export async function getLeaderboardEntry(
 export async function getOwnScore(eventId: string, userId: string): Promise<LeaderboardEntry> {
   const eventObjectId = new mongoose.Types.ObjectId(eventId);
   const [participant, event] = await Promise.all([
-    Participant.findOne({ eventId: eventObjectId, userId }, { _id: 1, userId: 1, name: 1 })
-      .lean<ParticipantEntry>()
+    Participant.findOne({ eventId: eventObjectId, userId }, { _id: 1, userId: 1, name: 1, photo: 1 })
+      .lean<ParticipantWithPhoto>()
       .exec(),
     Event.findById(eventId, { meetingProof: 1 }).lean<Pick<EventDoc, "_id" | "meetingProof">>(),
   ]);

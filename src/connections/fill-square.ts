@@ -7,11 +7,11 @@ import { type SerializedCard, serializeCard } from "../bingo/serialize";
 import { ApiError, busyError, type ErrorIssue, eventNotFound } from "../errors";
 import type { BingoCardDoc, BingoMark } from "../models/bingo-card";
 import type { EventDoc } from "../models/event";
-import { Participant, type ParticipantEntry } from "../models/participant";
+import { Participant, type ParticipantEntry, type ParticipantWithPhoto } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { bingoAchieved, leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
+import { recordSeqGaps, recordSeqGapsInFlight, reserveSeqs, type SeqReservation } from "../realtime/sequence";
 import type { RecordBingoSquareInput } from "../schemas/bingo";
 import type { BingoAchievedPayload } from "../schemas/realtime";
 import {
@@ -37,29 +37,65 @@ export interface FilledSquare extends RecordSquareResult {
 }
 
 /**
- * POST …/bingo: the caller met `participantId` and says they fit square (row, col). Reads the
- * event (state, grid) and the caller and the other person in one query ((eventId, userId) and _id
- * indexes), then marks the square (markSquare).
+ * POST …/bingo: the caller met `participantId` and says they fit square (row, col). One
+ * `findAndModify` reads the event (state, grid) and reserves the seq of the mark's
+ * `leaderboard-updated` together (the state is its condition); then the caller and the other
+ * person in one query ((eventId, userId) and _id indexes), then the mark (markSquare). A request
+ * refused after the reservation gives its seq back as a gap.
  */
 export async function recordBingoSquare(
   eventId: string,
   claims: TokenClaims,
   input: RecordBingoSquareInput,
 ): Promise<RecordSquareResult> {
-  const event = await getActiveEventForBingo(eventId);
-  const people = await Participant.find(
-    { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
-    { _id: 1, userId: 1, name: 1 },
-  ).lean<ParticipantEntry[]>();
-  const caller = people.find((entry) => entry.userId.equals(claims.userId));
-  if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record bingo squares.");
+  const reserved = await reserveWithActiveEvent(eventId, 1);
+  const { event } = reserved;
   const size = event.bingo.size;
-  const other = checkMark(size, people, caller, input);
+  const { caller, other } = await givingBackOnRefusal(event._id, 1, async () => {
+    const people = await Participant.find(
+      { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
+      { _id: 1, userId: 1, name: 1, photo: 1 },
+    ).lean<ParticipantWithPhoto[]>();
+    const caller = people.find((entry) => entry.userId.equals(claims.userId));
+    if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record bingo squares.");
+    const other = checkMark(size, people, caller, input);
+    await requireVerifiedMeetingInScanMode(event, caller, other);
+    return { caller, other };
+  });
   const square = input.row * size + input.col;
   const question = event.bingo.grid[square]?.question ?? "";
-  await requireVerifiedMeetingInScanMode(event, caller, other);
-  const { card, achievements } = await markSquare(event, caller, other, square, question);
+  const { card, achievements } = await markSquare(event, caller, other, square, question, reserved);
   return { card, achievements };
+}
+
+/**
+ * The event of a mark, a connection or a meeting, read by the `findAndModify` that reserves the
+ * request's first `count` seqs, on condition that it is active. Only when that matches nothing is
+ * the event read, to answer 404 or 409 event_not_active.
+ */
+export async function reserveWithActiveEvent(eventId: string, count: number): Promise<SeqReservation> {
+  const reserved = await reserveSeqs(eventId, count, { where: { currentState: "active" } });
+  if (reserved) return reserved;
+  await getActiveEventForBingo(eventId);
+  // Active now: it was started between the two commands.
+  throw busyError("The event just started; please try again.");
+}
+
+/**
+ * Runs the checks of a request that reserved `count` seqs before them: a refusal (an ApiError)
+ * gives the seqs back as gaps. (A failed read leaves them in flight, for the repair.)
+ */
+export async function givingBackOnRefusal<T>(
+  eventId: Types.ObjectId,
+  count: number,
+  checks: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await checks();
+  } catch (error) {
+    if (error instanceof ApiError) await recordSeqGaps(eventId, count);
+    throw error;
+  }
 }
 
 /** In "scan" mode a mark counts only between two people with a verified meeting (one indexed read). */
@@ -83,15 +119,28 @@ type OnExistingPair = (
   other: ParticipantEntry,
 ) => Promise<ParticipantConnectionDoc>;
 
-/** A bingo mark: an existing connection of the pair is fine, and a repeated mark a harmless 200. */
+/**
+ * A bingo mark: an existing connection of the pair is fine, and a repeated mark a harmless 200.
+ * `held`: a seq the request reserved already (with its read of the event), used first.
+ */
 export function markSquare(
   event: EventDoc,
-  caller: ParticipantEntry,
+  caller: ParticipantWithPhoto,
   other: ParticipantEntry,
   square: number,
   description: string,
+  held?: SeqReservation,
 ): Promise<FilledSquare> {
-  return fillSquare(event, caller, other, square, description, (e, c, o) => findConnectionOrThrow(e._id, c._id, o._id));
+  return fillSquare(
+    event,
+    caller,
+    other,
+    square,
+    description,
+    (e, c, o) => findConnectionOrThrow(e._id, c._id, o._id),
+    undefined,
+    held,
+  );
 }
 
 /**
@@ -100,11 +149,12 @@ export function markSquare(
  */
 export function connectAndMark(
   event: EventDoc,
-  caller: ParticipantEntry,
+  caller: ParticipantWithPhoto,
   other: ParticipantEntry,
   square: number,
   description: string,
   connectionId: Types.ObjectId,
+  held?: SeqReservation,
 ): Promise<FilledSquare> {
   return fillSquare(
     event,
@@ -114,6 +164,7 @@ export function connectAndMark(
     description,
     (e, c, o) => ownConnectionOrAlreadyConnected(e._id, c, o, connectionId),
     connectionId,
+    held,
   );
 }
 
@@ -122,28 +173,39 @@ export function connectAndMark(
  * (1) read the newest version of the caller's card and ask the referee (the same mark again is
  * answered as the card stands; a square taken or a person already used is refused);
  * (2) insert the pair's connection (a clash on the unique pair index means it exists: onExisting);
- * (3) one `$inc` on the event reserves the seqs of this version's `leaderboard-updated` and of
- * each line or full card it achieves;
+ * (3) the seqs of this version's `leaderboard-updated` and of each line or full card it achieves:
+ * the `held` one (reserved with the event) and, when it needs more, one `$inc` on the event
+ * reserving the rest;
  * (4) append the next card version holding them; the unique (participantId, version) index lets
- * only one of two racing requests append it, the loser counts its seqs as gaps and starts over
- * at (1) (a connection it inserted is deleted again if the re-check then refuses the mark);
+ * only one of two racing requests append it, the loser keeps its seqs (nothing holds them) and
+ * starts over at (1) (a connection it inserted is deleted again if the re-check then refuses the
+ * mark); seqs it holds and no longer needs are counted as gaps, and all of them when it is refused;
  * (5) publish the achievements and the caller's leaderboard entry, then log them.
  * A crash after (2) leaves a connection without its square, which is a meeting recorded; the
  * phone's retry finds the connection and goes on. After (4) the cron rebuilds the log entries.
  */
 async function fillSquare(
   event: EventDoc,
-  caller: ParticipantEntry,
+  caller: ParticipantWithPhoto,
   other: ParticipantEntry,
   square: number,
   description: string,
   onExisting: OnExistingPair,
   connectionId?: Types.ObjectId,
+  held?: SeqReservation,
 ): Promise<FilledSquare> {
   const size = event.bingo.size;
   const mark: BingoMark = { square, participantId: other._id, name: other.name, at: new Date() };
   // The pair's connection once (2) has run: kept across passes, as a lost race changes the card only.
   let pair: { doc: ParticipantConnectionDoc; inserted: boolean } | null = null;
+  // The seqs this request reserved and no card version holds yet, ascending; the event as the
+  // last reservation left it (announce reads its resend state). The write is in flight from the
+  // first reservation until announce ends it, or recordSeqGaps on a refusal.
+  const seqs = held ? [held.firstSeq] : [];
+  let reservedEvent = held?.event ?? null;
+  const giveBack = async () => {
+    if (seqs.length > 0) await recordSeqGaps(event._id, seqs.length);
+  };
 
   // Each lost race means another mark was appended, and a card holds at most size² marks, so
   // this loop ends: at the latest the square is taken.
@@ -151,34 +213,51 @@ async function fillSquare(
     const latest = await getLatestCard(caller._id.toHexString());
     const ruling = refereeMark(latest, size, mark);
     if (ruling.kind === "unchanged") {
+      await giveBack();
       // Already on the card, so the pair's connection exists: one this request inserted (a racing
       // request filled the square meanwhile) or an earlier one.
       const connection = pair?.doc ?? (await onExisting(event, caller, other));
       return { card: serializeCard(size, latest), achievements: [], connection };
     }
     if (ruling.kind === "refused") {
+      await giveBack();
       if (pair?.inserted) await deleteConnection(pair.doc._id);
       throw refusal(ruling.reason, mark.name);
     }
     if (!pair) {
-      const inserted = await insertConnection({
-        eventId: event._id,
-        primary: caller,
-        secondary: other,
-        description,
-        square,
-        seq: null,
-        _id: connectionId,
-      });
-      pair = inserted
-        ? { doc: inserted, inserted: true }
-        : { doc: await onExisting(event, caller, other), inserted: false };
+      let inserted: ParticipantConnectionDoc | null;
+      try {
+        inserted = await insertConnection({
+          eventId: event._id,
+          primary: caller,
+          secondary: other,
+          description,
+          square,
+          seq: null,
+          _id: connectionId,
+        });
+        pair = inserted
+          ? { doc: inserted, inserted: true }
+          : { doc: await onExisting(event, caller, other), inserted: false };
+      } catch (error) {
+        // onExisting's 409 (already connected): the seqs held announce nothing.
+        if (error instanceof ApiError) await giveBack();
+        throw error;
+      }
     }
 
     const types = achievementTypes(ruling.achieved);
-    const reserved = await reserveSeqs(event._id, 1 + types.length);
-    if (!reserved) throw eventNotFound();
-    const { firstSeq } = reserved;
+    const needed = 1 + types.length;
+    if (seqs.length < needed) {
+      const more = needed - seqs.length;
+      // The write is counted in flight once, by its first reservation.
+      const reserved = await reserveSeqs(event._id, more, { audit: seqs.length === 0 });
+      if (!reserved) throw eventNotFound();
+      reservedEvent = reserved.event;
+      for (let i = 0; i < more; i++) seqs.push(reserved.firstSeq + i);
+    }
+    const used = seqs.slice(0, needed);
+    const leaderboardSeq = used[types.length] as number;
     const next: Omit<BingoCardDoc, "_id"> = {
       participantId: caller._id,
       version: (latest?.version ?? 0) + 1,
@@ -190,23 +269,24 @@ async function fillSquare(
       lines: [...ruling.card.lines],
       lastMarkAt: mark.at,
       // In publish order: the achievements, then the row they changed.
-      achieved: types.map((achievementType, i) => ({ seq: firstSeq + i, achievementType })),
-      leaderboardSeq: firstSeq + types.length,
+      achieved: types.map((achievementType, i) => ({ seq: used[i] as number, achievementType })),
+      leaderboardSeq,
     };
-    if (!(await appendCardVersion(next))) {
-      await recordSeqGaps(event._id, 1 + types.length);
-      continue;
-    }
+    if (!(await appendCardVersion(next))) continue;
+    // Held from a pass that needed more (a lost race then fewer achievements): never logged.
+    const surplus = seqs.length - needed;
+    if (surplus > 0) await recordSeqGapsInFlight(event._id, surplus);
     const entry = await getLeaderboardEntry(caller, event._id, next, event.meetingProof === "scan");
     const achiever = { participantId: caller._id.toHexString(), participantName: caller.name, lastMarkAt: mark.at };
     const achievements = next.achieved.map(({ seq, achievementType }) => bingoAchieved(achiever, seq, achievementType));
-    await announce(reserved.event, [...achievements, leaderboardUpdated(entry, firstSeq + types.length, mark.at)]);
+    await announce(reservedEvent ?? event, [...achievements, leaderboardUpdated(entry, leaderboardSeq, mark.at)]);
     return {
       card: serializeCard(size, next),
       achievements: achievements.map(({ message }) => message.data as BingoAchievedPayload),
       connection: pair.doc,
     };
   }
+  await giveBack();
   throw busyError("Your card is busy; please try again.");
 }
 

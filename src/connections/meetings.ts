@@ -8,13 +8,13 @@ import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
 import { leaderboardUpdated, meetingVerified } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
+import { recordSeqGaps } from "../realtime/sequence";
 import type { RecordMeetingInput } from "../schemas/meeting";
 import { findConnectionOrThrow, verifyConnection } from "./connection-store";
-import { markSquare, type RecordSquareResult } from "./fill-square";
+import { givingBackOnRefusal, markSquare, type RecordSquareResult, reserveWithActiveEvent } from "./fill-square";
 import { type IssuedMeetingCode, issueMeetingCode, meetingCodeKey, readMeetingCode } from "./meeting-code";
 
-type Person = ParticipantEntry & Pick<ParticipantDoc, "seq">;
+type Person = ParticipantEntry & Pick<ParticipantDoc, "seq" | "photo">;
 
 /**
  * GET …/meeting-code: the caller's code at `now`. Two reads, in parallel: the event (its state)
@@ -44,10 +44,11 @@ export interface RecordedMeeting {
 /**
  * POST …/meetings: the caller scanned `input.code`. In this order:
  * (1) count the scan against the caller's rate limit (one upsert);
- * (2) read the event (active, grid), then the caller and the code's owner in one query
- * ((eventId, userId) and (eventId, seq) indexes); every bad code is one `invalid_meeting_code`;
- * (3) one `$inc` on the event reserves the seqs of `meeting-verified` and the two
- * `leaderboard-updated` (condition: still active);
+ * (2) one `findAndModify` reads the event (active, grid) and reserves the seqs of
+ * `meeting-verified` and the two `leaderboard-updated` (a code that is not valid for now reserves
+ * nothing);
+ * (3) the caller and the code's owner in one query ((eventId, userId) and (eventId, seq)
+ * indexes); every bad code is one `invalid_meeting_code`, and any refusal gives the seqs back;
  * (4) verify the pair's connection in the direction of the smaller participant id first (an
  * upsert conditional on `verified` not yet true): of two scans of the same pair, whichever
  * request does it announces the meeting and the other answers `alreadyMet` (its seqs become
@@ -64,25 +65,26 @@ export async function recordMeeting(
   now = Date.now(),
 ): Promise<RecordedMeeting & { created: boolean }> {
   await enforceRateLimit(RATE_LIMITS.meetingScansPerParticipant, `${eventId}:${claims.userId}`, now);
-  const event = await getActiveEventForBingo(eventId);
   const seq = readMeetingCode(meetingCodeKey(), eventId, input.code, now);
-  const people = await Participant.find(
-    { eventId: event._id, $or: [{ userId: claims.userId }, ...(seq === null ? [] : [{ seq }])] },
-    { _id: 1, userId: 1, name: 1, seq: 1 },
-  ).lean<Person[]>();
-  const caller = people.find((entry) => entry.userId.equals(claims.userId));
-  if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record a meeting.");
-  const owner = people.find((entry) => entry.seq === seq);
-  if (!owner || (await isRefusedMeeting(event, caller, owner))) throw invalidMeetingCode();
-  if (owner._id.equals(caller._id)) {
-    throw new ApiError("cannot_meet_yourself", "That is your own meeting code: scan someone else's.");
+  if (seq === null) {
+    // A forged or stale code reserves nothing: the event and the caller are read to answer as
+    // every other scan would (404, 409, 403), then the code is refused.
+    const event = await getActiveEventForBingo(eventId);
+    await readPeople(event._id, claims, null);
+    throw invalidMeetingCode();
   }
-  const square = squareIndex(event, input.square);
+  const reserved = await reserveWithActiveEvent(eventId, 3);
+  const { event, firstSeq } = reserved;
+  const { caller, owner, square } = await givingBackOnRefusal(event._id, 3, async () => {
+    const { caller, owner } = await readPeople(event._id, claims, seq);
+    if (!owner || (await isRefusedMeeting(event, caller, owner))) throw invalidMeetingCode();
+    if (owner._id.equals(caller._id)) {
+      throw new ApiError("cannot_meet_yourself", "That is your own meeting code: scan someone else's.");
+    }
+    return { caller, owner, square: squareIndex(event, input.square) };
+  });
 
   const at = new Date(now);
-  const reserved = await reserveSeqs(event._id, 3, { where: { currentState: "active" } });
-  if (!reserved) throw new ApiError("event_not_active", "The event ended before this meeting was recorded.");
-  const { firstSeq } = reserved;
   const [first, second] = caller._id.toHexString() < owner._id.toHexString() ? [caller, owner] : [owner, caller];
   const met = await verifyConnection({
     eventId: event._id,
@@ -125,6 +127,21 @@ export async function recordMeeting(
     meeting: { participantId: owner._id.toHexString(), name: owner.name, verifiedAt: verifiedAt.toISOString() },
     bingo,
   };
+}
+
+/** The caller (403 unless a participant) and the participant holding `seq`, in one query. */
+async function readPeople(
+  eventId: EventDoc["_id"],
+  claims: TokenClaims,
+  seq: number | null,
+): Promise<{ caller: Person; owner: Person | undefined }> {
+  const people = await Participant.find(
+    { eventId, $or: [{ userId: claims.userId }, ...(seq === null ? [] : [{ seq }])] },
+    { _id: 1, userId: 1, name: 1, seq: 1, photo: 1 },
+  ).lean<Person[]>();
+  const caller = people.find((entry) => entry.userId.equals(claims.userId));
+  if (!caller) throw new ApiError("forbidden", "Only a participant of this event can record a meeting.");
+  return { caller, owner: seq === null ? undefined : people.find((entry) => entry.seq === seq) };
 }
 
 /**

@@ -1,17 +1,23 @@
 import type { Types } from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { getActiveEventForBingo } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { ApiError, type ErrorIssue } from "../errors";
 import type { EventDoc } from "../models/event";
-import { Participant, type ParticipantEntry } from "../models/participant";
+import { Participant, type ParticipantWithPhoto } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
+import { recordSeqGaps } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
 import { insertConnection, ownConnectionOrAlreadyConnected } from "./connection-store";
-import { connectAndMark, markSquare, type RecordSquareResult, requireVerifiedMeetingInScanMode } from "./fill-square";
+import {
+  connectAndMark,
+  givingBackOnRefusal,
+  markSquare,
+  type RecordSquareResult,
+  requireVerifiedMeetingInScanMode,
+  reserveWithActiveEvent,
+} from "./fill-square";
 
 export interface SerializedConnection {
   _id: string;
@@ -36,40 +42,45 @@ export interface RecordedConnection {
  * POST /api/participantConnections: the caller (the primary participant's user) met the secondary
  * participant. When `description` is a square's question or shortQuestion, the meeting also fills
  * that square (the first such, row-major) on the caller's card (connectAndMark: the bingo
- * referee's rules and achievements); otherwise it records the meeting only: (1) read the event (active,
- * grid) and (2) both participants in one query; (3) one `$inc` on the event reserves the seq of
- * the caller's `leaderboard-updated`; (4) insert the connection holding it: the unique pair index
- * makes a repeat a 409 (its seq becomes a gap); (5) publish the caller's entry, then log it.
+ * referee's rules and achievements); otherwise it records the meeting only. (1) One
+ * `findAndModify` reads the event (active, grid) and reserves the seq of the caller's
+ * `leaderboard-updated`; (2) both participants in one query (a refusal gives the seq back as a
+ * gap); (3) insert the connection holding it: the unique pair index makes a repeat a 409 (its seq
+ * becomes a gap); (4) publish the caller's entry, then log it. A square's mark uses the seq first.
  */
 export async function recordParticipantConnection(
   claims: TokenClaims,
   input: CreateParticipantConnectionInput,
   connectionId: Types.ObjectId,
 ): Promise<RecordedConnection> {
-  const event = await getActiveEventForBingo(input._eventId);
-  const people = await Participant.find(
-    { eventId: event._id, _id: { $in: [input.primaryParticipantId, input.secondaryParticipantId] } },
-    { _id: 1, userId: 1, name: 1 },
-  ).lean<ParticipantEntry[]>();
-  const { primary, secondary } = checkPair(people, claims, input);
+  // The seq of the caller's leaderboard-updated, reserved with the read of the event: the
+  // connection holds it, or the square's mark does.
+  const reserved = await reserveWithActiveEvent(input._eventId, 1);
+  const { event } = reserved;
   const size = event.bingo.size;
-
-  const square = matchingSquare(event, input.description);
-  if (square !== null) {
+  const { primary, secondary, square } = await givingBackOnRefusal(event._id, 1, async () => {
+    const people = await Participant.find(
+      { eventId: event._id, _id: { $in: [input.primaryParticipantId, input.secondaryParticipantId] } },
+      { _id: 1, userId: 1, name: 1, photo: 1 },
+    ).lean<ParticipantWithPhoto[]>();
+    const pair = checkPair(people, claims, input);
+    const square = matchingSquare(event, input.description);
     // In "scan" mode the pair's connection exists already (the verified meeting): the mark fills.
-    await requireVerifiedMeetingInScanMode(event, primary, secondary);
+    if (square !== null) await requireVerifiedMeetingInScanMode(event, pair.primary, pair.secondary);
+    return { ...pair, square };
+  });
+
+  if (square !== null) {
     const filled =
       event.meetingProof === "scan"
-        ? await markSquare(event, primary, secondary, square, input.description)
-        : await connectAndMark(event, primary, secondary, square, input.description, connectionId);
+        ? await markSquare(event, primary, secondary, square, input.description, reserved)
+        : await connectAndMark(event, primary, secondary, square, input.description, connectionId, reserved);
     return {
       connection: serializeConnection(filled.connection, size),
       bingo: { card: filled.card, achievements: filled.achievements },
     };
   }
 
-  const reserved = await reserveSeqs(event._id, 1, { where: { currentState: "active" } });
-  if (!reserved) throw new ApiError("event_not_active", "The event ended before this meeting was recorded.");
   const seq = reserved.firstSeq;
   const connection = await insertConnection({
     eventId: event._id,
@@ -95,10 +106,10 @@ export async function recordParticipantConnection(
 
 /** Both people of the meeting, after every check; the caller must be the primary participant. */
 function checkPair(
-  people: readonly ParticipantEntry[],
+  people: readonly ParticipantWithPhoto[],
   claims: TokenClaims,
   input: CreateParticipantConnectionInput,
-): { primary: ParticipantEntry; secondary: ParticipantEntry } {
+): { primary: ParticipantWithPhoto; secondary: ParticipantWithPhoto } {
   const primary = people.find((entry) => entry._id.equals(input.primaryParticipantId));
   if (primary && !primary.userId.equals(claims.userId)) {
     throw new ApiError("forbidden", "You can only record meetings for your own participant.");

@@ -5,12 +5,14 @@ import { newDocumentId } from "../ids";
 import { Event, type EventDoc } from "../models/event";
 import { NameSuffixCounter, type NameSuffixCounterDoc } from "../models/name-suffix-counter";
 import { Participant, type ParticipantEntry } from "../models/participant";
+import { User, type UserDoc } from "../models/user";
 import { participantJoined } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
 import { recordSeqGaps, reserveSeqs } from "../realtime/sequence";
 import { nameKey } from "../schemas/common";
 import type { JoinEventGuestInput } from "../schemas/join";
 import { createGuestUser, deleteGuestUser, getUserOrThrow } from "../users/accounts";
+import { photoOnEventScreens } from "../users/visibility";
 import { bannedError, isBanned } from "./bans";
 
 const MAX_NAME_LENGTH = 50;
@@ -32,10 +34,11 @@ export type JoinResult =
  */
 export async function joinEvent(
   eventId: string,
-  userId: mongoose.Types.ObjectId,
+  user: PhotoFields,
   requestedName: string,
   { guest = false }: { guest?: boolean } = {},
 ): Promise<JoinResult> {
+  const userId = user._id;
   const seat = await takeSeat(eventId, userId, guest);
   if ("existing" in seat) return { participant: seat.existing, created: false };
   const { event, seq } = seat;
@@ -55,6 +58,8 @@ export async function joinEvent(
       nameKey: nameKey(name),
       seq,
       joinedAt,
+      // Kept with the participant so a leaderboard row needs no read of the user (bingo/leaderboard.ts).
+      photo: photoOnEventScreens(user),
     };
     try {
       await Participant.create(participant);
@@ -167,8 +172,12 @@ export async function joinEventAsUser(
   if (input.userId && input.userId.toLowerCase() !== claims.userId) {
     throw new ApiError("forbidden", "You can only join as yourself.");
   }
-  const name = input.name ?? (await getUserOrThrow(claims.userId)).name;
-  const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), name, {
+  // One read of the user either way: the account's name when none is given, and the photo the
+  // participant keeps.
+  const account = input.name === undefined ? await getUserOrThrow(claims.userId) : null;
+  const user = account ?? (await readPhoto(claims.userId));
+  const name = input.name ?? account?.name ?? "";
+  const result = await joinEvent(eventId, user, name, {
     guest: claims.kind === "guest",
   });
   if (result.created) await announceJoin(result);
@@ -191,14 +200,14 @@ export async function joinEventAsGuest(
   guestId = newDocumentId(),
 ): Promise<GuestJoinResult> {
   if (claims?.kind === "guest") {
-    const result = await joinEvent(eventId, new mongoose.Types.ObjectId(claims.userId), input.name, { guest: true });
+    const result = await joinEvent(eventId, await readPhoto(claims.userId), input.name, { guest: true });
     if (result.created) await announceJoin(result);
     return { ...result, userId: claims.userId };
   }
   const guest = await createGuestUser(input, guestId);
   let result: JoinResult;
   try {
-    result = await joinEvent(eventId, guest._id, input.name, { guest: true });
+    result = await joinEvent(eventId, guest, input.name, { guest: true });
   } catch (error) {
     // Only a refused join is undone: after a lost connection the join may be stored all the same.
     if (error instanceof ApiError) await deleteGuestUser(guest._id).catch(() => undefined);
@@ -206,6 +215,18 @@ export async function joinEventAsGuest(
   }
   if (result.created) await announceJoin(result);
   return { ...result, userId: guest._id.toHexString() };
+}
+
+type PhotoFields = Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">;
+
+/**
+ * What a joining user's participant keeps of their profile (their photo), when the join needs no
+ * other field of the user: one read by _id. A user not found joins without a photo, as a join
+ * never required the user to be read.
+ */
+async function readPhoto(userId: string): Promise<PhotoFields> {
+  const user = await User.findById(userId, { profilePhoto: 1, profileVisibility: 1 }).lean<PhotoFields>();
+  return user ?? { _id: new mongoose.Types.ObjectId(userId) };
 }
 
 /** Publishes a new participant's participant-joined and logs it (see realtime/outbox.ts). */

@@ -12,6 +12,9 @@ const participantSchema = new Schema<ParticipantDoc>(
     nameKey: { type: String, required: true },
     seq: { type: Number, required: true },
     joinedAt: { type: Date, required: true },
+    // The user's photo as the event's shared screens show it (users/visibility.ts
+    // photoOnEventScreens), so a leaderboard row is built without reading the user.
+    photo: { type: String },
   },
   // Not "participants": a collection of that name from the earlier Shatter API would hold
   // documents without these fields and break the unique indexes below.
@@ -33,10 +36,19 @@ export interface ParticipantDoc {
   nameKey: string;
   seq: number;
   joinedAt: Date;
+  /**
+   * The photo on the event's screens: set at join, rewritten by every profile change of photo or
+   * visibility (users/profiles.ts). Absent on participants from before it was stored: read from
+   * the user then.
+   */
+  photo?: string | null;
 }
 
 /** What responses and rules need of a participant. */
 export type ParticipantEntry = Pick<ParticipantDoc, "_id" | "userId" | "name">;
+
+/** A participant as a leaderboard row needs them: with the photo they keep (absent: read the user). */
+export type ParticipantWithPhoto = ParticipantEntry & Pick<ParticipantDoc, "photo">;
 
 // Reused when the module is evaluated again in the same process (tests, dev reloads).
 export const Participant =

@@ -136,3 +136,11 @@ export async function settleSeqGaps(
   );
   return matchedCount === 1;
 }
+
+/**
+ * Records `count` reserved seqs that will never be logged, for a write that goes on (its other
+ * seqs are still to be logged): unlike recordSeqGaps, it keeps the write's in-flight count.
+ */
+export async function recordSeqGapsInFlight(eventId: EventId, count: number): Promise<void> {
+  await Event.updateOne({ _id: eventId }, { $inc: { seqGaps: count } });
+}

@@ -2,6 +2,7 @@ import { verifyPassword } from "../auth/passwords";
 import type { TokenClaims } from "../auth/tokens";
 import { ApiError, isDuplicateKeyError } from "../errors";
 import { enforceRateLimit, RATE_LIMITS } from "../limits/rate-limit";
+import { Participant } from "../models/participant";
 import { User } from "../models/user";
 import type { UpdateUserInput } from "../schemas/user";
 import { getUserOrThrow } from "./accounts";
@@ -14,7 +15,7 @@ import {
   type UserName,
 } from "./serialize";
 import { storedSocialLinks } from "./social-links";
-import { mayViewProfile, relationOf, visibilityOf } from "./visibility";
+import { mayViewProfile, photoOnEventScreens, relationOf, visibilityOf } from "./visibility";
 
 /**
  * GET /api/users/:userId: everything to the user themselves; the public profile (no email) to
@@ -90,7 +91,12 @@ export async function updateUserProfile(
     if (isDuplicateKeyError(error)) throw emailTaken();
     throw error;
   }
-  return serializeOwnUser(await getUserOrThrow(userId));
+  const updated = await getUserOrThrow(userId);
+  if (input.profilePhoto !== undefined || input.profileVisibility !== undefined) {
+    // Every participant of the user keeps the photo its event's screens show (models/participant.ts).
+    await Participant.updateMany({ userId: updated._id }, { $set: { photo: photoOnEventScreens(updated) } });
+  }
+  return serializeOwnUser(updated);
 }
 
 function emailTaken(): ApiError {
