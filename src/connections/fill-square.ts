@@ -11,7 +11,13 @@ import { Participant, type ParticipantEntry, type ParticipantWithPhoto } from ".
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { bingoAchieved, leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import { recordSeqGaps, recordSeqGapsInFlight, reserveSeqs, type SeqReservation } from "../realtime/sequence";
+import {
+  recordSeqGapsInFlight,
+  releaseSeqs,
+  reservedSeqs,
+  reserveSeqs,
+  type SeqReservation,
+} from "../realtime/sequence";
 import type { RecordBingoSquareInput } from "../schemas/bingo";
 import type { BingoAchievedPayload } from "../schemas/realtime";
 import {
@@ -51,7 +57,7 @@ export async function recordBingoSquare(
   const reserved = await reserveWithActiveEvent(eventId, 1);
   const { event } = reserved;
   const size = event.bingo.size;
-  const { caller, other } = await givingBackOnRefusal(event._id, 1, async () => {
+  const { caller, other } = await givingBackOnRefusal(reserved, 1, async () => {
     const people = await Participant.find(
       { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
       { _id: 1, userId: 1, name: 1, photo: 1 },
@@ -83,17 +89,17 @@ export async function reserveWithActiveEvent(eventId: string, count: number): Pr
 
 /**
  * Runs the checks of a request that reserved `count` seqs before them: a refusal (an ApiError)
- * gives the seqs back as gaps. (A failed read leaves them in flight, for the repair.)
+ * gives the seqs back (releaseSeqs). (A failed read leaves them in flight, for the repair.)
  */
 export async function givingBackOnRefusal<T>(
-  eventId: Types.ObjectId,
+  reserved: SeqReservation,
   count: number,
   checks: () => Promise<T>,
 ): Promise<T> {
   try {
     return await checks();
   } catch (error) {
-    if (error instanceof ApiError) await recordSeqGaps(eventId, count);
+    if (error instanceof ApiError) await releaseSeqs(reserved.event._id, reservedSeqs(reserved, count));
     throw error;
   }
 }
@@ -204,7 +210,7 @@ async function fillSquare(
   const seqs = held ? [held.firstSeq] : [];
   let reservedEvent = held?.event ?? null;
   const giveBack = async () => {
-    if (seqs.length > 0) await recordSeqGaps(event._id, seqs.length);
+    await releaseSeqs(event._id, seqs);
   };
 
   // Each lost race means another mark was appended, and a card holds at most size² marks, so

@@ -8,7 +8,7 @@ import { Event, type EventDoc } from "../models/event";
 import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
 import { leaderboardUpdated, meetingVerified } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import { recordSeqGaps } from "../realtime/sequence";
+import { releaseSeqs, reservedSeqs } from "../realtime/sequence";
 import type { RecordMeetingInput } from "../schemas/meeting";
 import { findConnectionOrThrow, verifyConnection } from "./connection-store";
 import { givingBackOnRefusal, markSquare, type RecordSquareResult, reserveWithActiveEvent } from "./fill-square";
@@ -75,7 +75,7 @@ export async function recordMeeting(
   }
   const reserved = await reserveWithActiveEvent(eventId, 3);
   const { event, firstSeq } = reserved;
-  const { caller, owner, square } = await givingBackOnRefusal(event._id, 3, async () => {
+  const { caller, owner, square } = await givingBackOnRefusal(reserved, 3, async () => {
     const { caller, owner } = await readPeople(event._id, claims, seq);
     if (!owner || (await isRefusedMeeting(event, caller, owner))) throw invalidMeetingCode();
     if (owner._id.equals(caller._id)) {
@@ -110,7 +110,7 @@ export async function recordMeeting(
     ]);
   } else {
     // The pair had met: these seqs announce nothing.
-    await recordSeqGaps(event._id, 3);
+    await releaseSeqs(event._id, reservedSeqs(reserved, 3));
     const stored = await findConnectionOrThrow(event._id, caller._id, owner._id);
     verifiedAt = stored.verifiedAt ?? stored.at;
   }

@@ -7,7 +7,7 @@ import { Participant, type ParticipantWithPhoto } from "../models/participant";
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import { recordSeqGaps } from "../realtime/sequence";
+import { releaseSeqs, reservedSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
 import { insertConnection, ownConnectionOrAlreadyConnected } from "./connection-store";
 import {
@@ -58,7 +58,7 @@ export async function recordParticipantConnection(
   const reserved = await reserveWithActiveEvent(input._eventId, 1);
   const { event } = reserved;
   const size = event.bingo.size;
-  const { primary, secondary, square } = await givingBackOnRefusal(event._id, 1, async () => {
+  const { primary, secondary, square } = await givingBackOnRefusal(reserved, 1, async () => {
     const people = await Participant.find(
       { eventId: event._id, _id: { $in: [input.primaryParticipantId, input.secondaryParticipantId] } },
       { _id: 1, userId: 1, name: 1, photo: 1 },
@@ -92,8 +92,8 @@ export async function recordParticipantConnection(
     _id: connectionId,
   });
   if (!connection) {
-    // The seq was reserved for a connection that is not stored: it stays a gap.
-    await recordSeqGaps(event._id, 1);
+    // The seq was reserved for a connection that is not stored: it announces nothing.
+    await releaseSeqs(event._id, reservedSeqs(reserved, 1));
     // A retry of this request whose first attempt stored it (and announced it, or died first)
     // gets it back; anyone else's repeat is a 409.
     const own = await ownConnectionOrAlreadyConnected(event._id, primary, secondary, connectionId);

@@ -84,6 +84,32 @@ export async function recordSeqGaps(eventId: EventId, count: number, inc: Record
 }
 
 /**
+ * Ends a write refused after it reserved `seqs` (ascending), which nothing announced: when they
+ * are still the last handed out (no write reserved one since), takes them back, so no listener
+ * ever sees a gap for a refused mark or scan (a double tap, a retry); else records them as gaps
+ * (recordSeqGaps). Either way gives back the in-flight count. One update; two when another write
+ * reserved meanwhile. A seq taken back is handed out again, never having been announced.
+ */
+export async function releaseSeqs(eventId: EventId, seqs: readonly number[]): Promise<void> {
+  const first = seqs[0];
+  const last = seqs.at(-1);
+  if (first === undefined || last === undefined) return;
+  if (last - first + 1 === seqs.length) {
+    const { matchedCount } = await Event.updateOne(
+      { _id: eventId, lastSeq: last },
+      { $inc: { lastSeq: -seqs.length, inFlight: -1 } },
+    );
+    if (matchedCount === 1) return;
+  }
+  await recordSeqGaps(eventId, seqs.length);
+}
+
+/** The `count` seqs of a reservation, ascending. */
+export function reservedSeqs({ firstSeq }: Pick<SeqReservation, "firstSeq">, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => firstSeq + i);
+}
+
+/**
  * Counts writes that reserved seqs without counting themselves in flight (audit: false) as cut,
  * once one of their steps failed or was found missing, so their events are repaired (jobs/heal.ts).
  * Leaves `updatedAt` alone: the repair waits until the event is quiet since its last real write,
