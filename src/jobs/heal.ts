@@ -1,10 +1,10 @@
-import type mongoose from "mongoose";
+import mongoose from "mongoose";
 import { ApiError } from "../errors";
 import { type EventWithLobby, getEventOrThrow } from "../events/event-store";
 import { logFailure } from "../log";
 import { Event, type EventDoc } from "../models/event";
 import { RETRY_AFTER_MS, resendDue } from "../realtime/outbox";
-import { auditEvent } from "./audit";
+import { auditEvent, auditEvents } from "./audit";
 
 // Counts that heal themselves. A write counts itself in flight with the `$inc` that reserves its
 // seq and gives the count back when every step is stored (realtime/sequence.ts), so an event whose
@@ -117,39 +117,69 @@ export async function joinHealed<T>(eventId: string, join: () => Promise<T>): Pr
 /** The most events one cron run repairs; with the time budget, what bounds a run. */
 export const REPAIRS_PER_RUN = 100;
 
+/**
+ * The events one batch of the cron claims and audits together. A run always finishes its first
+ * batch, so at least this many per run. Small enough that on FerretDB, where every document an
+ * update changes costs ~20 ms, five runs' batches at once fit the budget.
+ */
+export const REPAIR_BATCH = 20;
+
 export interface DrainReport {
   /** Events this run repaired. */
   repaired: number;
-  /** Entries the repairs published, per event (hex id). */
-  published: Map<string, number>;
   /** Events still waiting for a repair (quiet, a write cut, unclaimed) when the run stopped. */
   left: number;
 }
 
 /**
- * The cron's backstop: reads the REPAIRS_PER_RUN oldest (`updatedAt`) events no request came for
- * and repairs them one by one until `deadline` (ms), each after its own claim (repairEvent), so
- * concurrent runs share the work: an event claimed by one is skipped by the others. Then counts
- * what is left. Commands: 2 per run (the candidates, the count of what is left), and per event
- * those of repairEvent (1 when another run has it).
+ * The cron's backstop: repairs the oldest (`updatedAt`) events no request came for, REPAIR_BATCH
+ * at a time, up to REPAIRS_PER_RUN, while the last batch's duration still fits before `deadline`
+ * (ms), so the run stops before it, not after. Then counts what is left. A batch's cost in
+ * commands does not grow with its size: claimBatch (3), auditEvents (4 in the common case: a seat
+ * taken whose participant never landed; 8 when logs are incomplete, plus per event only the
+ * inserts of entries to rebuild). What it rebuilt is logged unsent and due: the cron's resendDue
+ * that follows publishes it. Commands per run: the batches', and the count of what is left.
  */
-export async function drainRepairs(deadline: number, now = Date.now()): Promise<DrainReport> {
-  const published = new Map<string, number>();
-  const candidates = await Event.find(repairableFilter(now), { _id: 1 })
-    .sort({ updatedAt: 1 })
-    .limit(REPAIRS_PER_RUN)
-    .lean<Pick<EventDoc, "_id">[]>();
+export async function drainRepairs(deadline: number): Promise<DrainReport> {
   let repaired = 0;
-  for (const { _id } of candidates) {
-    if (Date.now() >= deadline) break;
-    const done = await repairEvent(_id, now).catch((error: unknown) => {
-      logFailure("repairing an event failed", error);
-      return null;
-    });
-    if (done === null) continue;
-    repaired++;
-    if (done > 0) published.set(_id.toHexString(), done);
+  let lastBatchMs = 0;
+  while (repaired < REPAIRS_PER_RUN && Date.now() + lastBatchMs < deadline) {
+    // Each batch claims at its own start, so its claims last RETRY_AFTER_MS from then.
+    const started = Date.now();
+    const batch = await claimBatch(Math.min(REPAIR_BATCH, REPAIRS_PER_RUN - repaired), started);
+    if (batch === null) break;
+    try {
+      await auditEvents(batch, started);
+    } catch (error) {
+      // The claims lapse after RETRY_AFTER_MS and the events are repaired then.
+      logFailure("repairing events failed", error);
+      break;
+    }
+    repaired += batch.length;
+    lastBatchMs = Date.now() - started;
   }
   const left = await Event.countDocuments(repairableFilter(Date.now()));
-  return { repaired, published, left };
+  return { repaired, left };
+}
+
+/**
+ * Claims up to `limit` of the oldest repairable events for this run with one token: the
+ * candidates (find), one conditional `updateMany` that claims those still repairable, and the
+ * events that hold the token, which are exactly this run's (runs at once get disjoint sets; a run
+ * that lost all its candidates to another gets none, and reads the next ones). Null when there
+ * are no candidates left.
+ */
+async function claimBatch(limit: number, now: number): Promise<EventDoc[] | null> {
+  const candidates = await Event.find(repairableFilter(now), { _id: 1 })
+    .sort({ updatedAt: 1 })
+    .limit(limit)
+    .lean<Pick<EventDoc, "_id">[]>();
+  if (candidates.length === 0) return null;
+  const repairClaim = new mongoose.Types.ObjectId();
+  await Event.updateMany(
+    { _id: { $in: candidates.map((event) => event._id) }, ...repairableFilter(now) },
+    { $set: { repairClaimedUntil: new Date(now + RETRY_AFTER_MS), repairClaim } },
+    { timestamps: false },
+  );
+  return Event.find({ repairClaim }).lean<EventDoc[]>();
 }
