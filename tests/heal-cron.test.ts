@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import { describe, expect, it } from "vitest";
 import { env } from "../src/env";
 import { auditEvents } from "../src/jobs/audit";
-import { REPAIR_BATCH, REPAIRS_PER_RUN } from "../src/jobs/heal";
+import { FIRST_BATCH, REPAIRS_PER_RUN } from "../src/jobs/heal";
 import type { EventDoc } from "../src/models/event";
 import { ageActivity } from "./support/activity";
 import { healthyEvent, REPAIRED_SEED, seedCutEvents } from "./support/cut-events";
@@ -26,7 +26,7 @@ const CONCURRENT_BACKLOG = 300;
 // update changes for ~20 ms, so there the time, not the cap, ends a run: the test holds the count
 // between the two and prints it.
 const RUNS = Math.ceil(BACKLOG / REPAIRS_PER_RUN);
-const MAX_RUNS = Math.ceil(BACKLOG / REPAIR_BATCH);
+const MAX_RUNS = Math.ceil(BACKLOG / FIRST_BATCH);
 
 async function cron(): Promise<{ status: number; body: { repaired: number; repairsLeft: number }; ms: number }> {
   const started = performance.now();
@@ -49,7 +49,7 @@ describe("the cron's repair backlog (issue 17), default budget", () => {
     await ageActivity(healthyId);
     const seeded = await seedCutEvents(realDb, BACKLOG);
     console.log(
-      `heal – a backlog of ${BACKLOG} cut events drains in ${RUNS} cron runs (${REPAIRS_PER_RUN} per run), at most ${MAX_RUNS} on a database where a run fits only its first batch of ${REPAIR_BATCH}`,
+      `heal – a backlog of ${BACKLOG} cut events drains in ${RUNS} cron runs (${REPAIRS_PER_RUN} per run), at most ${MAX_RUNS} on a database where a run fits only its first batch of ${FIRST_BATCH}`,
     );
 
     const runs: { status: number; repaired: number; repairsLeft: number; ms: number }[] = [];
@@ -61,7 +61,7 @@ describe("the cron's repair backlog (issue 17), default budget", () => {
       expect(ms).toBeLessThan(env.REQUEST_BUDGET_MS);
       // The queue was exactly the seeded events (the healthy one is not among them).
       expect(body.repaired + body.repairsLeft).toBe(BACKLOG - total);
-      expect(body.repaired).toBeGreaterThanOrEqual(Math.min(REPAIR_BATCH, BACKLOG - total));
+      expect(body.repaired).toBeGreaterThanOrEqual(Math.min(FIRST_BATCH, BACKLOG - total));
       expect(body.repaired).toBeLessThanOrEqual(REPAIRS_PER_RUN);
       total += body.repaired;
       // Oldest first: the runs so far repaired exactly the oldest `total`.
@@ -104,7 +104,7 @@ describe("the cron's repair backlog (issue 17), default budget", () => {
     expect(repaired).toBe((await repairedOf(seeded)).length);
     // Runs that lost their candidates to another read the next ones: more than one run repaired.
     // (Together they do no more than one run would: the database serves their commands in turn.)
-    expect(repaired).toBeGreaterThanOrEqual(REPAIR_BATCH);
+    expect(repaired).toBeGreaterThanOrEqual(FIRST_BATCH);
     expect(answers.filter(({ body }) => body.repaired > 0).length).toBeGreaterThan(1);
     await realDb.collection("events").deleteMany({ _id: { $in: seeded } });
   }, 120_000);

@@ -115,14 +115,17 @@ export async function joinHealed<T>(eventId: string, join: () => Promise<T>): Pr
 }
 
 /** The most events one cron run repairs; with the time budget, what bounds a run. */
-export const REPAIRS_PER_RUN = 100;
+export const REPAIRS_PER_RUN = 500;
 
 /**
- * The events one batch of the cron claims and audits together. A run always finishes its first
- * batch, so at least this many per run. Small enough that on FerretDB, where every document an
- * update changes costs ~20 ms, five runs' batches at once fit the budget.
+ * A run's first batch: it always runs in full, so a run repairs at least this many. Small, because
+ * its duration is all a run knows of the database: on FerretDB, where every document an update
+ * changes costs ~20 ms, a batch of 20 takes ~2 s, and five runs' first batches at once fit the budget.
  */
-export const REPAIR_BATCH = 20;
+export const FIRST_BATCH = 20;
+
+/** The largest batch: one claim or settlement of it stays well inside a command's timeout. */
+const MAX_BATCH = 250;
 
 export interface DrainReport {
   /** Events this run repaired. */
@@ -132,9 +135,11 @@ export interface DrainReport {
 }
 
 /**
- * The cron's backstop: repairs the oldest (`updatedAt`) events no request came for, REPAIR_BATCH
- * at a time, up to REPAIRS_PER_RUN, while the last batch's duration still fits before `deadline`
- * (ms), so the run stops before it, not after. Then counts what is left. A batch's cost in
+ * The cron's backstop: repairs the oldest (`updatedAt`) events no request came for, in batches, up
+ * to REPAIRS_PER_RUN: FIRST_BATCH, then each batch as large as the time left before `deadline` (ms)
+ * allows at the last batch's pace per event (up to MAX_BATCH), and none once the time left is
+ * shorter than the last batch took, so the run stops before the deadline, not after. (A batch's
+ * fixed cost makes the pace per event an overestimate for a larger one.) Then counts what is left. A batch's cost in
  * commands does not grow with its size: claimBatch (3), auditEvents (4 in the common case: a seat
  * taken whose participant never landed; 8 when logs are incomplete, plus per event only the
  * inserts of entries to rebuild). What it rebuilt is logged unsent and due: the cron's resendDue
@@ -142,11 +147,14 @@ export interface DrainReport {
  */
 export async function drainRepairs(deadline: number): Promise<DrainReport> {
   let repaired = 0;
-  let lastBatchMs = 0;
-  while (repaired < REPAIRS_PER_RUN && Date.now() + lastBatchMs < deadline) {
+  let size = FIRST_BATCH;
+  let last = { events: 0, ms: 0 };
+  while (repaired < REPAIRS_PER_RUN && Date.now() + last.ms < deadline) {
+    // A batch that lost its candidates to another run says nothing of the pace.
+    if (last.events > 0) size = Math.min(MAX_BATCH, Math.floor((last.events * (deadline - Date.now())) / last.ms));
     // Each batch claims at its own start, so its claims last RETRY_AFTER_MS from then.
     const started = Date.now();
-    const batch = await claimBatch(Math.min(REPAIR_BATCH, REPAIRS_PER_RUN - repaired), started);
+    const batch = await claimBatch(Math.min(size, REPAIRS_PER_RUN - repaired), started);
     if (batch === null) break;
     try {
       await auditEvents(batch, started);
@@ -156,7 +164,7 @@ export async function drainRepairs(deadline: number): Promise<DrainReport> {
       break;
     }
     repaired += batch.length;
-    lastBatchMs = Date.now() - started;
+    last = { events: batch.length, ms: Math.max(1, Date.now() - started) };
   }
   const left = await Event.countDocuments(repairableFilter(Date.now()));
   return { repaired, left };
