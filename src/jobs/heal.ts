@@ -11,9 +11,9 @@ import { auditEvent, auditEvents } from "./audit";
 // count is above 0 once it has been quiet for RETRY_AFTER_MS (longer than a function lives) had a
 // write cut: a seat without its participant, a leave half done, a log entry missing. The first
 // request that reads such an event repairs it before answering (a GET of it, a join that finds it
-// full), and the cron drains what no request came for, oldest first. Either way one conditional
-// update claims the event first, so two repairs never run at once, and a repair reads only that
-// event's documents.
+// full), and the cron drains what no request came for, oldest first, in batches. Either way a
+// conditional update claims the event first (the cron's claims many at once), so two repairs never
+// run at once, and a repair reads only its events' documents.
 
 type EventId = mongoose.Types.ObjectId | string;
 
