@@ -138,12 +138,12 @@ export interface DrainReport {
  * The cron's backstop: repairs the oldest (`updatedAt`) events no request came for, in batches, up
  * to REPAIRS_PER_RUN: FIRST_BATCH, then each batch as large as the time left before `deadline` (ms)
  * allows at the last batch's pace per event (up to MAX_BATCH), and none once the time left is
- * shorter than the last batch took, so the run stops before the deadline, not after. (A batch's
- * fixed cost makes the pace per event an overestimate for a larger one.) Then counts what is left. A batch's cost in
- * commands does not grow with its size: claimBatch (3), auditEvents (4 in the common case: a seat
- * taken whose participant never landed; 8 when logs are incomplete, plus per event only the
- * inserts of entries to rebuild). What it rebuilt is logged unsent and due: the cron's resendDue
- * that follows publishes it. Commands per run: the batches', and the count of what is left.
+ * shorter than the last batch took, so the run stops before the deadline, not after (a batch's
+ * fixed cost makes the pace per event an overestimate for a larger one). Then counts what is left.
+ * A batch's commands do not grow with its size: claimBatch (2; 3 when another run took some) and
+ * auditEvents (4 when the logs are complete; 8 when some are not, plus the inserts of the entries
+ * to rebuild and a recount). What it rebuilt is logged unsent and due, for the cron's re-send that
+ * follows. Commands per run: the batches', and the count of what is left.
  */
 export async function drainRepairs(deadline: number): Promise<DrainReport> {
   let repaired = 0;
@@ -172,22 +172,25 @@ export async function drainRepairs(deadline: number): Promise<DrainReport> {
 
 /**
  * Claims up to `limit` of the oldest repairable events for this run with one token: the
- * candidates (find), one conditional `updateMany` that claims those still repairable, and the
- * events that hold the token, which are exactly this run's (runs at once get disjoint sets; a run
- * that lost all its candidates to another gets none, and reads the next ones). Null when there
- * are no candidates left.
+ * candidates (find), then one conditional `updateMany` that claims those still repairable. When it
+ * claimed them all, the candidates as read are the events as they stand (any write since, or a
+ * claim by another repair, would have failed the condition; the claim changes nothing the audit
+ * reads); otherwise one more `find` reads the events that hold the token, exactly this run's (runs
+ * at once get disjoint sets; a run that lost all its candidates gets none, and reads the next
+ * ones). Null when there are no candidates left.
  */
 async function claimBatch(limit: number, now: number): Promise<EventDoc[] | null> {
-  const candidates = await Event.find(repairableFilter(now), { _id: 1 })
+  const candidates = await Event.find(repairableFilter(now))
     .sort({ updatedAt: 1 })
     .limit(limit)
-    .lean<Pick<EventDoc, "_id">[]>();
+    .lean<EventDoc[]>();
   if (candidates.length === 0) return null;
   const repairClaim = new mongoose.Types.ObjectId();
-  await Event.updateMany(
+  const { modifiedCount } = await Event.updateMany(
     { _id: { $in: candidates.map((event) => event._id) }, ...repairableFilter(now) },
     { $set: { repairClaimedUntil: new Date(now + RETRY_AFTER_MS), repairClaim } },
     { timestamps: false },
   );
+  if (modifiedCount === candidates.length) return candidates;
   return Event.find({ repairClaim }).lean<EventDoc[]>();
 }
