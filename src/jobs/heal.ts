@@ -120,7 +120,8 @@ export const REPAIRS_PER_RUN = 500;
 /**
  * A run's first batch: it always runs in full, so a run repairs at least this many. Small, because
  * its duration is all a run knows of the database: on FerretDB, where every document an update
- * changes costs ~20 ms, a batch of 10 takes ~1.5 s, and five runs' first batches at once fit the budget.
+ * changes costs ~20 ms, a batch of 10 takes ~1.5 s, and five runs' first batches at once fit the
+ * budget.
  */
 export const FIRST_BATCH = 10;
 
@@ -180,10 +181,7 @@ export async function drainRepairs(deadline: number): Promise<DrainReport> {
  * ones). Null when there are no candidates left.
  */
 async function claimBatch(limit: number, now: number): Promise<EventDoc[] | null> {
-  const candidates = await Event.find(repairableFilter(now))
-    .sort({ updatedAt: 1 })
-    .limit(limit)
-    .lean<EventDoc[]>();
+  const candidates = await Event.find(repairableFilter(now)).sort({ updatedAt: 1 }).limit(limit).lean<EventDoc[]>();
   if (candidates.length === 0) return null;
   const repairClaim = new mongoose.Types.ObjectId();
   const ids = { $in: candidates.map((event) => event._id) };
