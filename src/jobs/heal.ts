@@ -1,19 +1,19 @@
-import type mongoose from "mongoose";
+import mongoose from "mongoose";
 import { ApiError } from "../errors";
 import { type EventWithLobby, getEventOrThrow } from "../events/event-store";
 import { logFailure } from "../log";
 import { Event, type EventDoc } from "../models/event";
 import { RETRY_AFTER_MS, resendDue } from "../realtime/outbox";
-import { auditEvent } from "./audit";
+import { auditEvent, auditEvents } from "./audit";
 
 // Counts that heal themselves. A write counts itself in flight with the `$inc` that reserves its
 // seq and gives the count back when every step is stored (realtime/sequence.ts), so an event whose
 // count is above 0 once it has been quiet for RETRY_AFTER_MS (longer than a function lives) had a
 // write cut: a seat without its participant, a leave half done, a log entry missing. The first
 // request that reads such an event repairs it before answering (a GET of it, a join that finds it
-// full), and the cron drains what no request came for, oldest first. Either way one conditional
-// update claims the event first, so two repairs never run at once, and a repair reads only that
-// event's documents.
+// full), and the cron drains what no request came for, oldest first, in batches. Either way a
+// conditional update claims the event first (the cron's claims many at once), so two repairs never
+// run at once, and a repair reads only its events' documents.
 
 type EventId = mongoose.Types.ObjectId | string;
 
@@ -115,41 +115,82 @@ export async function joinHealed<T>(eventId: string, join: () => Promise<T>): Pr
 }
 
 /** The most events one cron run repairs; with the time budget, what bounds a run. */
-export const REPAIRS_PER_RUN = 100;
+export const REPAIRS_PER_RUN = 500;
+
+/**
+ * A run's first batch: it always runs in full, so a run repairs at least this many. Small, because
+ * its duration is all a run knows of the database: on FerretDB, where every document an update
+ * changes costs ~20 ms, a batch of 10 takes ~1.5 s, and five runs' first batches at once fit the
+ * budget.
+ */
+export const FIRST_BATCH = 10;
+
+/** The largest batch: one claim or settlement of it stays well inside a command's timeout. */
+const MAX_BATCH = 250;
 
 export interface DrainReport {
   /** Events this run repaired. */
   repaired: number;
-  /** Entries the repairs published, per event (hex id). */
-  published: Map<string, number>;
   /** Events still waiting for a repair (quiet, a write cut, unclaimed) when the run stopped. */
   left: number;
 }
 
 /**
- * The cron's backstop: reads the REPAIRS_PER_RUN oldest (`updatedAt`) events no request came for
- * and repairs them one by one until `deadline` (ms), each after its own claim (repairEvent), so
- * concurrent runs share the work: an event claimed by one is skipped by the others. Then counts
- * what is left. Commands: 2 per run (the candidates, the count of what is left), and per event
- * those of repairEvent (1 when another run has it).
+ * The cron's backstop: repairs the oldest (`updatedAt`) events no request came for, in batches, up
+ * to REPAIRS_PER_RUN: FIRST_BATCH, then each batch as large as the time left before `deadline` (ms)
+ * allows at the last batch's pace per event (up to MAX_BATCH), and none once the time left is
+ * shorter than the last batch took, so the run stops before the deadline, not after (a batch's
+ * fixed cost makes the pace per event an overestimate for a larger one). Then counts what is left.
+ * A batch's commands do not grow with its size: claimBatch (2; 3 when another run took some) and
+ * auditEvents (4 when the logs are complete; 8 when some are not, plus the inserts of the entries
+ * to rebuild and a recount). What it rebuilt is logged unsent and due, for the cron's re-send that
+ * follows. Commands per run: the batches', and the count of what is left.
  */
-export async function drainRepairs(deadline: number, now = Date.now()): Promise<DrainReport> {
-  const published = new Map<string, number>();
-  const candidates = await Event.find(repairableFilter(now), { _id: 1 })
-    .sort({ updatedAt: 1 })
-    .limit(REPAIRS_PER_RUN)
-    .lean<Pick<EventDoc, "_id">[]>();
+export async function drainRepairs(deadline: number): Promise<DrainReport> {
   let repaired = 0;
-  for (const { _id } of candidates) {
-    if (Date.now() >= deadline) break;
-    const done = await repairEvent(_id, now).catch((error: unknown) => {
-      logFailure("repairing an event failed", error);
-      return null;
-    });
-    if (done === null) continue;
-    repaired++;
-    if (done > 0) published.set(_id.toHexString(), done);
+  let size = FIRST_BATCH;
+  let last = { events: 0, ms: 0 };
+  while (repaired < REPAIRS_PER_RUN && Date.now() + last.ms < deadline) {
+    // A batch that lost its candidates to another run says nothing of the pace.
+    if (last.events > 0) size = Math.min(MAX_BATCH, Math.floor((last.events * (deadline - Date.now())) / last.ms));
+    // Each batch claims at its own start, so its claims last RETRY_AFTER_MS from then.
+    const started = Date.now();
+    const batch = await claimBatch(Math.min(size, REPAIRS_PER_RUN - repaired), started);
+    if (batch === null) break;
+    try {
+      await auditEvents(batch, started);
+    } catch (error) {
+      // The claims lapse after RETRY_AFTER_MS and the events are repaired then.
+      logFailure("repairing events failed", error);
+      break;
+    }
+    repaired += batch.length;
+    last = { events: batch.length, ms: Math.max(1, Date.now() - started) };
   }
   const left = await Event.countDocuments(repairableFilter(Date.now()));
-  return { repaired, published, left };
+  return { repaired, left };
+}
+
+/**
+ * Claims up to `limit` of the oldest repairable events for this run with one token: the
+ * candidates (find), then one conditional `updateMany` that claims those still repairable. When it
+ * claimed them all, the candidates as read are the events as they stand (any write since, or a
+ * claim by another repair, would have failed the condition; the claim changes nothing the audit
+ * reads); otherwise one more `find` reads the events that hold the token, exactly this run's (runs
+ * at once get disjoint sets; a run that lost all its candidates gets none, and reads the next
+ * ones). Null when there are no candidates left.
+ */
+async function claimBatch(limit: number, now: number): Promise<EventDoc[] | null> {
+  const candidates = await Event.find(repairableFilter(now)).sort({ updatedAt: 1 }).limit(limit).lean<EventDoc[]>();
+  if (candidates.length === 0) return null;
+  const repairClaim = new mongoose.Types.ObjectId();
+  const ids = { $in: candidates.map((event) => event._id) };
+  const { modifiedCount } = await Event.updateMany(
+    { _id: ids, ...repairableFilter(now) },
+    { $set: { repairClaimedUntil: new Date(now + RETRY_AFTER_MS), repairClaim } },
+    { timestamps: false },
+  );
+  if (modifiedCount === candidates.length) return candidates;
+  // By `_id` too, so MongoDB reads the candidates by index (`repairClaim` has none).
+  return Event.find({ _id: ids, repairClaim }).lean<EventDoc[]>();
 }

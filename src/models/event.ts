@@ -53,6 +53,8 @@ const eventSchema = new Schema<EventDoc>(
     inFlight: { type: Number, default: 0 },
     // The repair holding the event until then (one conditional update claims it).
     repairClaimedUntil: { type: Date, default: null },
+    // The cron run that claimed it with others at once (one token per batch; see jobs/heal.ts).
+    repairClaim: { type: Schema.Types.ObjectId, default: null },
     // When the earliest unsent entry of this event's activity is due for re-sending: the next
     // write to the event from then on re-sends it.
     resendDueAt: { type: Date, default: null },
@@ -104,6 +106,7 @@ export interface EventDoc {
   seqGaps: number;
   inFlight: number;
   repairClaimedUntil: Date | null;
+  repairClaim?: Types.ObjectId | null;
   resendDueAt: Date | null;
   transitionChecked?: "active" | "ended" | null;
   joinsLocked?: boolean;

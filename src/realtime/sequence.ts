@@ -142,25 +142,44 @@ export function isLogComplete(event: Pick<EventDoc, "lastSeq" | "seqGaps">, logg
   return logged + (event.seqGaps ?? 0) === (event.lastSeq ?? 0);
 }
 
+export interface Settlement {
+  event: Pick<EventDoc, "_id" | "updatedAt" | "lastSeq">;
+  /** The entries the log holds after the rebuild. */
+  logged: number;
+  /** The other derived counters. */
+  set: Fields;
+}
+
 /**
- * The audit's settlement of a quiet event: whatever is not in the log after its rebuild is a gap.
- * Sets that with the other derived counters (`set`), on condition that nothing wrote to the event
- * since it was read (`updatedAt`), and sets `inFlight` to 0: the writes it counted are over (the
- * event was quiet for longer than a function lives). Resolves to whether it matched.
+ * The audit's settlement of quiet events: whatever is not in an event's log after its rebuild is a
+ * gap. Sets that with the other derived counters (`set`), on condition that nothing wrote to the
+ * event since it was read (`updatedAt`), sets `inFlight` to 0 (the writes it counted are over: the
+ * event was quiet for longer than a function lives) and clears the repair's claim. One command for
+ * any number of events: a `bulkWrite` with one `updateMany` per distinct settlement (events cut
+ * the same way settle alike), whose filter is the `$or` of each event's id and `updatedAt`. Resolves
+ * to how many matched: an event written to meanwhile keeps its counters and is repaired again.
  */
-export async function settleSeqGaps(
-  event: Pick<EventDoc, "_id" | "updatedAt" | "lastSeq">,
-  logged: number,
-  set: Fields,
-): Promise<boolean> {
-  const { matchedCount } = await Event.updateOne(
-    { _id: event._id, updatedAt: event.updatedAt },
-    {
-      $set: { ...set, seqGaps: Math.max(0, (event.lastSeq ?? 0) - logged), inFlight: 0, repairClaimedUntil: null },
-    },
-    { timestamps: false },
+export async function settleSeqGaps(settlements: readonly Settlement[]): Promise<number> {
+  const groups = new Map<string, { $set: Fields; events: Settlement["event"][] }>();
+  for (const { event, logged, set } of settlements) {
+    const $set = { ...set, seqGaps: Math.max(0, (event.lastSeq ?? 0) - logged) };
+    const key = JSON.stringify($set);
+    const group = groups.get(key) ?? { $set, events: [] as Settlement["event"][] };
+    group.events.push(event);
+    groups.set(key, group);
+  }
+  if (groups.size === 0) return 0;
+  const { matchedCount } = await Event.bulkWrite(
+    [...groups.values()].map(({ $set, events }) => ({
+      updateMany: {
+        filter: { $or: events.map(({ _id, updatedAt }) => ({ _id, updatedAt })) },
+        update: { $set: { ...$set, inFlight: 0, repairClaimedUntil: null, repairClaim: null } },
+        timestamps: false,
+      },
+    })),
+    { ordered: false },
   );
-  return matchedCount === 1;
+  return matchedCount;
 }
 
 /**
