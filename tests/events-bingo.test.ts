@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Event } from "../src/models/event";
+import { releaseSeqs, reservedSeqs, reserveSeqs } from "../src/realtime/sequence";
 import { dashboardGrid } from "./support/bingo-grids";
 import { createBingoEvent, markSquare, type Player } from "./support/factories";
 import {
@@ -496,14 +497,15 @@ describe("POST /api/events/:eventId/bingo", () => {
   });
 
   // The seq of a mark's leaderboard-updated is reserved with the read of the event, before the
-  // referee rules: every answer but a new version gives it back as a gap, and a lost race keeps
-  // the seqs it holds for its next pass (counting what it no longer needs as gaps).
+  // referee rules: every answer but a new version gives it back (taken back when no write
+  // reserved one since, else a gap), and a lost race keeps the seqs it holds for its next pass
+  // (counting what it no longer needs as gaps).
   it("POST /api/events/:eventId/bingo – refusals, repeats and races leave every seq logged or a gap, and no write in flight", async () => {
     const { eventId, players } = await createBingoEvent(6);
     const [me, a, b, c, d, e] = players as [Player, Player, Player, Player, Player, Player];
     const outsider = await createUser();
     await markOk(eventId, me, 0, 0, a);
-    const before = (await Event.findById(eventId, { lastSeq: 1 }).lean())?.lastSeq ?? 0;
+    const before = await Event.findById(eventId, { lastSeq: 1, seqGaps: 1 }).lean();
     expectError(await markSquare(eventId, me, 0, 0, b), 409, "square_taken");
     expectError(await markSquare(eventId, me, 1, 1, a), 409, "participant_already_used");
     await markOk(eventId, me, 0, 0, a);
@@ -517,9 +519,10 @@ describe("POST /api/events/:eventId/bingo", () => {
       403,
       "forbidden",
     );
-    // Five refusals or repeats, each one seq handed out and counted as a gap.
+    // Five refusals or repeats, each one seq handed out and, as no other write reserved one
+    // meanwhile, taken back: no gap for listeners to fetch over.
     const after = await Event.findById(eventId, { lastSeq: 1, seqGaps: 1 }).lean();
-    expect(after?.lastSeq).toBe(before + 5);
+    expect(after).toMatchObject({ lastSeq: before?.lastSeq, seqGaps: before?.seqGaps });
     await expectSeqsSettled(eventId);
 
     // Racing marks on one card: the first row completes a line, whichever pass gets there.
@@ -532,5 +535,35 @@ describe("POST /api/events/:eventId/bingo", () => {
     expect(results.map((res) => res.status)).toEqual([200, 200, 200, 200]);
     expect(achievementsPublished(eventId).filter((x) => x.achievementType === "line")).toHaveLength(2);
     await expectSeqsSettled(eventId);
+  });
+});
+
+describe("releaseSeqs – a refused write's seqs", () => {
+  it("taken back while they are the last handed out; a gap once another write reserved after them; in flight given back either way", async () => {
+    const event = await createEvent(await createHost());
+    const read = async () => Event.findById(event._id, { lastSeq: 1, seqGaps: 1, inFlight: 1 }).lean();
+    const start = await read();
+    const refused = await reserveSeqs(event._id, 1);
+    if (!refused) throw new Error("the event is there");
+    // No write reserved since: the seq is taken back, as if never handed out.
+    await releaseSeqs(event._id, reservedSeqs(refused, 1));
+    expect(await read()).toMatchObject({ lastSeq: start?.lastSeq, seqGaps: start?.seqGaps, inFlight: 0 });
+    // Another write reserves after it: the refused seqs stay handed out and count as gaps.
+    const first = await reserveSeqs(event._id, 3);
+    const later = await reserveSeqs(event._id, 1);
+    if (!first || !later) throw new Error("the event is there");
+    await releaseSeqs(event._id, reservedSeqs(first, 3));
+    expect(await read()).toMatchObject({
+      lastSeq: (start?.lastSeq ?? 0) + 4,
+      seqGaps: (start?.seqGaps ?? 0) + 3,
+      inFlight: 1,
+    });
+    // The later one, refused too, is the last again: taken back.
+    await releaseSeqs(event._id, reservedSeqs(later, 1));
+    expect(await read()).toMatchObject({
+      lastSeq: (start?.lastSeq ?? 0) + 3,
+      seqGaps: (start?.seqGaps ?? 0) + 3,
+      inFlight: 0,
+    });
   });
 });
