@@ -26,14 +26,17 @@ export async function seedParticipants(eventId: string, count: number): Promise<
   const joinedAt = new Date();
   const participants = Array.from({ length: count }, (_, i) => {
     const name = `Seeded ${i + 1}`;
+    const userId = new mongoose.Types.ObjectId();
     return {
       _id: new mongoose.Types.ObjectId(),
       eventId: event._id,
-      userId: new mongoose.Types.ObjectId(),
+      userId,
       name,
       nameKey: nameKey(name),
       seq: event.lastSeq + i + 1,
       joinedAt,
+      // As a join stores it (issue 21): the user's photo, kept with the participant.
+      photo: photoUrl(userId),
     };
   });
   for (let start = 0; start < count; start += CHUNK) {
@@ -44,7 +47,7 @@ export async function seedParticipants(eventId: string, count: number): Promise<
         name: p.name,
         emailKey: guestEmailKey(p.userId),
         authProvider: "guest",
-        profilePhoto: `https://example.com/photos/${p.userId.toHexString()}.png`,
+        profilePhoto: photoUrl(p.userId),
       })),
       { ordered: false },
     );
@@ -68,6 +71,10 @@ export async function seedParticipants(eventId: string, count: number): Promise<
     seq: p.seq,
     name: p.name,
   }));
+}
+
+function photoUrl(userId: mongoose.Types.ObjectId): string {
+  return `https://example.com/photos/${userId.toHexString()}.png`;
 }
 
 /** Puts a started event back to pending, so that a start can be measured again. */
