@@ -43,10 +43,9 @@ export async function announce(
   announcements: readonly Announcement[],
   now = Date.now(),
 ): Promise<number> {
-  const published = await resendIfDue(event, now);
-  const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
-  if (await recordActivity(event._id, announcements, outcome, Date.now())) await finishWrite(event._id);
-  return published + outcome.accepted;
+  const { published, stored } = await publishAndRecord(event, announcements, now);
+  if (stored) await finishWrite(event._id);
+  return published;
 }
 
 /**
@@ -61,12 +60,27 @@ export async function announceUncounted(
   announcements: readonly Announcement[],
   now = Date.now(),
 ): Promise<number> {
-  const published = await resendIfDue(event, now);
-  const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
-  if (!(await recordActivity(event._id, announcements, outcome, Date.now()))) {
+  const { published, stored } = await publishAndRecord(event, announcements, now);
+  if (!stored) {
     await markCut([event._id]).catch((error: unknown) => logFailure("marking the event for repair failed", error));
   }
-  return published + outcome.accepted;
+  return published;
+}
+
+/**
+ * The steps both announce() variants take: what is due of the event first, then these
+ * announcements in one Pusher request, then their log entries. Resolves to how many went out and
+ * whether the log entries (and the re-send flag, if needed) were stored.
+ */
+async function publishAndRecord(
+  event: OutboxEvent,
+  announcements: readonly Announcement[],
+  now: number,
+): Promise<{ published: number; stored: boolean }> {
+  const resent = await resendIfDue(event, now);
+  const outcome = await publishMessages(event._id.toHexString(), announcements.map(toSequenced));
+  const stored = await recordActivity(event._id, announcements, outcome, Date.now());
+  return { published: resent + outcome.accepted, stored };
 }
 
 /**
