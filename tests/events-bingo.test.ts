@@ -546,20 +546,20 @@ describe("releaseSeqs – a refused write's seqs", () => {
     const refused = await reserveSeqs(event._id, 1);
     if (!refused) throw new Error("the event is there");
     // No write reserved since: the seq is taken back, as if never handed out.
-    await releaseSeqs(event._id, reservedSeqs(refused, 1));
+    await releaseSeqs(event._id, reservedSeqs(refused));
     expect(await read()).toMatchObject({ lastSeq: start?.lastSeq, seqGaps: start?.seqGaps, inFlight: 0 });
     // Another write reserves after it: the refused seqs stay handed out and count as gaps.
     const first = await reserveSeqs(event._id, 3);
     const later = await reserveSeqs(event._id, 1);
     if (!first || !later) throw new Error("the event is there");
-    await releaseSeqs(event._id, reservedSeqs(first, 3));
+    await releaseSeqs(event._id, reservedSeqs(first));
     expect(await read()).toMatchObject({
       lastSeq: (start?.lastSeq ?? 0) + 4,
       seqGaps: (start?.seqGaps ?? 0) + 3,
       inFlight: 1,
     });
     // The later one, refused too, is the last again: taken back.
-    await releaseSeqs(event._id, reservedSeqs(later, 1));
+    await releaseSeqs(event._id, reservedSeqs(later));
     expect(await read()).toMatchObject({
       lastSeq: (start?.lastSeq ?? 0) + 3,
       seqGaps: (start?.seqGaps ?? 0) + 3,

@@ -1,6 +1,6 @@
 import type { Types } from "mongoose";
 import type { TokenClaims } from "../auth/tokens";
-import { appendCardVersion, getActiveEventForBingo, getLatestCard } from "../bingo/cards";
+import { appendCardVersion, getLatestCard } from "../bingo/cards";
 import { getLeaderboardEntry } from "../bingo/leaderboard";
 import { achievementTypes, refereeMark } from "../bingo/referee";
 import { type SerializedCard, serializeCard } from "../bingo/serialize";
@@ -11,13 +11,7 @@ import { Participant, type ParticipantEntry, type ParticipantWithPhoto } from ".
 import type { ParticipantConnectionDoc } from "../models/participant-connection";
 import { bingoAchieved, leaderboardUpdated } from "../realtime/messages";
 import { announce } from "../realtime/outbox";
-import {
-  recordSeqGapsInFlight,
-  releaseSeqs,
-  reservedSeqs,
-  reserveSeqs,
-  type SeqReservation,
-} from "../realtime/sequence";
+import { recordSeqGapsInFlight, releaseSeqs, reserveSeqs, type SeqReservation } from "../realtime/sequence";
 import type { RecordBingoSquareInput } from "../schemas/bingo";
 import type { BingoAchievedPayload } from "../schemas/realtime";
 import {
@@ -27,6 +21,7 @@ import {
   insertConnection,
   ownConnectionOrAlreadyConnected,
 } from "./connection-store";
+import { givingBackOnRefusal, reserveWithActiveEvent } from "./reservation";
 
 // Filling a square is recording a meeting too (the pair's connection), so it lives here, above
 // bingo/ (the referee, card storage) and beside connection storage.
@@ -47,7 +42,7 @@ export interface FilledSquare extends RecordSquareResult {
  * `findAndModify` reads the event (state, grid) and reserves the seq of the mark's
  * `leaderboard-updated` together (the state is its condition); then the caller and the other
  * person in one query ((eventId, userId) and _id indexes), then the mark (markSquare). A request
- * refused after the reservation gives its seq back as a gap.
+ * refused after the reservation gives its seq back (connections/reservation.ts).
  */
 export async function recordBingoSquare(
   eventId: string,
@@ -57,7 +52,7 @@ export async function recordBingoSquare(
   const reserved = await reserveWithActiveEvent(eventId, 1);
   const { event } = reserved;
   const size = event.bingo.size;
-  const { caller, other } = await givingBackOnRefusal(reserved, 1, async () => {
+  const { caller, other } = await givingBackOnRefusal(reserved, async () => {
     const people = await Participant.find(
       { eventId: event._id, $or: [{ userId: claims.userId }, { _id: input.participantId }] },
       { _id: 1, userId: 1, name: 1, photo: 1 },
@@ -72,36 +67,6 @@ export async function recordBingoSquare(
   const question = event.bingo.grid[square]?.question ?? "";
   const { card, achievements } = await markSquare(event, caller, other, square, question, reserved);
   return { card, achievements };
-}
-
-/**
- * The event of a mark, a connection or a meeting, read by the `findAndModify` that reserves the
- * request's first `count` seqs, on condition that it is active. Only when that matches nothing is
- * the event read, to answer 404 or 409 event_not_active.
- */
-export async function reserveWithActiveEvent(eventId: string, count: number): Promise<SeqReservation> {
-  const reserved = await reserveSeqs(eventId, count, { where: { currentState: "active" } });
-  if (reserved) return reserved;
-  await getActiveEventForBingo(eventId);
-  // Active now: it was started between the two commands.
-  throw busyError("The event just started; please try again.");
-}
-
-/**
- * Runs the checks of a request that reserved `count` seqs before them: a refusal (an ApiError)
- * gives the seqs back (releaseSeqs). (A failed read leaves them in flight, for the repair.)
- */
-export async function givingBackOnRefusal<T>(
-  reserved: SeqReservation,
-  count: number,
-  checks: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await checks();
-  } catch (error) {
-    if (error instanceof ApiError) await releaseSeqs(reserved.event._id, reservedSeqs(reserved, count));
-    throw error;
-  }
 }
 
 /** In "scan" mode a mark counts only between two people with a verified meeting (one indexed read). */
@@ -209,9 +174,6 @@ async function fillSquare(
   // first reservation until announce ends it, or recordSeqGaps on a refusal.
   const seqs = held ? [held.firstSeq] : [];
   let reservedEvent = held?.event ?? null;
-  const giveBack = async () => {
-    await releaseSeqs(event._id, seqs);
-  };
 
   // Each lost race means another mark was appended, and a card holds at most size² marks, so
   // this loop ends: at the latest the square is taken.
@@ -219,14 +181,14 @@ async function fillSquare(
     const latest = await getLatestCard(caller._id.toHexString());
     const ruling = refereeMark(latest, size, mark);
     if (ruling.kind === "unchanged") {
-      await giveBack();
+      await releaseSeqs(event._id, seqs);
       // Already on the card, so the pair's connection exists: one this request inserted (a racing
       // request filled the square meanwhile) or an earlier one.
       const connection = pair?.doc ?? (await onExisting(event, caller, other));
       return { card: serializeCard(size, latest), achievements: [], connection };
     }
     if (ruling.kind === "refused") {
-      await giveBack();
+      await releaseSeqs(event._id, seqs);
       if (pair?.inserted) await deleteConnection(pair.doc._id);
       throw refusal(ruling.reason, mark.name);
     }
@@ -247,7 +209,7 @@ async function fillSquare(
           : { doc: await onExisting(event, caller, other), inserted: false };
       } catch (error) {
         // onExisting's 409 (already connected): the seqs held announce nothing.
-        if (error instanceof ApiError) await giveBack();
+        if (error instanceof ApiError) await releaseSeqs(event._id, seqs);
         throw error;
       }
     }
@@ -292,7 +254,7 @@ async function fillSquare(
       connection: pair.doc,
     };
   }
-  await giveBack();
+  await releaseSeqs(event._id, seqs);
   throw busyError("Your card is busy; please try again.");
 }
 

@@ -11,8 +11,9 @@ import { announce } from "../realtime/outbox";
 import { releaseSeqs, reservedSeqs } from "../realtime/sequence";
 import type { RecordMeetingInput } from "../schemas/meeting";
 import { findConnectionOrThrow, verifyConnection } from "./connection-store";
-import { givingBackOnRefusal, markSquare, type RecordSquareResult, reserveWithActiveEvent } from "./fill-square";
+import { markSquare, type RecordSquareResult } from "./fill-square";
 import { type IssuedMeetingCode, issueMeetingCode, meetingCodeKey, readMeetingCode } from "./meeting-code";
+import { givingBackOnRefusal, reserveWithActiveEvent } from "./reservation";
 
 type Person = ParticipantEntry & Pick<ParticipantDoc, "seq" | "photo">;
 
@@ -75,7 +76,7 @@ export async function recordMeeting(
   }
   const reserved = await reserveWithActiveEvent(eventId, 3);
   const { event, firstSeq } = reserved;
-  const { caller, owner, square } = await givingBackOnRefusal(reserved, 3, async () => {
+  const { caller, owner, square } = await givingBackOnRefusal(reserved, async () => {
     const { caller, owner } = await readPeople(event._id, claims, seq);
     if (!owner || (await isRefusedMeeting(event, caller, owner))) throw invalidMeetingCode();
     if (owner._id.equals(caller._id)) {
@@ -110,7 +111,7 @@ export async function recordMeeting(
     ]);
   } else {
     // The pair had met: these seqs announce nothing.
-    await releaseSeqs(event._id, reservedSeqs(reserved, 3));
+    await releaseSeqs(event._id, reservedSeqs(reserved));
     const stored = await findConnectionOrThrow(event._id, caller._id, owner._id);
     verifiedAt = stored.verifiedAt ?? stored.at;
   }

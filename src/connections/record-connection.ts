@@ -10,14 +10,8 @@ import { announce } from "../realtime/outbox";
 import { releaseSeqs, reservedSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
 import { insertConnection, ownConnectionOrAlreadyConnected } from "./connection-store";
-import {
-  connectAndMark,
-  givingBackOnRefusal,
-  markSquare,
-  type RecordSquareResult,
-  requireVerifiedMeetingInScanMode,
-  reserveWithActiveEvent,
-} from "./fill-square";
+import { connectAndMark, markSquare, type RecordSquareResult, requireVerifiedMeetingInScanMode } from "./fill-square";
+import { givingBackOnRefusal, reserveWithActiveEvent } from "./reservation";
 
 export interface SerializedConnection {
   _id: string;
@@ -58,7 +52,7 @@ export async function recordParticipantConnection(
   const reserved = await reserveWithActiveEvent(input._eventId, 1);
   const { event } = reserved;
   const size = event.bingo.size;
-  const { primary, secondary, square } = await givingBackOnRefusal(reserved, 1, async () => {
+  const { primary, secondary, square } = await givingBackOnRefusal(reserved, async () => {
     const people = await Participant.find(
       { eventId: event._id, _id: { $in: [input.primaryParticipantId, input.secondaryParticipantId] } },
       { _id: 1, userId: 1, name: 1, photo: 1 },
@@ -93,7 +87,7 @@ export async function recordParticipantConnection(
   });
   if (!connection) {
     // The seq was reserved for a connection that is not stored: it announces nothing.
-    await releaseSeqs(event._id, reservedSeqs(reserved, 1));
+    await releaseSeqs(event._id, reservedSeqs(reserved));
     // A retry of this request whose first attempt stored it (and announced it, or died first)
     // gets it back; anyone else's repeat is a 409.
     const own = await ownConnectionOrAlreadyConnected(event._id, primary, secondary, connectionId);

@@ -104,9 +104,9 @@ export async function releaseSeqs(eventId: EventId, seqs: readonly number[]): Pr
   await recordSeqGaps(eventId, seqs.length);
 }
 
-/** The `count` seqs of a reservation, ascending. */
-export function reservedSeqs({ firstSeq }: Pick<SeqReservation, "firstSeq">, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => firstSeq + i);
+/** The seqs of a reservation, ascending: from its first to the `lastSeq` it left. */
+export function reservedSeqs({ event, firstSeq }: SeqReservation): number[] {
+  return Array.from({ length: event.lastSeq - firstSeq + 1 }, (_, i) => firstSeq + i);
 }
 
 /**
