@@ -59,7 +59,7 @@ async function main(): Promise<boolean> {
     const { default: mongoose } = await import("mongoose");
     const { ActivityEntry } = await import("../src/models/activity-entry");
     const { nameKey } = await import("../src/schemas/common");
-    const { RETRY_AFTER_MS } = await import("../src/realtime/outbox");
+    const { RETRY_AFTER_MS } = await import("../src/realtime/resend");
     cleanups.push(async () => {
       if (mongoose.connection.readyState === 1) await mongoose.connection.db?.dropDatabase();
       await mongoose.disconnect();

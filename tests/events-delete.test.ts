@@ -7,7 +7,7 @@ import { Event } from "../src/models/event";
 import { NameSuffixCounter } from "../src/models/name-suffix-counter";
 import { Participant } from "../src/models/participant";
 import { ParticipantConnection } from "../src/models/participant-connection";
-import { RETRY_AFTER_MS } from "../src/realtime/outbox";
+import { RETRY_AFTER_MS } from "../src/realtime/resend";
 import {
   api,
   bearer,

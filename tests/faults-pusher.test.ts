@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PusherFault } from "../dev/pusher-server";
 import { Event } from "../src/models/event";
-import { RETRY_AFTER_MS } from "../src/realtime/outbox";
+import { RETRY_AFTER_MS } from "../src/realtime/resend";
 import { ageActivity, storedActivity } from "./support/activity";
 import {
   api,

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { describe, expect, it, vi } from "vitest";
-import { RETRY_AFTER_MS } from "../src/realtime/outbox";
+import { RETRY_AFTER_MS } from "../src/realtime/resend";
 import { ageActivity, storedActivity } from "./support/activity";
 import { api, bearer, createEvent, createHost, joinAsGuest, publishedTo, type TestUser } from "./support/harness";
 import { realDatabase, stopProxyAfterAll } from "./support/proxied-database";

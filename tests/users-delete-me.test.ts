@@ -9,7 +9,7 @@ import { DeletedUser } from "../src/models/deleted-user";
 import { Event } from "../src/models/event";
 import { User } from "../src/models/user";
 import { DELETED_PARTICIPANT_NAME } from "../src/privacy/remove-participation";
-import { RETRY_AFTER_MS } from "../src/realtime/outbox";
+import { RETRY_AFTER_MS } from "../src/realtime/resend";
 import { storedActivity } from "./support/activity";
 import { dashboardGrid } from "./support/bingo-grids";
 import { createBingoEvent, joinAsUser, markSquare, type Player, recordMeeting } from "./support/factories";

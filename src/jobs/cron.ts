@@ -1,7 +1,7 @@
 import { env } from "../env";
 import { deleteExpiredIdempotencyKeys } from "../http/idempotency";
 import { deleteExpiredRateLimitWindows } from "../limits/rate-limit";
-import { resendDue } from "../realtime/outbox";
+import { resendDue } from "../realtime/resend";
 import { expireGuests } from "./expire-guests";
 import { finishAccountDeletions } from "./finish-account-deletions";
 import { finishEventDeletions } from "./finish-deletions";

@@ -1,7 +1,7 @@
 import { DeletedUser, type DeletedUserDoc } from "../models/deleted-user";
 import { User } from "../models/user";
 import { sweepAccount } from "../privacy/delete-account";
-import { RETRY_AFTER_MS } from "../realtime/outbox";
+import { RETRY_AFTER_MS } from "../realtime/resend";
 
 const ACCOUNT_DELETIONS_PER_RUN = 10;
 

@@ -1,7 +1,7 @@
 import { deleteEventData, publishEventDeleted } from "../events/delete-event";
 import { DeletedEvent, type DeletedEventDoc } from "../models/deleted-event";
 import { Event } from "../models/event";
-import { RETRY_AFTER_MS } from "../realtime/outbox";
+import { RETRY_AFTER_MS } from "../realtime/resend";
 
 const DELETIONS_PER_RUN = 25;
 

@@ -3,7 +3,7 @@ import { ApiError } from "../errors";
 import { type EventWithLobby, getEventOrThrow } from "../events/event-store";
 import { logFailure } from "../log";
 import { Event, type EventDoc } from "../models/event";
-import { RETRY_AFTER_MS, resendDue } from "../realtime/outbox";
+import { RETRY_AFTER_MS, resendDue } from "../realtime/resend";
 import { auditEvent, auditEvents } from "./audit";
 
 // Counts that heal themselves. A write counts itself in flight with the `$inc` that reserves its

@@ -1,7 +1,7 @@
 import type mongoose from "mongoose";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { Event, type EventDoc } from "../models/event";
-import { RETRY_AFTER_MS } from "../realtime/outbox";
+import { RETRY_AFTER_MS } from "../realtime/resend";
 import { markCut } from "../realtime/sequence";
 import { APP_STATE_NAMES } from "../schemas/event-states";
 

@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
 import { ActivityEntry, type ActivityEntryDoc } from "../../src/models/activity-entry";
 import { Event } from "../../src/models/event";
-import { RETRY_AFTER_MS } from "../../src/realtime/outbox";
+import { RETRY_AFTER_MS } from "../../src/realtime/resend";
 
 // Reaching into the activity log the way the retry paths see it: what is stored, and time moved on.
 
