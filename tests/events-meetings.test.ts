@@ -1,6 +1,3 @@
-import { randomBytes } from "node:crypto";
-import Pusher from "pusher";
-import PusherJS from "pusher-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueMeetingCode, MEETING_CODE_WINDOW_MS, meetingCodeKey } from "../src/connections/meeting-code";
 import { Participant } from "../src/models/participant";
@@ -14,28 +11,21 @@ import {
   createUser,
   expectError,
   payloadsOf,
-  pusherServer,
   startEvent,
   type TestUser,
 } from "./support/harness";
 import { expectSeqsSettled } from "./support/seqs";
+import { disconnectSubscribers, subscriber } from "./support/subscriber";
 
 // Issue 18: meeting codes, scanning them, and the "scan" mode of the game.
 
-const TEST_APP = { appId: "shatter-test", key: "shatter-test-key", secret: "shatter-test-secret" }; // tests/support/setup.ts
-const clients: PusherJS[] = [];
-let sdk: Pusher;
 let host: TestUser;
 
 beforeAll(async () => {
-  const server = pusherServer();
-  sdk = new Pusher({ ...TEST_APP, host: server.host, port: String(server.port), useTLS: false, timeout: 2000 });
   host = await createHost();
 });
 
-afterAll(() => {
-  for (const client of clients) client.disconnect();
-});
+afterAll(disconnectSubscribers);
 
 function codeOf(eventId: string, player: Pick<Player, "token">) {
   return api()
@@ -74,42 +64,6 @@ async function leaderboard(eventId: string) {
       row.connectionsCount,
     ]),
   );
-}
-
-/** A pusher-js client on `event-<eventId>`; `settled()` is what arrived once a marker published after it did. */
-async function subscriber(channel: string) {
-  const client = new PusherJS(TEST_APP.key, {
-    cluster: "local",
-    wsHost: "127.0.0.1",
-    wsPort: pusherServer().port,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    disableStats: true,
-  });
-  clients.push(client);
-  const received: { name: string; data: Record<string, unknown> }[] = [];
-  client.connection.bind("message", (message: { event: string; data: Record<string, unknown> }) => {
-    if (!message.event.startsWith("pusher") && message.event !== "test-marker")
-      received.push({ name: message.event, data: message.data });
-  });
-  await new Promise<void>((resolve) =>
-    client.subscribe(channel).bind("pusher:subscription_succeeded", () => resolve()),
-  );
-  async function settled() {
-    const marker = randomBytes(6).toString("hex");
-    const arrived = new Promise<void>((resolve) => {
-      const check = (message: { event: string; data: unknown }) => {
-        if (message.event !== "test-marker" || (message.data as { marker?: string }).marker !== marker) return;
-        client.connection.unbind("message", check);
-        resolve();
-      };
-      client.connection.bind("message", check);
-    });
-    await sdk.trigger(channel, "test-marker", { marker });
-    await arrived;
-    return received;
-  }
-  return { settled };
 }
 
 describe("GET /api/events/:eventId/meeting-code", () => {

@@ -1,6 +1,3 @@
-import { randomBytes } from "node:crypto";
-import Pusher from "pusher";
-import PusherJS from "pusher-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBingoEvent, markSquare, type Player, recordMeeting } from "./support/factories";
 import {
@@ -10,82 +7,24 @@ import {
   createHost,
   createUser,
   joinAsGuest,
-  pusherServer,
   startEvent,
   type TestUser,
 } from "./support/harness";
+import { disconnectSubscribers, subscriber } from "./support/subscriber";
 
 // The realtime contract end to end: API call → real `pusher` SDK → local Pusher-protocol server →
 // real pusher-js clients over WebSocket, as the mobile app and the dashboard receive it.
 
-const TEST_APP = { appId: "shatter-test", key: "shatter-test-key", secret: "shatter-test-secret" }; // tests/support/setup.ts
-const clients: PusherJS[] = [];
-let sdk: Pusher;
 let host: TestUser;
-
-interface Received {
-  channel: string;
-  name: string;
-  data: unknown;
-}
 
 /** A payload as published: the contract's fields plus `seq`, the message's place in the event's activity log. */
 const sequenced = (payload: Record<string, unknown>) => ({ ...payload, seq: expect.any(Number) });
 
 beforeAll(async () => {
-  const server = pusherServer();
-  sdk = new Pusher({ ...TEST_APP, host: server.host, port: String(server.port), useTLS: false, timeout: 2000 });
   host = await createHost();
 });
 
-afterAll(() => {
-  for (const client of clients) client.disconnect();
-});
-
-/**
- * A pusher-js client subscribed to `channel`; `received` is every non-protocol message its
- * socket gets, whatever the channel, so a stray event on the wrong channel is seen too.
- */
-async function subscriber(channel: string) {
-  const client = new PusherJS(TEST_APP.key, {
-    cluster: "local",
-    wsHost: "127.0.0.1",
-    wsPort: pusherServer().port,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    disableStats: true,
-  });
-  clients.push(client);
-  const received: Received[] = [];
-  client.connection.bind("message", (message: { event: string; channel?: string; data: unknown }) => {
-    if (!message.event.startsWith("pusher"))
-      received.push({ channel: message.channel ?? "", name: message.event, data: message.data });
-  });
-  await new Promise<void>((resolve) =>
-    client.subscribe(channel).bind("pusher:subscription_succeeded", () => resolve()),
-  );
-
-  /**
-   * What arrived up to now, without fixed sleeps: publish a marker to our channel and wait for it.
-   * The server sends a socket's messages in publish order, so everything published before the
-   * marker has arrived once the marker has.
-   */
-  async function settled(): Promise<Received[]> {
-    const marker = randomBytes(6).toString("hex");
-    const arrived = new Promise<void>((resolve) => {
-      const check = (message: { event: string; data: unknown }) => {
-        if (message.event !== "test-marker" || (message.data as { marker?: string }).marker !== marker) return;
-        client.connection.unbind("message", check);
-        resolve();
-      };
-      client.connection.bind("message", check);
-    });
-    await sdk.trigger(channel, "test-marker", { marker });
-    await arrived;
-    return received.filter((message) => message.name !== "test-marker");
-  }
-  return { settled };
-}
+afterAll(disconnectSubscribers);
 
 async function startedEvent() {
   const event = await createEvent(host);
