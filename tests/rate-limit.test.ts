@@ -3,9 +3,22 @@ import mongoose from "mongoose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { connectDatabase } from "../src/db/connection";
 import { ApiError } from "../src/errors";
-import { deleteExpiredRateLimitWindows, enforceRateLimit, type RateLimit } from "../src/limits/rate-limit";
+import {
+  deleteExpiredRateLimitWindows,
+  enforceRateLimit,
+  forgetBlockedIps,
+  type RateLimit,
+} from "../src/limits/rate-limit";
 import { RateLimitWindow } from "../src/models/rate-limit-window";
-import { api, createEvent, createHost, createUser, expectError, withoutRequestId } from "./support/harness";
+import {
+  api,
+  countCommands,
+  createEvent,
+  createHost,
+  createUser,
+  expectError,
+  withoutRequestId,
+} from "./support/harness";
 
 // Low limits for this file only: src/env.ts parses process.env once, when first imported.
 vi.hoisted(() => {
@@ -335,6 +348,23 @@ describe("join codes and joins: guesses per IP", () => {
     expect(elsewhere.body.event._id).toBe(event._id);
   });
 
+  // Issue 21: a hit costs no rate-limit command, so what refuses it is the instance's memory of the
+  // IPs it counted up to the limit. Another instance (or one started since) answers the IP's hits
+  // until it counts one of its misses: what a guesser gains is one guess per instance it reaches.
+  it("GET /api/events/event/:joinCode – an instance that has not seen the IP's misses answers a hit, then refuses the IP from its first miss on, real codes included", async () => {
+    const event = await createEvent(await createHost());
+    const guesser = freshIp();
+    for (let i = 0; i < MISSES_PER_IP; i++) expectError(await lookup(guesser, missingCode()), 404, "not_found");
+    expectRateLimited(await lookup(guesser, event.joinCode));
+    forgetBlockedIps();
+    const { result, commands } = await countCommands(() => lookup(guesser, event.joinCode));
+    expect(result.status).toBe(200);
+    expect(commands).toEqual(["find", "find"]);
+    expectRateLimited(await lookup(guesser, missingCode()));
+    expectRateLimited(await lookup(guesser, event.joinCode));
+    expectRateLimited(await lookup(guesser, missingCode()));
+  });
+
   // Hits are not counted at all (issue 21: no write on a read path), so a venue's phones behind one
   // IP look up the code on the screen as often as they like; only misses fill a window.
   it(`GET /api/events/event/:joinCode – a venue's phones behind one IP look up the real code ${3 * MISSES_PER_IP} times without a 429 and without writing a rate-limit window`, async () => {
@@ -365,6 +395,9 @@ describe("join codes and joins: guesses per IP", () => {
     expectRateLimited(
       await api().post(`/api/events/${event._id}/join/guest`).set("X-Real-IP", guesser).send({ name: "Gus Again" }),
     );
+    // The join-code look-up learns of the block from its own first miss (each route is a function
+    // of its own on Vercel), then refuses the real code too.
+    expectRateLimited(await lookup(guesser, missingCode()));
     expectRateLimited(await lookup(guesser, event.joinCode));
     expect(await collection("users").countDocuments({ name: "Gus Again" })).toBe(0);
     // Past the limit a miss is a 429, not a 404; a join by a real id (48 random bits: not a guess)

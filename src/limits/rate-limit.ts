@@ -19,13 +19,6 @@ export async function enforceRateLimit(limit: RateLimit, subject: string, now = 
   if (count > limit.max) throw rateLimited(windowEnd, now);
 }
 
-/** Refuses with 429 while `subject`'s current window of `limit` is full, without counting (one read). */
-export async function checkRateLimit(limit: RateLimit, subject: string, now = Date.now()): Promise<void> {
-  const { id, windowEnd } = rateLimitWindow(limit, subject, now);
-  const window = await RateLimitWindow.findById(id).lean();
-  if ((window?.count ?? 0) >= limit.max) throw rateLimited(windowEnd, now);
-}
-
 export function rateLimited(windowEnd: number, now: number): ApiError {
   const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));
   return new ApiError("rate_limited", `Too many requests; try again in ${retryAfter} s.`, undefined, {
@@ -128,7 +121,8 @@ export function normalizeIp(address: string | undefined): string {
  * hit costs nothing here (issue 21: no command on a read path for a limit): an event id holds 48
  * random bits (src/ids.ts), so what a guesser could find by id is out of reach whether or not its
  * hits are refused, and checking every hit would cost every public read and join a command. The
- * weaker door, the join code, still refuses a blocked IP's hits (readWithinEventMissLimit).
+ * weaker door, the join code, refuses a blocked IP's hits on the instances that counted it blocked
+ * (readWithinEventMissLimit).
  */
 export async function withEventMissLimit<T>(ip: string, attempt: () => Promise<T>, now = Date.now()): Promise<T> {
   try {
@@ -174,11 +168,36 @@ export async function countGuestJoin(ip: string, now = Date.now()): Promise<void
 }
 
 /**
- * A read of an event (a join-code look-up) within the IP's miss limit, without a write on a hit:
- * `find` runs first; on a hit the IP's misses are read alongside `afterHit` (at once, so a hit
- * waits two round trips: the event, then its lobby and the misses), and a full window refuses it
- * like any look-up. A miss (`find` throws `not_found`) is counted with one findAndModify, which
- * also says whether the window is now full: then 429, else the 404.
+ * IPs this function instance has counted up to the miss limit on a join-code look-up, with the end
+ * of their window: until then every look-up from them is a 429, hits included, without a command.
+ * A new instance starts with none, so what an IP past the limit can still learn is bounded by the
+ * instances it reaches: each answers it until it counts one more of its misses (docs/limits.md).
+ * Kept to MAX_BLOCKED_IPS entries, ended windows dropped first, then the oldest.
+ */
+const blockedUntil = new Map<string, number>();
+const MAX_BLOCKED_IPS = 10_000;
+
+function rememberBlocked(ip: string, windowEnd: number, now: number): void {
+  blockedUntil.delete(ip);
+  if (blockedUntil.size >= MAX_BLOCKED_IPS) {
+    for (const [other, end] of blockedUntil) if (end <= now) blockedUntil.delete(other);
+    const oldest = blockedUntil.keys().next();
+    if (blockedUntil.size >= MAX_BLOCKED_IPS && !oldest.done) blockedUntil.delete(oldest.value);
+  }
+  blockedUntil.set(ip, windowEnd);
+}
+
+/** Empties this instance's memory of blocked IPs, as a new instance starts (for tests). */
+export function forgetBlockedIps(): void {
+  blockedUntil.clear();
+}
+
+/**
+ * A read of an event by join code within the IP's miss limit, with no command for the limit on a
+ * hit (issue 21): an IP this instance knows to be past the limit is refused at once (429); else
+ * `find` runs, and a hit goes on to `afterHit`. A miss (`find` throws `not_found`) is counted with
+ * one findAndModify, which also says whether the window is now full: from the limit on the
+ * instance remembers the IP until the window ends, and past it the miss is a 429, else the 404.
  */
 export async function readWithinEventMissLimit<T, U>(
   ip: string,
@@ -186,15 +205,20 @@ export async function readWithinEventMissLimit<T, U>(
   afterHit: (found: T) => Promise<U>,
   now = Date.now(),
 ): Promise<U> {
+  const blocked = blockedUntil.get(ip) ?? 0;
+  if (blocked > now) throw rateLimited(blocked, now);
   let found: T;
   try {
     found = await find();
   } catch (error) {
-    if (error instanceof ApiError && error.code === "not_found") await countMiss(ip, now);
+    if (error instanceof ApiError && error.code === "not_found") {
+      const { count, windowEnd } = await countRateLimitHit(RATE_LIMITS.eventMissesPerIp, ip, now);
+      if (count >= RATE_LIMITS.eventMissesPerIp.max) rememberBlocked(ip, windowEnd, now);
+      if (count > RATE_LIMITS.eventMissesPerIp.max) throw rateLimited(windowEnd, now);
+    }
     throw error;
   }
-  const [result] = await Promise.all([afterHit(found), checkRateLimit(RATE_LIMITS.eventMissesPerIp, ip, now)]);
-  return result;
+  return afterHit(found);
 }
 
 const MINUTE = 60_000;

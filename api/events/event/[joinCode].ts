@@ -15,7 +15,7 @@ export default route("/api/events/event/{joinCode}", {
     errors: ["not_found", "rate_limited"],
     handler: async ({ params: { joinCode }, req }) => {
       // Only misses are counted (docs/limits.md): a hit reads the event (healed first when a write
-      // of it was cut), then its lobby and the IP's misses.
+      // of it was cut), then its lobby, and nothing for the limit.
       const body = await readWithinEventMissLimit(
         clientIp(req),
         () => getEventByJoinCodeOrThrow(joinCode),
