@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { CommandStartedEvent, CommandSucceededEvent } from "mongodb";
 import { type Figures, printComparison, readBaseline } from "./bench-compare";
+import type { SeededParticipant } from "./bench-seed";
 import { startDevStack } from "./stack";
 
 // `npm run bench`: what one request costs as an event grows. Starts the stack on a throwaway local
@@ -44,6 +45,23 @@ const SIZES = EXPORT_ONLY ? [] : args.sizes.split(",").map(Number);
 const SAMPLES = Number(args.samples);
 const CONCURRENT = Number(args.concurrent);
 const HANDSHAKE = new Set(["hello", "ismaster", "isMaster", "ping", "saslStart", "saslContinue", "endSessions"]);
+
+/**
+ * The k-th pair of seeded people, each unordered pair at most once while k < n(n-1)/2 (45 among 10
+ * people), so that the marks (pairs 0…), connections (SAMPLES…) and scans (2 × SAMPLES…) of any
+ * size each meet someone new: person k mod n with the person `round + 1` places on. A caller's
+ * `round` differs between its marks, so it also picks a square of its own.
+ */
+function pairOf(
+  seeded: readonly SeededParticipant[],
+  k: number,
+): { caller: SeededParticipant; other: SeededParticipant; round: number } {
+  const n = seeded.length;
+  const round = Math.floor(k / n);
+  const caller = seeded[k % n] as SeededParticipant;
+  const other = seeded[(k + round + 1) % n] as SeededParticipant;
+  return { caller, other, round };
+}
 
 interface Sample {
   ms: number;
@@ -177,9 +195,7 @@ async function main(): Promise<void> {
       });
       // The event is active now: seeded participants mark a square, naming another seeded one.
       await run("bingo mark", async (i) => {
-        const caller = seeded[i % seeded.length] as { userId: string };
-        const round = Math.floor(i / seeded.length);
-        const other = seeded[(i + 1 + round) % seeded.length] as { participantId: string };
+        const { caller, other, round } = pairOf(seeded, i);
         const token = signToken({ userId: caller.userId, kind: "guest" });
         const body = { row: 0, col: round % 5, participantId: other.participantId };
         return (await measured("POST", `/api/events/${event._id}/bingo`, 200, body, token)).sample;
@@ -187,9 +203,7 @@ async function main(): Promise<void> {
 
       // Seeded participants record meeting another one (a meeting only, no square).
       await run("connection", async (i) => {
-        const caller = seeded[i % seeded.length] as { participantId: string; userId: string };
-        const round = Math.floor(i / seeded.length);
-        const other = seeded[(i + 2 + round) % seeded.length] as { participantId: string; userId: string };
+        const { caller, other } = pairOf(seeded, SAMPLES + i);
         const token = signToken({ userId: caller.userId, kind: "guest" });
         const body = {
           _eventId: event._id,
@@ -201,9 +215,7 @@ async function main(): Promise<void> {
       });
       // Seeded participants scan another one's meeting code: a verified meeting, both directions.
       await run("meeting scan", async (i) => {
-        const caller = seeded[i % seeded.length] as { userId: string };
-        const round = Math.floor(i / seeded.length);
-        const owner = seeded[(i + 3 + round) % seeded.length] as { seq: number };
+        const { caller, other: owner } = pairOf(seeded, 2 * SAMPLES + i);
         const token = signToken({ userId: caller.userId, kind: "guest" });
         const body = { code: codeOf(event._id, owner) };
         return (await measured("POST", `/api/events/${event._id}/meetings`, 201, body, token)).sample;
