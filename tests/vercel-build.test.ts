@@ -293,6 +293,42 @@ describe("built functions", () => {
     expectError(await http().post("/api/auth/signup").send({ name: "x" }), 400, "invalid_input");
   }, 120_000);
 
+  // Each function is a process of its own here, as an instance is on Vercel: the join-code function
+  // learns that an IP is past the miss limit only from its own count of the IP's misses, and then
+  // refuses its hits from memory (a hit costs no rate-limit command: docs/limits.md).
+  it("GET /api/events/event/:joinCode – past the miss limit an IP is refused by the join-code function once it counts one of its misses, real codes included", async () => {
+    const ip = `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join(".")}`;
+    const host = await http()
+      .post("/api/auth/signup")
+      .send({ name: "Lima Host", email: "lima@built.test", password: "correct horse battery" })
+      .expect(201);
+    const created = await http()
+      .post("/api/events/createEvent")
+      .set(...bearer(host.body.token))
+      .send({ name: "Guarded" })
+      .expect(201);
+    const code: string = created.body.event.joinCode;
+    const missingCode = code === "00000000" ? "00000001" : "00000000";
+    const lookup = (joinCode: string) => http().get(`/api/events/event/${joinCode}`).set("X-Real-IP", ip);
+    // The limit's misses (100 by default) made by id, at another function, within one ten-minute
+    // window (the built functions run on the real clock).
+    const windowLeft = 600_000 - (Date.now() % 600_000);
+    if (windowLeft < 30_000) await new Promise((resolve) => setTimeout(resolve, windowLeft + 100));
+    for (let i = 0; i < 100; i++) {
+      expectError(
+        await http()
+          .get(`/api/events/${ID.slice(0, -4)}${String(i).padStart(4, "0")}`)
+          .set("X-Real-IP", ip),
+        404,
+        "not_found",
+      );
+    }
+    expect((await lookup(code)).status).toBe(200);
+    expectError(await lookup(missingCode), 429, "rate_limited");
+    expectError(await lookup(code), 429, "rate_limited");
+    expect((await http().get(`/api/events/event/${code}`).set("X-Real-IP", "10.0.0.250")).status).toBe(200);
+  }, 120_000);
+
   it("no built function failed to load, crashed or answered a 500 in any test above", () => {
     expect(built.failures).toEqual([]);
   });
