@@ -50,32 +50,29 @@ export function discardDatabaseConnection(used: DatabaseConnection | undefined):
   });
 }
 
-// What a request meets when its connection no longer reaches a database: no server to select,
-// or no answer in time.
-const SILENT_DATABASE_ERRORS = new Set([
-  "MongoServerSelectionError",
-  "MongooseServerSelectionError",
-  "MongoOperationTimeoutError",
-  "MongoNetworkTimeoutError",
-]);
-// Other failures (a reset or refused connection) rebuild the connection only when no request has
-// had an answer for this long: an outage, not one connection's blip while others are served
-// (the driver replaces that connection itself, and a rebuild would fail its neighbours).
+// A failure (no server to select, no answer in time, a reset or refused connection) rebuilds the
+// connection only when no command has had an answer for OUTAGE_MS: an outage, not one request's
+// bad luck while others are served (the driver replaces a broken socket itself). A request past
+// its time budget rebuilds it only when nothing was answered all the while it waited: under load
+// it can wait behind the others (and behind one long command) while the database answers, and a
+// rebuild then would fail every request in flight on the instance.
 const OUTAGE_MS = 1_000;
 let lastAnsweredAt = 0;
+const watchedClients = new WeakSet<object>();
 
-/** Notes that a request got its answers from the database. */
+/** Notes that the database answered a command (every reply, from the driver's monitoring). */
 export function recordDatabaseAnswered(): void {
   lastAnsweredAt = Date.now();
 }
 
 /**
- * Notes that a request on `used` failed because of the database: when it found no server, got no
- * answer in time, or nobody has had an answer for a while, the connection is rebuilt.
+ * Notes that a request on `used` failed because of the database: the connection is rebuilt when
+ * nothing has been answered for OUTAGE_MS, or, for a request past its time budget that waited on
+ * the database since `waitedSince`, nothing since then.
  */
-export function recordDatabaseFailure(used: DatabaseConnection | undefined, error: unknown): void {
-  const silent = error instanceof Error && SILENT_DATABASE_ERRORS.has(error.name);
-  if (silent || Date.now() - lastAnsweredAt > OUTAGE_MS) discardDatabaseConnection(used);
+export function recordDatabaseFailure(used: DatabaseConnection | undefined, waitedSince?: number): void {
+  const quietSince = waitedSince ?? Date.now() - OUTAGE_MS;
+  if (lastAnsweredAt < quietSince) discardDatabaseConnection(used);
 }
 
 async function openConnection(): Promise<typeof mongoose> {
@@ -97,6 +94,11 @@ async function openConnection(): Promise<typeof mongoose> {
     // Lets tests count round trips per request; the driver only does work when someone listens.
     monitorCommands: true,
   });
+  const client = connection.connection.getClient();
+  if (!watchedClients.has(client)) {
+    watchedClients.add(client);
+    client.on("commandSucceeded", recordDatabaseAnswered);
+  }
   // Once per cold start: build the indexes every model declares (the unique ones hold the
   // invariants; the rest keep queries off collection scans). Every registered model, not a list.
   cache.shatterDbIndexes ??= buildAllIndexes();

@@ -1,13 +1,7 @@
 import type { VercelRequest, VercelResponse } from "@vercel/node";
 import mongoose from "mongoose";
 import { currentClaims } from "../auth/token-versions";
-import {
-  connectDatabase,
-  type DatabaseConnection,
-  discardDatabaseConnection,
-  recordDatabaseAnswered,
-  recordDatabaseFailure,
-} from "../db/connection";
+import { connectDatabase, type DatabaseConnection, recordDatabaseFailure } from "../db/connection";
 import { env } from "../env";
 import { ApiError, toApiError, toErrorBody } from "../errors";
 import { newDocumentId } from "../ids";
@@ -29,7 +23,7 @@ import type { AuthRule, HandlerInput, HttpMethod, Operation, RouteHandler } from
 import { requestIdOf } from "./request-id";
 import { countCommandsOf, logRequestEnd, startCountingCommands } from "./request-log";
 import { type Outcome, send, sendError, statusOf, writeStream } from "./send";
-import { withinTimeBudget } from "./time-budget";
+import { TimeBudgetExceeded, withinTimeBudget } from "./time-budget";
 
 // Route files import all they declare from here.
 export { MAX_BODY_BYTES } from "./body";
@@ -72,8 +66,9 @@ interface Exchange {
   path: string;
   allow: string;
   requestId: string;
-  /** The connection the request runs on, once it asked for one. */
+  /** The connection the request runs on, once it asked for one, and since when it waits on it. */
   database?: DatabaseConnection;
+  databaseSince?: number;
   /** The Idempotency-Key the request holds, once it took it. */
   held?: IdempotentAttempt;
 }
@@ -141,11 +136,8 @@ function parseRequest(exchange: Exchange, op: Operation): ParsedRequest {
 /** The handler, on the database within the time budget unless the operation needs none. */
 async function runOperation(exchange: Exchange, op: Operation, parsed: ParsedRequest): Promise<Outcome> {
   if (op.database === false) return { kind: "answered", reply: await op.handler(parsed.input) };
-  const outcome = await withinTimeBudget(runOnDatabase(exchange, op, parsed), env.REQUEST_BUDGET_MS, () =>
-    discardDatabaseConnection(exchange.database),
-  );
-  recordDatabaseAnswered();
-  return outcome;
+  exchange.databaseSince = Date.now();
+  return withinTimeBudget(runOnDatabase(exchange, op, parsed), env.REQUEST_BUDGET_MS);
 }
 
 async function runOnDatabase(exchange: Exchange, op: Operation, parsed: ParsedRequest): Promise<Outcome> {
@@ -185,7 +177,9 @@ function concretePath(url: string | undefined): string {
 /** What was thrown, as the error to answer; the database and the key are dealt with first. */
 async function settleFailure(exchange: Exchange, error: unknown): Promise<ApiError> {
   const failure = toApiError(error);
-  if (failure.code === "database_unavailable") recordDatabaseFailure(exchange.database, error);
+  if (failure.code === "database_unavailable") {
+    recordDatabaseFailure(exchange.database, error instanceof TimeBudgetExceeded ? exchange.databaseSince : undefined);
+  }
   const { held } = exchange;
   // Bounded: the answer is due within the budget, and a key left held lapses by itself.
   if (held) {

@@ -6,13 +6,10 @@ import { ApiError } from "../errors";
  * bound; Pusher has PUSHER_TIMEOUT_MS). The work is not cancelled; like a cut connection, the
  * client cannot know whether a write it started was stored.
  */
-export async function withinTimeBudget<T>(work: Promise<T>, budgetMs: number, onExpired: () => void): Promise<T> {
+export async function withinTimeBudget<T>(work: Promise<T>, budgetMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onExpired();
-      reject(timeBudgetExceeded());
-    }, budgetMs);
+    timer = setTimeout(() => reject(new TimeBudgetExceeded()), budgetMs);
   });
   // Whatever the abandoned work ends with later must not become an unhandled rejection.
   work.catch(() => undefined);
@@ -23,6 +20,9 @@ export async function withinTimeBudget<T>(work: Promise<T>, budgetMs: number, on
   }
 }
 
-function timeBudgetExceeded(): ApiError {
-  return new ApiError("database_unavailable", "The database did not answer in time. Try again shortly.");
+/** The 503 of a request past its budget. */
+export class TimeBudgetExceeded extends ApiError {
+  constructor() {
+    super("database_unavailable", "The database did not answer in time. Try again shortly.");
+  }
 }

@@ -16,7 +16,9 @@ export interface CommandTrap {
   /** The command's name, e.g. `findAndModify`, and its collection, e.g. `events`. */
   command: string;
   collection?: string;
-  at: CutPoint;
+  /** Where the connection is cut; `hold` cuts nothing, it passes the command on `holdMs` late. */
+  at: CutPoint | "hold";
+  holdMs?: number;
 }
 
 export interface DbProxy {
@@ -32,7 +34,10 @@ export interface DbProxy {
   cutAll(how?: CutHow): void;
   /** A black hole: connections stay open but nothing passes either way until `stall(false)`. */
   stall(on?: boolean): void;
-  /** Arms a one-shot trap: the next matching command cuts its connection; resolves when it fired. */
+  /**
+   * Arms a one-shot trap: the next matching command cuts its connection (or is held back, `hold`);
+   * resolves when it fired.
+   */
   cutOn(trap: CommandTrap): Promise<void>;
   stop(): Promise<void>;
 }
@@ -104,6 +109,14 @@ export async function startDbProxy(upstreamUri: string, options: { listening?: b
           ({ trap }) => trap.command === command && (trap.collection === undefined || trap.collection === collection),
         );
         const armed = index >= 0 ? traps.splice(index, 1)[0] : undefined;
+        if (armed?.trap.at === "hold") {
+          // The driver sends one command at a time on a connection, so nothing queues behind it.
+          setTimeout(() => {
+            if (!severed) database.write(message);
+            armed.fired();
+          }, armed.trap.holdMs ?? 0);
+          continue;
+        }
         if (armed?.trap.at === "before") {
           cut();
           armed.fired();
