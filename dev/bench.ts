@@ -14,9 +14,10 @@ import { startDevStack } from "./stack";
 // through the models, the way the joins would have stored them), then sends real HTTP requests on
 // top and prints per size: median and p95 latency, and the database commands and bytes (BSON
 // size of each command sent and each reply received, from the driver's command monitoring) per
-// request. Then 300 guests join at once and the requests per second are printed. Last, in an event
-// of its own, 300 participants scan 300 others' meeting codes at once, and a pusher-js client on
-// the event's channel times each scan → `meeting-verified` (p50/p95). Then the host's export
+// request. Then 300 guests join at once and the requests per second are printed. First of all, in
+// an event of its own on the empty database, 300 participants scan 300 others' meeting codes at
+// once, and a pusher-js client on the event's channel times each scan → `meeting-verified`
+// (p50/p95). Then the host's export
 // (dev/bench-export.ts): every table as CSV and JSON from an event of 100 participants / 1,000
 // connections and one of 1,000 / 10,000, with the API process's peak memory. Writes the
 // figures as JSON to dev/bench-results/<time>.json (or --out), and compares them with the committed
@@ -138,6 +139,12 @@ async function main(): Promise<void> {
       return { userId: String(res.body.userId), token: String(res.body.token) };
     };
 
+    // The scans at once go first, on the empty database: FerretDB reads every document of a
+    // collection for any filter but _id, so after the events below (6,000 participants) 300 scans
+    // of 11 commands each queue past the 120 s budget, which measures FerretDB, not the scans.
+    const scanToMessage = EXPORT_ONLY
+      ? undefined
+      : await concurrentScans(send, stack.client, signup, seedParticipants, codeOf, signToken);
     const results: Record<string, Record<string, Figures> & { concurrentGuestJoinsPerSecond?: number }> = {};
     for (const size of SIZES) {
       const started = performance.now();
@@ -245,11 +252,9 @@ async function main(): Promise<void> {
     }
 
     printGrowth(results);
-    let scanToMessage: Awaited<ReturnType<typeof concurrentScans>> | undefined;
-    if (!EXPORT_ONLY) {
-      scanToMessage = await concurrentScans(send, stack.client, signup, seedParticipants, codeOf, signToken);
+    if (scanToMessage) {
       console.log(
-        `\n${CONCURRENT} participants scanning at once: scan → meeting-verified on a pusher-js client ` +
+        `\n${CONCURRENT} participants scanning at once (first, on the empty database): scan → meeting-verified on a pusher-js client ` +
           `p50 ${scanToMessage.p50Ms.toFixed(0)} ms, p95 ${scanToMessage.p95Ms.toFixed(0)} ms (all done in ${scanToMessage.totalMs.toFixed(0)} ms)`,
       );
     }
