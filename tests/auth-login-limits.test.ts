@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, createUser, expectError } from "./support/harness";
 
 // The login limits at their defaults (10 failures per email and IP in 10 minutes, 100 per email in
@@ -18,7 +18,19 @@ function login(ip: string, email: string, password: string) {
   return api().post("/api/auth/login").set("X-Real-IP", ip).send({ email, password });
 }
 
+// The limits count in fixed windows (ten minutes, an hour): on the real clock a test that runs
+// across a window's end sees its counts start over, so the clock stands still mid-window.
+const FROZEN_AT = Date.UTC(2030, 0, 15, 12, 5, 0);
+
 describe("POST /api/auth/login – lock-out by strangers", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(FROZEN_AT);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("POST /api/auth/login – a stranger with twelve IPs and 120 wrong logins cannot make the owner's correct login fail from another IP", async () => {
     const owner = await createUser({ password: PASSWORD });
     const strangers = Array.from({ length: 12 }, freshIp);
