@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clientIp } from "../src/limits/rate-limit";
 import { api, expectError } from "./support/harness";
 
@@ -61,6 +61,16 @@ describe("clientIp", () => {
 });
 
 describe("POST /api/auth/login without a trusted proxy", () => {
+  // The per-IP limit counts in one-minute windows: on the real clock a run across a minute's end
+  // would see the count start over, so the clock stands still mid-window.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.UTC(2030, 1, 20, 9, 0, 30));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it(`POST /api/auth/login – a new X-Forwarded-For and X-Real-IP on every attempt do not escape the per-IP limit: attempt ${LOGINS_PER_IP + 1} is a 429`, async () => {
     const attempt = (i: number) =>
       api()

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, bearer, createUser, expectError, newObjectId, type TestUser } from "./support/harness";
 
 // A registered account's email is its login: changing it needs the current password (a stolen
@@ -32,6 +32,17 @@ async function storedEmail(user: TestUser): Promise<string> {
 }
 
 describe("PUT /api/users/:userId – email changes", () => {
+  // The limits count in hour windows: on the real clock a run across an hour's end would see the
+  // counts start over, so the clock stands still mid-window. Every account, and so every token, is
+  // made inside a test, under the same clock.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.UTC(2030, 2, 10, 14, 30, 0));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("PUT /api/users/:userId – a new email without currentPassword, or with a wrong one, is a 401 invalid_credentials and changes nothing", async () => {
     const user = await createUser({ password: PASSWORD });
     const email = `new-${newObjectId()}@example.com`;
