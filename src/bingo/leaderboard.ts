@@ -136,10 +136,24 @@ function verifiedFilter(verifiedOnly: boolean): { verified?: true } {
 }
 
 /**
- * One participant's entry as it stands: their newest card (unless the caller already has it),
- * how many people they met ((eventId, primaryParticipantId) index; verified meetings only when
- * `verifiedOnly`, the event in "scan" mode) and their photo: the one the participant keeps (read
- * with it), or for a participant stored without one, the user's (by _id).
+ * Some participants' entries as they stand, in at most three queries whatever their number: their
+ * cards (the newest version only for one participant; every version, without the marks, for
+ * several: at most size² small documents each, the newest counts), the people each met in one
+ * `$group` ((eventId, primaryParticipantId) index; verified meetings only when `verifiedOnly`, the
+ * event in "scan" mode), and the users of those stored without the photo they keep (by _id; no
+ * query when all keep theirs). In the order given.
+ */
+export function getLeaderboardEntries(
+  participants: readonly ParticipantWithPhoto[],
+  eventId: mongoose.Types.ObjectId,
+  verifiedOnly = false,
+): Promise<LeaderboardEntry[]> {
+  return entriesOf(participants, eventId, verifiedOnly);
+}
+
+/**
+ * One participant's entry as it stands. `card`: their newest card when the caller holds it already
+ * (a mark has just appended it), so it is not read again.
  */
 export async function getLeaderboardEntry(
   participant: ParticipantWithPhoto,
@@ -147,27 +161,55 @@ export async function getLeaderboardEntry(
   card?: Pick<LeaderboardCard, "version" | "lines" | "completed"> | null,
   verifiedOnly = false,
 ): Promise<LeaderboardEntry> {
-  const [latest, connectionsCount, photo] = await Promise.all([
-    card !== undefined
-      ? card
-      : BingoCard.findOne({ participantId: participant._id }, { version: 1, lines: 1, completed: 1 })
-          .sort({ version: -1 })
-          .lean<LeaderboardCard>(),
-    ParticipantConnection.countDocuments({
-      eventId,
-      primaryParticipantId: participant._id,
-      ...verifiedFilter(verifiedOnly),
-    }),
-    participant.photo !== undefined ? participant.photo : userPhoto(participant.userId),
-  ]);
-  return leaderboardEntry(participant, latest, connectionsCount, photo);
+  const [entry] = await entriesOf([participant], eventId, verifiedOnly, card);
+  return entry as LeaderboardEntry;
 }
 
-async function userPhoto(userId: mongoose.Types.ObjectId): Promise<string | null> {
-  const user = await User.findById(userId, { profilePhoto: 1, profileVisibility: 1 }).lean<
-    Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">
-  >();
-  return user ? photoOnEventScreens(user) : null;
+async function entriesOf(
+  participants: readonly ParticipantWithPhoto[],
+  eventId: mongoose.Types.ObjectId,
+  verifiedOnly: boolean,
+  card?: Pick<LeaderboardCard, "version" | "lines" | "completed"> | null,
+): Promise<LeaderboardEntry[]> {
+  if (participants.length === 0) return [];
+  const ids = participants.map((participant) => participant._id);
+  const only = ids.length === 1 ? ids[0] : undefined;
+  const unknownPhotos = participants.filter((p) => p.photo === undefined).map((p) => p.userId);
+  const cardFields = { participantId: 1, version: 1, lines: 1, completed: 1 };
+  const [cards, counts, users] = await Promise.all([
+    card !== undefined
+      ? []
+      : only
+        ? BingoCard.find({ participantId: only }, cardFields).sort({ version: -1 }).limit(1).lean<LeaderboardCard[]>()
+        : BingoCard.find({ participantId: { $in: ids } }, cardFields)
+            .batchSize(ONE_BATCH)
+            .lean<LeaderboardCard[]>(),
+    ParticipantConnection.aggregate<{ _id: mongoose.Types.ObjectId; count: number }>([
+      { $match: { eventId, primaryParticipantId: only ?? { $in: ids }, ...verifiedFilter(verifiedOnly) } },
+      { $group: { _id: "$primaryParticipantId", count: { $sum: 1 } } },
+    ]),
+    unknownPhotos.length === 0
+      ? []
+      : User.find({ _id: { $in: unknownPhotos } }, { profilePhoto: 1, profileVisibility: 1 }).lean<
+          Pick<UserDoc, "_id" | "profilePhoto" | "profileVisibility">[]
+        >(),
+  ]);
+  const newest = new Map<string, Pick<LeaderboardCard, "version" | "lines" | "completed">>();
+  for (const found of cards) {
+    const key = found.participantId.toHexString();
+    if ((newest.get(key)?.version ?? 0) < found.version) newest.set(key, found);
+  }
+  const met = new Map(counts.map((row) => [row._id.toHexString(), row.count]));
+  const photos = new Map(users.map((user) => [user._id.toHexString(), photoOnEventScreens(user)]));
+  return participants.map((participant) => {
+    const key = participant._id.toHexString();
+    return leaderboardEntry(
+      participant,
+      card !== undefined ? card : (newest.get(key) ?? null),
+      met.get(key) ?? 0,
+      participant.photo !== undefined ? participant.photo : (photos.get(participant.userId.toHexString()) ?? null),
+    );
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TokenClaims } from "../auth/tokens";
 import { getActiveEventForBingo } from "../bingo/cards";
-import { getLeaderboardEntry } from "../bingo/leaderboard";
+import { getLeaderboardEntries, type LeaderboardEntry } from "../bingo/leaderboard";
 import { ApiError, eventNotFound } from "../errors";
 import { isBanned } from "../events/bans";
 import { enforceRateLimit, RATE_LIMITS } from "../limits/rate-limit";
@@ -50,11 +50,14 @@ export interface RecordedMeeting {
  * nothing);
  * (3) the caller and the code's owner in one query ((eventId, userId) and (eventId, seq)
  * indexes); every bad code is one `invalid_meeting_code`, and any refusal gives the seqs back;
- * (4) verify the pair's connection in the direction of the smaller participant id first (an
- * upsert conditional on `verified` not yet true): of two scans of the same pair, whichever
- * request does it announces the meeting and the other answers `alreadyMet` (its seqs become
- * gaps); then the other direction, always, so a retry completes a scan that died between them;
- * (5) publish the three messages, then log them (the outbox);
+ * (4) verify both directions of the pair's connection at once (upserts conditional on
+ * `verified` not yet true): of two scans of the same pair, whichever request verifies the
+ * direction of the smaller participant id announces the meeting and the other answers `alreadyMet`
+ * (its seqs become gaps); the other direction is written always, so a retry completes a scan that
+ * died halfway (one update of two statements would do both in one command, but FerretDB stops at
+ * the first refused statement even when told not to, so a repeat would skip the second);
+ * (5) both leaderboard rows (their cards and people met, two queries for both), then publish the
+ * three messages and log them (the outbox);
  * (6) with `square`, fill it through the bingo referee (markSquare: its own seqs and messages).
  * A crash between (4) and (5) loses the three messages (the audit counts their seqs as gaps); the
  * pair stays verified and the counts right.
@@ -87,22 +90,19 @@ export async function recordMeeting(
 
   const at = new Date(now);
   const [first, second] = caller._id.toHexString() < owner._id.toHexString() ? [caller, owner] : [owner, caller];
-  const met = await verifyConnection({
-    eventId: event._id,
-    primary: first,
-    secondary: second,
-    at,
-    meetingSeq: firstSeq,
-  });
-  await verifyConnection({ eventId: event._id, primary: second, secondary: first, at, meetingSeq: null });
+  // Both directions at once: the second is written whatever the first did.
+  const [met] = await Promise.all([
+    verifyConnection({ eventId: event._id, primary: first, secondary: second, at, meetingSeq: firstSeq }),
+    verifyConnection({ eventId: event._id, primary: second, secondary: first, at, meetingSeq: null }),
+  ]);
 
   let verifiedAt = at;
   if (met) {
-    const verifiedOnly = event.meetingProof === "scan";
-    const [callerEntry, ownerEntry] = await Promise.all([
-      getLeaderboardEntry(caller, event._id, undefined, verifiedOnly),
-      getLeaderboardEntry(owner, event._id, undefined, verifiedOnly),
-    ]);
+    const [callerEntry, ownerEntry] = (await getLeaderboardEntries(
+      [caller, owner],
+      event._id,
+      event.meetingProof === "scan",
+    )) as [LeaderboardEntry, LeaderboardEntry];
     const ids = [caller._id.toHexString(), owner._id.toHexString()] as const;
     await announce(reserved.event, [
       meetingVerified(ids[0], ids[1], firstSeq, at),

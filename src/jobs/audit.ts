@@ -1,9 +1,9 @@
 import type mongoose from "mongoose";
-import { getLeaderboardEntry } from "../bingo/leaderboard";
+import { getLeaderboardEntries } from "../bingo/leaderboard";
 import { ActivityEntry, type ActivityEntryDoc } from "../models/activity-entry";
 import { BingoCard, type BingoCardDoc } from "../models/bingo-card";
 import { type EventDoc, UNLIMITED_SEATS } from "../models/event";
-import { Participant, type ParticipantDoc, type ParticipantEntry } from "../models/participant";
+import { Participant, type ParticipantDoc, type ParticipantWithPhoto } from "../models/participant";
 import { ParticipantConnection, type ParticipantConnectionDoc } from "../models/participant-connection";
 import {
   type Announcement,
@@ -187,7 +187,7 @@ async function missingAnnouncements(
       leaderboardSeqs.push({ seq: connection.seq, participantId: connection.primaryParticipantId, at: connection.at });
     }
   }
-  missing.push(...(await rebuildLeaderboardUpdates(eventId, leaderboardSeqs)));
+  missing.push(...(await rebuildLeaderboardUpdates(eventId, leaderboardSeqs, event.meetingProof === "scan")));
   // Last, after every read that may fail: the seqs it reserves are gaps if nothing logs them.
   missing.push(...(await reannounceTransitions(event, lifecycle)));
   return missing.sort((a, b) => a.seq - b.seq);
@@ -219,17 +219,18 @@ async function reannounceTransitions(
 async function rebuildLeaderboardUpdates(
   eventId: mongoose.Types.ObjectId,
   seqs: readonly { seq: number; participantId: mongoose.Types.ObjectId; at: Date }[],
+  verifiedOnly: boolean,
 ): Promise<Announcement[]> {
   if (seqs.length === 0) return [];
   const people = await Participant.find(
     { _id: { $in: seqs.map((s) => s.participantId) } },
-    { _id: 1, userId: 1, name: 1 },
-  ).lean<ParticipantEntry[]>();
-  const rebuilt: Announcement[] = [];
-  for (const { seq, participantId, at } of seqs) {
-    const participant = people.find((p) => p._id.equals(participantId));
-    if (!participant) continue;
-    rebuilt.push(leaderboardUpdated(await getLeaderboardEntry(participant, eventId), seq, at));
-  }
-  return rebuilt;
+    { _id: 1, userId: 1, name: 1, photo: 1 },
+  ).lean<ParticipantWithPhoto[]>();
+  // Every row in three queries at most, however many were lost (bingo/leaderboard.ts).
+  const entries = await getLeaderboardEntries(people, eventId, verifiedOnly);
+  const byId = new Map(entries.map((entry) => [entry.participantId, entry]));
+  return seqs.flatMap(({ seq, participantId, at }) => {
+    const entry = byId.get(participantId.toHexString());
+    return entry ? [leaderboardUpdated(entry, seq, at)] : [];
+  });
 }
