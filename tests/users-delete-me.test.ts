@@ -1,7 +1,4 @@
-import { randomBytes } from "node:crypto";
 import mongoose from "mongoose";
-import Pusher from "pusher";
-import PusherJS from "pusher-js";
 import { afterAll, describe, expect, it } from "vitest";
 import { DISCOVERED_ROUTES } from "../api/_routes.generated";
 import { forgetTokenVersions } from "../src/auth/tokens";
@@ -23,16 +20,11 @@ import {
   joinAsGuest,
   newObjectId,
   payloadsOf,
-  pusherServer,
   startEvent,
 } from "./support/harness";
+import { disconnectSubscribers, subscriber } from "./support/subscriber";
 
-const TEST_APP = { appId: "shatter-test", key: "shatter-test-key", secret: "shatter-test-secret" }; // tests/support/setup.ts
-const clients: PusherJS[] = [];
-
-afterAll(() => {
-  for (const client of clients) client.disconnect();
-});
+afterAll(disconnectSubscribers);
 
 function deleteMe(token: string, body?: Record<string, unknown>) {
   const req = api()
@@ -57,35 +49,6 @@ async function documentsMentioning(...needles: string[]): Promise<string[]> {
     }
   }
   return found;
-}
-
-/** A pusher-js client on `event-<eventId>`; `settled()` is what arrived, once a marker has. */
-async function subscriber(eventId: string) {
-  const server = pusherServer();
-  const sdk = new Pusher({ ...TEST_APP, host: server.host, port: String(server.port), useTLS: false, timeout: 2000 });
-  const client = new PusherJS(TEST_APP.key, {
-    cluster: "local",
-    wsHost: "127.0.0.1",
-    wsPort: server.port,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    disableStats: true,
-  });
-  clients.push(client);
-  const received: { name: string; data: unknown }[] = [];
-  client.connection.bind("message", (message: { event: string; data: unknown }) => {
-    if (!message.event.startsWith("pusher")) received.push({ name: message.event, data: message.data });
-  });
-  const channel = `event-${eventId}`;
-  await new Promise<void>((resolve) =>
-    client.subscribe(channel).bind("pusher:subscription_succeeded", () => resolve()),
-  );
-  return async () => {
-    const marker = randomBytes(6).toString("hex");
-    await sdk.trigger(channel, "test-marker", { marker });
-    await expect.poll(() => received.some((m) => (m.data as { marker?: string }).marker === marker)).toBe(true);
-    return received.filter((m) => m.name !== "test-marker");
-  };
 }
 
 /** A registered user who hosts an event (with a guest in it) and plays in a started one with two guests. */
@@ -113,7 +76,7 @@ describe("DELETE /api/users/me", () => {
     await recordMeeting(eventId, first, me).expect(201);
     await recordMeeting(eventId, second, first).expect(201);
     const before = await Event.findById(eventId, { participantCount: 1, openSeats: 1 }).lean();
-    const settled = await subscriber(eventId);
+    const { settled } = await subscriber(`event-${eventId}`);
 
     const res = await deleteMe(user.token, { password: "correct horse battery" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -129,6 +92,7 @@ describe("DELETE /api/users/me", () => {
     const left = (await settled()).filter((m) => m.name === "participant-left");
     expect(left).toEqual([
       {
+        channel: `event-${eventId}`,
         name: "participant-left",
         data: {
           participantId: me.participantId,
