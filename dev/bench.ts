@@ -67,6 +67,8 @@ function pairOf(
 interface Sample {
   ms: number;
   commands: number;
+  /** The commands' names, in the order they started. */
+  names: string[];
   sent: number;
   received: number;
 }
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
     client.on("commandStarted", (event: CommandStartedEvent) => {
       if (!meter || HANDSHAKE.has(event.commandName)) return;
       meter.commands++;
+      meter.names.push(event.commandName);
       meter.sent += mongoose.mongo.BSON.calculateObjectSize(event.command);
     });
     client.on("commandSucceeded", (event: CommandSucceededEvent) => {
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     });
     /** One request, alone, with its latency and what it cost the database. */
     const measured = async (method: string, path: string, expected: number, body?: object, token?: string) => {
-      meter = { ms: 0, commands: 0, sent: 0, received: 0 };
+      meter = { ms: 0, commands: 0, names: [], sent: 0, received: 0 };
       const started = performance.now();
       const reply = await send(method, path, body, token);
       const sample: Sample = { ...meter, ms: performance.now() - started };
@@ -245,7 +248,10 @@ async function main(): Promise<void> {
         throw new Error(`${refused.length} of the concurrent joins failed: ${JSON.stringify(refused[0])}`);
 
       const figures: Record<string, Figures> & { concurrentGuestJoinsPerSecond?: number } = {};
-      for (const [label, list] of Object.entries(samples)) figures[label] = summarize(list);
+      for (const [label, list] of Object.entries(samples)) {
+        figures[label] = summarize(list);
+        printOddSamples(size, label, list);
+      }
       figures.concurrentGuestJoinsPerSecond = Math.round((CONCURRENT / burstMs) * 10_000) / 10;
       results[String(size)] = figures;
       printTable(size, figures, burstMs);
@@ -312,6 +318,19 @@ function summarize(samples: Sample[]): Figures {
     bytesSent: Math.round(mean((s) => s.sent)),
     bytesReceived: Math.round(mean((s) => s.received)),
   };
+}
+
+/** The samples of a request that took another number of commands than most did, with their commands. */
+function printOddSamples(size: number, label: string, samples: readonly Sample[]): void {
+  const tally = new Map<number, number>();
+  for (const { commands } of samples) tally.set(commands, (tally.get(commands) ?? 0) + 1);
+  const usual = [...tally].sort((a, b) => b[1] - a[1])[0]?.[0];
+  samples.forEach((sample, i) => {
+    if (sample.commands === usual) return;
+    console.log(
+      `  ${size} · ${label} · sample ${i + 1}: ${sample.commands} commands, not ${usual}: ${sample.names.join(", ")}`,
+    );
+  });
 }
 
 function printTable(size: number, figures: Record<string, Figures | number | undefined>, burstMs: number): void {
