@@ -57,6 +57,19 @@ function connectedUsers(eventId: string, player: Player) {
     .expect(200);
 }
 
+/** An active bingo event of `players` set to "scan" mode while pending, as a host would. */
+async function scanModeEvent(players: number) {
+  const scanHost = await createHost();
+  const created = await createBingoEvent(players, { start: false, host: scanHost });
+  await api()
+    .put(`/api/events/${created.eventId}`)
+    .set(...bearer(scanHost.token))
+    .send({ meetingProof: "scan" })
+    .expect(200);
+  await startEvent(scanHost, created.eventId);
+  return created;
+}
+
 async function leaderboard(eventId: string) {
   const res = await api()
     .get(`/api/events/${eventId}/leaderboard`)
@@ -353,14 +366,7 @@ describe('meetingProof "scan"', () => {
   });
 
   it('POST /api/events/:eventId/bingo – in "scan" mode an unverified mark is a 409 meeting_not_verified, a verified one fills', async () => {
-    const scanHost = await createHost();
-    const { eventId, players } = await createBingoEvent(3, { start: false, host: scanHost });
-    await api()
-      .put(`/api/events/${eventId}`)
-      .set(...bearer(scanHost.token))
-      .send({ meetingProof: "scan" })
-      .expect(200);
-    await startEvent(scanHost, eventId);
+    const { eventId, players } = await scanModeEvent(3);
     const [ada, bob, cyd] = players as [Player, Player, Player];
     expectError(await markSquare(eventId, ada, 0, 0, bob), 409, "meeting_not_verified");
     // A claimed connection is no proof either, and naming a square through it is refused too.
@@ -387,14 +393,7 @@ describe('meetingProof "scan"', () => {
   });
 
   it('GET /api/cron/publish-pending – in "scan" mode, leaderboard rows whose log entries were lost are rebuilt counting verified meetings only, as they were sent', async () => {
-    const scanHost = await createHost();
-    const { eventId, players } = await createBingoEvent(3, { start: false, host: scanHost });
-    await api()
-      .put(`/api/events/${eventId}`)
-      .set(...bearer(scanHost.token))
-      .send({ meetingProof: "scan" })
-      .expect(200);
-    await startEvent(scanHost, eventId);
+    const { eventId, players } = await scanModeEvent(3);
     const [ada, bob, cyd] = players as [Player, Player, Player];
     await recordMeeting(eventId, ada, cyd).expect(201);
     await recordMeeting(eventId, bob, cyd).expect(201);
