@@ -10,7 +10,8 @@ import { announce } from "../realtime/outbox";
 import { releaseSeqs, reservedSeqs } from "../realtime/sequence";
 import type { CreateParticipantConnectionInput } from "../schemas/connection";
 import { insertConnection, ownConnectionOrAlreadyConnected } from "./connection-store";
-import { connectAndMark, markSquare, type RecordSquareResult, requireVerifiedMeetingInScanMode } from "./fill-square";
+import { connectAndMark, markSquare, type RecordSquareResult } from "./fill-square";
+import { requireVerifiedMeetingInScanMode } from "./record-square";
 import { givingBackOnRefusal, reserveWithActiveEvent } from "./reservation";
 
 export interface SerializedConnection {

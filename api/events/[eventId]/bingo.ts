@@ -1,6 +1,6 @@
 import { getBingo } from "../../../src/bingo/cards";
 import { replaceBingoGrid } from "../../../src/bingo/grid";
-import { recordBingoSquare } from "../../../src/connections/fill-square";
+import { recordBingoSquare } from "../../../src/connections/record-square";
 import { operation, route } from "../../../src/http/route";
 import { clientIp, withEventMissLimit } from "../../../src/limits/rate-limit";
 import {
